@@ -1,0 +1,149 @@
+//! Command-line syntax.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use tether_core::protocol::{RoomId, UserId};
+
+#[derive(Debug, Parser)]
+#[command(name = "tether", version, about = "Chat over MQTT from a terminal.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Which account to use: a saved one (`--account`), or a broker and user
+/// (saved on first use, so the session and history persist).
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// A saved account (see `tether account list`).
+    #[arg(long, global = true, env = "TETHER_ACCOUNT")]
+    pub account: Option<String>,
+    /// Broker URL: mqtt://, mqtts://, ws:// or wss://.
+    #[arg(long, global = true, env = "TETHER_BROKER")]
+    pub broker: Option<String>,
+    /// Your user id.
+    #[arg(long, global = true, env = "TETHER_USER")]
+    pub user: Option<String>,
+    /// Keep-alive in seconds (when creating an account).
+    #[arg(long, global = true)]
+    pub keep_alive: Option<u16>,
+    /// Extra CA certificate (PEM) for TLS brokers (when creating an account).
+    #[arg(long, global = true)]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send a message (queued durably, then delivered as soon as possible).
+    Send(SendArgs),
+    /// Print incoming events as JSON lines.
+    Listen(ListenArgs),
+    /// Print a conversation's history, oldest first.
+    History(HistoryArgs),
+    /// Full-text search across all conversations.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Join, leave and list rooms.
+    #[command(subcommand)]
+    Rooms(RoomsCommand),
+    /// Manage saved accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false, id = "target")]
+pub struct Target {
+    /// A user to write to.
+    #[arg(long, group = "target")]
+    pub to: Option<UserId>,
+    /// A room to write to (joined automatically).
+    #[arg(long, group = "target")]
+    pub room: Option<RoomId>,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// The message. Without it, each line of standard input is one message.
+    pub text: Vec<String>,
+    /// Seconds to wait for the broker to acknowledge before giving up (the
+    /// message stays queued and goes out the next time tether runs).
+    #[arg(long, default_value_t = 10)]
+    pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Exit after this many new messages.
+    #[arg(long)]
+    pub count: Option<usize>,
+    /// Exit after this many seconds.
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    /// Mark arriving messages read (sends read receipts).
+    #[arg(long)]
+    pub mark_read: bool,
+    /// Rooms to join before listening.
+    #[arg(long = "join")]
+    pub join: Vec<RoomId>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub target: HistoryTarget,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false, id = "history_target")]
+pub struct HistoryTarget {
+    /// The direct conversation with this user.
+    #[arg(long = "with", group = "history_target")]
+    pub with: Option<UserId>,
+    #[arg(long, group = "history_target")]
+    pub room: Option<RoomId>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoomsCommand {
+    Join {
+        room: RoomId,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    Leave {
+        room: RoomId,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Save an account (uses the global --broker and --user).
+    Add {
+        /// A short local name for it.
+        #[arg(long)]
+        name: String,
+        /// Read the password from standard input and keep it in the OS keyring.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    List,
+    Remove {
+        name: String,
+    },
+    /// Use this account when none is named.
+    Default {
+        name: String,
+    },
+}

@@ -1,0 +1,72 @@
+//! `tether send`: queue durably, then wait for the broker's acknowledgement.
+
+use std::io::BufRead;
+use std::time::Duration;
+
+use tether_core::account::Paths;
+use tether_core::store::ConversationId;
+
+use super::print_json;
+use crate::args::{AccountArgs, SendArgs, Target};
+use crate::failure::CliError;
+use crate::session;
+
+pub fn conversation(target: &Target) -> Result<ConversationId, CliError> {
+    match (&target.to, &target.room) {
+        (Some(user), None) => Ok(ConversationId::Direct(user.clone())),
+        (None, Some(room)) => Ok(ConversationId::Room(room.clone())),
+        _ => Err(CliError::Usage(
+            "give exactly one of --to USER or --room ROOM".into(),
+        )),
+    }
+}
+
+pub async fn run(account: &AccountArgs, args: SendArgs, paths: &Paths) -> Result<(), CliError> {
+    let to = conversation(&args.target)?;
+    let account = session::resolve(account, paths)?;
+    let client = session::start(account, paths).await?;
+    let result = send_all(&client, to, args).await;
+    client.shutdown().await;
+    result
+}
+
+async fn send_all(
+    client: &tether_core::Client,
+    to: ConversationId,
+    args: SendArgs,
+) -> Result<(), CliError> {
+    if args.text.is_empty() {
+        // One message per line; each is printed once it is committed, so a
+        // caller knows exactly what Tether has taken responsibility for.
+        let lines = tokio::task::spawn_blocking(|| {
+            std::io::stdin()
+                .lock()
+                .lines()
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .map_err(|_| CliError::Client(tether_core::ClientError::Stopped))??;
+        for line in lines.into_iter().filter(|l| !l.trim().is_empty()) {
+            let message = client.send(to.clone(), line).await?;
+            print_json(&message)?;
+        }
+    } else {
+        let message = client.send(to, args.text.join(" ")).await?;
+        print_json(&message)?;
+    }
+    let wait = Duration::from_secs(args.wait);
+    let flushed = tokio::select! {
+        flushed = client.flush(wait) => flushed?,
+        refused = session::auth_refused(client) => return Err(refused),
+    };
+    if flushed {
+        return Ok(());
+    }
+    let queued = client.outbox_len().await?;
+    Err(match session::unreachable_error(client) {
+        CliError::Unreachable(why) => CliError::Unreachable(format!(
+            "{why}; {queued} item(s) stay queued and go out the next time tether runs"
+        )),
+        other => other,
+    })
+}

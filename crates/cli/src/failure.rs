@@ -1,0 +1,47 @@
+//! Errors and the exit codes scripts can rely on.
+
+use std::process::ExitCode;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("the broker refused the credentials: {0}")]
+    Auth(String),
+    #[error("{0}")]
+    Unreachable(String),
+    #[error(transparent)]
+    Client(#[from] tether_core::ClientError),
+    #[error(transparent)]
+    Book(#[from] tether_core::account::BookError),
+    #[error(transparent)]
+    Store(#[from] tether_core::store::StoreError),
+    #[error(transparent)]
+    Secret(#[from] tether_core::secrets::SecretError),
+    #[error("cannot write output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// 2 bad input, 3 bad credentials, 4 broker unreachable, 1 anything else.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) | CliError::Book(_) => ExitCode::from(2),
+            CliError::Client(e)
+                if matches!(
+                    e,
+                    tether_core::ClientError::EmptyMessage
+                        | tether_core::ClientError::MessageTooLong { .. }
+                        | tether_core::ClientError::Account(_)
+                ) =>
+            {
+                ExitCode::from(2)
+            }
+            CliError::Auth(_) => ExitCode::from(3),
+            CliError::Unreachable(_) => ExitCode::from(4),
+            _ => ExitCode::from(1),
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `tether`: chat over MQTT from a terminal, on the same core as the app.
+//!
+//! # Layout
+//! - `args`: the command-line syntax (clap).
+//! - `session`: picking the account, its password and store; connecting.
+//! - `commands`: one module per subcommand; output is JSON lines.
+//! - `failure`: errors and exit codes (2 bad input, 3 bad credentials,
+//!   4 broker unreachable, 1 anything else).
+
+mod args;
+mod commands;
+mod failure;
+mod session;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tether_core::account::Paths;
+
+use args::{Cli, Command};
+use failure::CliError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TETHER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tether: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tether: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let paths = Paths::from_env()?;
+    let account = &cli.account;
+    match cli.command {
+        Command::Send(args) => commands::send::run(account, args, &paths).await,
+        Command::Listen(args) => commands::listen::run(account, args, &paths).await,
+        Command::History(args) => commands::read::history(account, args, &paths),
+        Command::Search { query, limit } => commands::read::search(account, &query, limit, &paths),
+        Command::Rooms(command) => commands::rooms::run(account, command, &paths).await,
+        Command::Account(command) => commands::account::run(account, command, &paths),
+    }
+}

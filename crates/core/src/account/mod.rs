@@ -1,0 +1,217 @@
+//! Accounts: which broker, as whom, and how to reach it.
+//!
+//! An [`Account`] never holds the password: that lives in the OS keyring
+//! (see [`crate::secrets`]) and is handed to [`Account::mqtt_options`] only
+//! when a connection is made.
+
+mod book;
+mod broker;
+mod tls;
+
+use std::time::Duration;
+
+use rand::Rng;
+use rumqttc::{LastWill, MqttOptions, QoS, TlsConfiguration, Transport};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use book::{AccountBook, BookError, Paths};
+pub use broker::{BrokerUrl, BrokerUrlError, Scheme};
+pub use tls::{TlsError, TlsSettings};
+
+use crate::protocol::{Prefix, UserId};
+
+/// Keep-alive used when an account does not choose one.
+pub const DEFAULT_KEEP_ALIVE_SECS: u16 = 30;
+
+/// Largest MQTT packet we accept from the broker: the protocol maximum.
+/// A smaller limit would make rumqttc drop the connection on an oversized
+/// message that the broker then redelivers forever (we ack only after
+/// storing); the codec rejects anything over 256 KiB right after reading.
+const MAX_INCOMING_PACKET: usize = 268_435_455;
+
+/// One chat identity on one broker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Local label used to pick the account (`--account work`).
+    pub name: String,
+    pub broker: BrokerUrl,
+    /// Chat identity; also the MQTT user name unless `username` is set.
+    pub user: UserId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Stable per (account, device): the broker keeps our session under it.
+    pub client_id: String,
+    #[serde(default = "default_keep_alive")]
+    pub keep_alive_secs: u16,
+    #[serde(default)]
+    pub prefix: Prefix,
+    #[serde(default)]
+    pub tls: TlsSettings,
+}
+
+fn default_keep_alive() -> u16 {
+    DEFAULT_KEEP_ALIVE_SECS
+}
+
+#[derive(Debug, Error)]
+pub enum AccountError {
+    #[error("keep-alive must be between 5 and 3600 seconds (got {0})")]
+    KeepAlive(u16),
+    #[error("account names may only use letters, digits, '.', '_' and '-' (got '{0}')")]
+    Name(String),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+}
+
+impl Account {
+    /// A new account with a fresh client id for this device.
+    pub fn new(name: impl Into<String>, broker: BrokerUrl, user: UserId) -> Account {
+        Account {
+            name: name.into(),
+            broker,
+            user,
+            username: None,
+            client_id: new_client_id(),
+            keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
+            prefix: Prefix::default(),
+            tls: TlsSettings::default(),
+        }
+    }
+
+    /// Checks the fields that cannot be checked by their types.
+    pub fn validate(&self) -> Result<(), AccountError> {
+        if !(5..=3600).contains(&self.keep_alive_secs) {
+            return Err(AccountError::KeepAlive(self.keep_alive_secs));
+        }
+        let name_ok = !self.name.is_empty()
+            && self.name.len() <= 64
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !name_ok {
+            return Err(AccountError::Name(self.name.clone()));
+        }
+        Ok(())
+    }
+
+    pub fn keep_alive(&self) -> Duration {
+        Duration::from_secs(u64::from(self.keep_alive_secs))
+    }
+
+    /// The MQTT user name sent to the broker.
+    pub fn mqtt_username(&self) -> &str {
+        self.username.as_deref().unwrap_or(self.user.as_str())
+    }
+
+    /// The key under which the password is kept in the OS keyring.
+    pub fn secret_key(&self) -> String {
+        format!("{}@{}", self.mqtt_username(), self.broker)
+    }
+
+    /// rumqttc options for this account: persistent session, manual acks
+    /// (we ack only after a message is durably stored), and the Last Will.
+    pub fn mqtt_options(
+        &self,
+        password: Option<&str>,
+        will: LastWill,
+        inflight: u16,
+    ) -> Result<MqttOptions, AccountError> {
+        self.validate()?;
+        let mut o = MqttOptions::new(
+            self.client_id.clone(),
+            self.broker.transport_address(),
+            self.broker.port(),
+        );
+        o.set_keep_alive(self.keep_alive())
+            .set_clean_session(false)
+            .set_manual_acks(true)
+            .set_max_packet_size(MAX_INCOMING_PACKET, MAX_INCOMING_PACKET)
+            .set_inflight(inflight)
+            .set_request_channel_capacity(usize::from(inflight) * 4 + 64)
+            .set_last_will(will);
+        if let Some(password) = password {
+            o.set_credentials(self.mqtt_username(), password);
+        }
+        match self.broker.scheme() {
+            Scheme::Mqtt => {}
+            Scheme::Ws => {
+                o.set_transport(Transport::Ws);
+            }
+            Scheme::Mqtts => {
+                let config = TlsConfiguration::Rustls(self.tls.client_config()?);
+                o.set_transport(Transport::tls_with_config(config));
+            }
+            Scheme::Wss => {
+                let config = TlsConfiguration::Rustls(self.tls.client_config()?);
+                o.set_transport(Transport::wss_with_config(config));
+            }
+        }
+        Ok(o)
+    }
+
+    /// A retained presence envelope; also the Last Will.
+    pub fn will(&self, payload: Vec<u8>) -> LastWill {
+        let topic = crate::protocol::Topic::Presence {
+            user: self.user.clone(),
+        }
+        .render(&self.prefix);
+        LastWill::new(topic, payload, QoS::AtLeastOnce, true)
+    }
+}
+
+/// `tether-` and 16 hex digits: 23 characters, the longest client id every
+/// MQTT 3.1.1 broker must accept.
+fn new_client_id() -> String {
+    let n: u64 = rand::rng().random();
+    format!("tether-{n:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account() -> Account {
+        Account::new(
+            "work",
+            "mqtt://127.0.0.1:1883".parse().unwrap(),
+            UserId::new("alice").unwrap(),
+        )
+    }
+
+    #[test]
+    fn client_ids_are_short_and_distinct() {
+        let (a, b) = (account(), account());
+        assert_eq!(a.client_id.len(), 23);
+        assert_ne!(a.client_id, b.client_id);
+    }
+
+    #[test]
+    fn serialized_account_never_has_a_password_field() {
+        let json = serde_json::to_string(&account()).unwrap();
+        assert!(!json.to_lowercase().contains("password"), "{json}");
+    }
+
+    #[test]
+    fn options_use_a_persistent_session_and_manual_acks() {
+        let a = account();
+        let o = a
+            .mqtt_options(Some("pw"), a.will(b"{}".to_vec()), 10)
+            .unwrap();
+        assert!(!o.clean_session());
+        assert_eq!(o.keep_alive(), Duration::from_secs(30));
+        assert_eq!(o.credentials(), Some(("alice".into(), "pw".into())));
+        assert_eq!(o.last_will().unwrap().topic, "tether/v1/p/alice");
+    }
+
+    #[test]
+    fn bad_keep_alive_and_names_are_refused() {
+        let mut a = account();
+        a.keep_alive_secs = 1;
+        assert!(matches!(a.validate(), Err(AccountError::KeepAlive(1))));
+        let mut a = account();
+        a.name = "my work".into();
+        assert!(matches!(a.validate(), Err(AccountError::Name(_))));
+    }
+}

@@ -1,0 +1,303 @@
+//! The cloneable handle the UI and the CLI use.
+//!
+//! Writes go to the engine task as commands; reads (history, search,
+//! conversation list) run on a second SQLite connection in a blocking
+//! thread, so a long search never delays the link.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+use crate::account::Account;
+use crate::engine::{self, Command, WINDOW};
+use crate::error::ClientError;
+use crate::event::Event;
+use crate::protocol::{Body, Envelope, MessageId, PresenceBody, PresenceState, RoomId, UserId};
+use crate::store::{
+    ConversationId, ConversationSummary, Gap, PresenceRecord, Room, Store, StoreError,
+    StoredMessage,
+};
+use crate::supervisor::ConnectionState;
+
+/// How many events a slow subscriber may fall behind before it lags.
+const EVENT_BUFFER: usize = 4096;
+
+/// What [`Client::start`] needs.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub account: Account,
+    /// None connects without credentials (anonymous brokers).
+    pub password: Option<String>,
+    /// The SQLite file of this account (see [`crate::account::Paths`]).
+    pub store_path: PathBuf,
+}
+
+#[derive(Clone)]
+pub struct Client {
+    me: UserId,
+    commands: mpsc::Sender<Command>,
+    events: broadcast::Sender<Event>,
+    state: watch::Receiver<ConnectionState>,
+    reader: Arc<Mutex<Store>>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("me", &self.me).finish()
+    }
+}
+
+impl Client {
+    /// Opens the store and starts connecting (in the background: watch
+    /// [`Client::connection`] for the outcome). Must run inside a Tokio runtime.
+    pub async fn start(options: ClientOptions) -> Result<Client, ClientError> {
+        let ClientOptions {
+            account,
+            password,
+            store_path,
+        } = options;
+        account.validate()?;
+        let path = store_path.clone();
+        let (writer, reader) = tokio::task::spawn_blocking(move || {
+            Ok::<_, StoreError>((Store::open(&path)?, Store::open(&path)?))
+        })
+        .await
+        .map_err(|_| ClientError::Stopped)??;
+        let will = Envelope::new(
+            Body::Presence(PresenceBody {
+                state: PresenceState::Offline,
+                ts: None,
+            }),
+            &account.user,
+            crate::clock::now_ms(),
+        );
+        let options =
+            account.mqtt_options(password.as_deref(), account.will(will.encode()), WINDOW)?;
+        let (mqtt, mut eventloop) =
+            rumqttc::AsyncClient::new(options, usize::from(WINDOW) * 4 + 64);
+        let mut network = rumqttc::NetworkOptions::new();
+        network.set_connection_timeout(u64::from(account.keep_alive_secs.clamp(5, 10)));
+        eventloop.set_network_options(network);
+
+        let (commands_tx, commands_rx) = mpsc::channel(256);
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let (state_tx, state_rx) = watch::channel(ConnectionState::Offline);
+        let dropped = Arc::new(AtomicU64::new(0));
+        engine::spawn(engine::Parts {
+            me: account.user.clone(),
+            prefix: account.prefix.clone(),
+            keep_alive: account.keep_alive(),
+            store: writer,
+            mqtt,
+            eventloop,
+            commands: commands_rx,
+            events: events.clone(),
+            state: state_tx,
+            dropped: dropped.clone(),
+        });
+        Ok(Client {
+            me: account.user,
+            commands: commands_tx,
+            events,
+            state: state_rx,
+            reader: Arc::new(Mutex::new(reader)),
+            dropped,
+        })
+    }
+
+    pub fn me(&self) -> &UserId {
+        &self.me
+    }
+
+    /// Live events from now on. A receiver that falls more than a few
+    /// thousand events behind gets `Lagged` and should reload from the store.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// The connection state, always current.
+    pub fn connection(&self) -> watch::Receiver<ConnectionState> {
+        self.state.clone()
+    }
+
+    /// Malformed messages dropped since start.
+    pub fn dropped_count(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Queues a message durably; it is sent now or as soon as a link is up.
+    pub async fn send(
+        &self,
+        to: ConversationId,
+        text: impl Into<String>,
+    ) -> Result<StoredMessage, ClientError> {
+        self.send_reply(to, text, None).await
+    }
+
+    pub async fn send_reply(
+        &self,
+        to: ConversationId,
+        text: impl Into<String>,
+        reply_to: Option<MessageId>,
+    ) -> Result<StoredMessage, ClientError> {
+        let text = text.into();
+        self.request(|reply| Command::Send {
+            to,
+            text,
+            reply_to,
+            reply,
+        })
+        .await
+    }
+
+    /// Marks a conversation read and tells the senders; returns how many
+    /// messages became read.
+    pub async fn mark_read(&self, conversation: ConversationId) -> Result<usize, ClientError> {
+        self.request(|reply| Command::MarkRead {
+            conversation,
+            reply,
+        })
+        .await
+    }
+
+    pub async fn join_room(&self, room: RoomId, name: Option<String>) -> Result<(), ClientError> {
+        self.request(|reply| Command::Join { room, name, reply })
+            .await
+    }
+
+    pub async fn leave_room(&self, room: RoomId) -> Result<(), ClientError> {
+        self.request(|reply| Command::Leave { room, reply }).await
+    }
+
+    pub async fn set_presence(&self, state: PresenceState) -> Result<(), ClientError> {
+        self.command(Command::SetPresence { state }).await
+    }
+
+    /// Typing indicators are best-effort (QoS 0, dropped while offline).
+    pub async fn typing(
+        &self,
+        conversation: ConversationId,
+        active: bool,
+    ) -> Result<(), ClientError> {
+        self.command(Command::Typing {
+            conversation,
+            active,
+        })
+        .await
+    }
+
+    /// Skips the backoff wait (or retries after a credentials failure).
+    pub async fn retry_now(&self) -> Result<(), ClientError> {
+        self.command(Command::RetryNow).await
+    }
+
+    /// New credentials, used from the next attempt on (which starts now if
+    /// the last one was refused).
+    pub async fn set_password(&self, user: String, password: String) -> Result<(), ClientError> {
+        self.command(Command::SetPassword { user, password }).await
+    }
+
+    /// Says offline to contacts, disconnects cleanly and stops the engine.
+    /// Messages not yet acknowledged stay in the outbox for the next start.
+    pub async fn shutdown(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.commands.send(Command::Shutdown { done }).await.is_ok() {
+            let _ = wait.await;
+        }
+    }
+
+    /// Waits until the outbox is empty (everything acknowledged by the
+    /// broker) or `timeout` passes; returns whether it emptied.
+    pub async fn flush(&self, timeout: Duration) -> Result<bool, ClientError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.outbox_len().await? == 0 {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    // ---- reads, from the second connection ----
+
+    pub async fn history(
+        &self,
+        conversation: ConversationId,
+        before: Option<(i64, MessageId)>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.read(move |s| s.history(&conversation, before, limit))
+            .await
+    }
+
+    pub async fn search(
+        &self,
+        query: String,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.read(move |s| s.search(&query, limit)).await
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
+        self.read(|s| s.conversations()).await
+    }
+
+    pub async fn rooms(&self) -> Result<Vec<Room>, ClientError> {
+        self.read(|s| s.joined_rooms()).await
+    }
+
+    pub async fn presence(&self) -> Result<Vec<PresenceRecord>, ClientError> {
+        self.read(|s| s.presence()).await
+    }
+
+    pub async fn gaps(&self, conversation: ConversationId) -> Result<Vec<Gap>, ClientError> {
+        self.read(move |s| s.gaps(&conversation)).await
+    }
+
+    pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
+        self.read(move |s| s.message(id)).await
+    }
+
+    /// Messages and receipts not yet acknowledged by the broker.
+    pub async fn outbox_len(&self) -> Result<u64, ClientError> {
+        self.read(|s| s.outbox_len()).await
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T, ClientError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&store)
+        })
+        .await
+        .map_err(|_| ClientError::Stopped)?
+        .map_err(ClientError::from)
+    }
+
+    async fn request<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, ClientError>>) -> Command,
+    ) -> Result<T, ClientError> {
+        let (reply, answer) = oneshot::channel();
+        self.command(make(reply)).await?;
+        answer.await.map_err(|_| ClientError::Stopped)?
+    }
+
+    async fn command(&self, command: Command) -> Result<(), ClientError> {
+        self.commands
+            .send(command)
+            .await
+            .map_err(|_| ClientError::Stopped)
+    }
+}

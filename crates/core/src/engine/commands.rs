@@ -1,0 +1,292 @@
+//! Requests from [`crate::Client`] handles and how the engine applies them.
+
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use rumqttc::QoS;
+use tokio::sync::oneshot;
+
+use super::Engine;
+use super::driver::Control;
+use crate::clock::now_ms;
+use crate::error::ClientError;
+use crate::event::Event;
+use crate::protocol::{
+    Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, PresenceState, ReceiptStatus, RoomId,
+    RoomMetaBody, Topic, TypingBody,
+};
+use crate::store::{ConversationId, MessageStatus, OutboxEntry, StoredMessage};
+
+type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
+
+#[derive(Debug)]
+pub(crate) enum Command {
+    Send {
+        to: ConversationId,
+        text: String,
+        reply_to: Option<MessageId>,
+        reply: Reply<StoredMessage>,
+    },
+    MarkRead {
+        conversation: ConversationId,
+        reply: Reply<usize>,
+    },
+    Join {
+        room: RoomId,
+        name: Option<String>,
+        reply: Reply<()>,
+    },
+    Leave {
+        room: RoomId,
+        reply: Reply<()>,
+    },
+    SetPresence {
+        state: PresenceState,
+    },
+    Typing {
+        conversation: ConversationId,
+        active: bool,
+    },
+    RetryNow,
+    SetPassword {
+        user: String,
+        password: String,
+    },
+    Shutdown {
+        done: oneshot::Sender<()>,
+    },
+}
+
+impl Engine {
+    pub(super) async fn handle_command(&mut self, command: Command) -> ControlFlow<()> {
+        match command {
+            Command::Send {
+                to,
+                text,
+                reply_to,
+                reply,
+            } => {
+                let _ = reply.send(self.send_message(to, text, reply_to));
+            }
+            Command::MarkRead {
+                conversation,
+                reply,
+            } => {
+                let _ = reply.send(self.mark_read(&conversation));
+            }
+            Command::Join { room, name, reply } => {
+                let _ = reply.send(self.join(&room, name.as_deref()));
+            }
+            Command::Leave { room, reply } => {
+                let _ = reply.send(self.leave(&room));
+            }
+            Command::SetPresence { state } => {
+                self.presence = state;
+                self.publish_presence(state);
+            }
+            Command::Typing {
+                conversation,
+                active,
+            } => self.typing(&conversation, active),
+            Command::RetryNow => {
+                if let Some(state) = self.supervisor.retry() {
+                    self.open_link(state).await;
+                }
+            }
+            Command::SetPassword { user, password } => {
+                let _ = self
+                    .control
+                    .send(Control::Credentials { user, password })
+                    .await;
+                if let Some(state) = self.supervisor.retry() {
+                    self.open_link(state).await;
+                }
+            }
+            Command::Shutdown { done } => {
+                self.shutdown().await;
+                let _ = done.send(());
+                return ControlFlow::Break(());
+            }
+        }
+        self.pump();
+        ControlFlow::Continue(())
+    }
+
+    /// Commits the message and its envelope to the outbox; `pump` sends it.
+    fn send_message(
+        &mut self,
+        to: ConversationId,
+        text: String,
+        reply_to: Option<MessageId>,
+    ) -> Result<StoredMessage, ClientError> {
+        if text.trim().is_empty() {
+            return Err(ClientError::EmptyMessage);
+        }
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(ClientError::MessageTooLong {
+                len: text.len(),
+                max: MAX_TEXT_BYTES,
+            });
+        }
+        let topic = match &to {
+            ConversationId::Direct(user) => Topic::Inbox {
+                to: user.clone(),
+                from: self.me.clone(),
+            },
+            ConversationId::Room(room) => {
+                self.ensure_joined(room)?;
+                Topic::Room {
+                    room: room.clone(),
+                    from: self.me.clone(),
+                }
+            }
+        };
+        let seq = self.store.next_seq(&to)?;
+        let mut envelope = Envelope::new(Body::Msg(MsgBody { text }), &self.me, now_ms());
+        envelope.seq = Some(seq);
+        envelope.reply_to = reply_to;
+        let Body::Msg(MsgBody { text }) = &envelope.body else {
+            unreachable!("built as a message just above")
+        };
+        let message = StoredMessage {
+            id: envelope.id,
+            conversation: to,
+            sender: self.me.clone(),
+            ts: envelope.ts,
+            seq: Some(seq),
+            text: text.clone(),
+            reply_to,
+            outgoing: true,
+            status: MessageStatus::Queued,
+            unsupported: false,
+        };
+        let entry = OutboxEntry {
+            topic: topic.render(&self.prefix),
+            payload: envelope.encode(),
+            qos: 1,
+            retain: false,
+        };
+        self.store.enqueue_message(&message, &entry)?;
+        self.emit(Event::Message {
+            message: message.clone(),
+        });
+        Ok(message)
+    }
+
+    fn mark_read(&mut self, conversation: &ConversationId) -> Result<usize, ClientError> {
+        let unread = self.store.mark_read(conversation)?;
+        let mut count = 0;
+        for (sender, ids) in unread {
+            count += ids.len();
+            if sender != self.me {
+                self.send_receipt(&sender, ids, ReceiptStatus::Read)?;
+            }
+        }
+        Ok(count)
+    }
+
+    fn ensure_joined(&mut self, room: &RoomId) -> Result<(), ClientError> {
+        let joined = self.store.joined_rooms()?.iter().any(|r| &r.id == room);
+        if joined {
+            Ok(())
+        } else {
+            self.join(room, None)
+        }
+    }
+
+    fn join(&mut self, room: &RoomId, name: Option<&str>) -> Result<(), ClientError> {
+        self.store.set_room_joined(room, true, name)?;
+        self.store.set_member(room, &self.me.clone(), true, name)?;
+        self.publish_meta(room, true, name)?;
+        if self.supervisor.is_up() {
+            self.subscribe(self.room_filters(room));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self, room: &RoomId) -> Result<(), ClientError> {
+        self.store.set_room_joined(room, false, None)?;
+        self.store.set_member(room, &self.me.clone(), false, None)?;
+        // Clearing our retained meta tells later joiners we are gone.
+        let topic = Topic::RoomMeta {
+            room: room.clone(),
+            from: self.me.clone(),
+        };
+        self.store.enqueue(&OutboxEntry {
+            topic: topic.render(&self.prefix),
+            payload: Vec::new(),
+            qos: 1,
+            retain: true,
+        })?;
+        if self.supervisor.is_up() {
+            for filter in self.room_filters(room) {
+                if let Err(e) = self.mqtt.try_unsubscribe(filter) {
+                    tracing::warn!("unsubscribe not queued: {e}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn publish_meta(
+        &mut self,
+        room: &RoomId,
+        joined: bool,
+        name: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let body = Body::RoomMeta(RoomMetaBody {
+            joined,
+            name: name.map(str::to_owned),
+        });
+        let envelope = Envelope::new(body, &self.me, now_ms());
+        let topic = Topic::RoomMeta {
+            room: room.clone(),
+            from: self.me.clone(),
+        };
+        self.enqueue(&topic, &envelope, true)?;
+        Ok(())
+    }
+
+    fn typing(&mut self, conversation: &ConversationId, active: bool) {
+        let topic = match conversation {
+            ConversationId::Direct(user) => Topic::Inbox {
+                to: user.clone(),
+                from: self.me.clone(),
+            },
+            ConversationId::Room(room) => Topic::Room {
+                room: room.clone(),
+                from: self.me.clone(),
+            },
+        };
+        let envelope = Envelope::new(Body::Typing(TypingBody { active }), &self.me, now_ms());
+        self.publish_now(topic, &envelope, QoS::AtMostOnce, false);
+    }
+
+    /// Says goodbye properly: an explicit offline presence (a clean
+    /// DISCONNECT suppresses the Last Will), then DISCONNECT.
+    pub(super) async fn shutdown(&mut self) {
+        if self.supervisor.is_up() {
+            self.publish_presence(PresenceState::Offline);
+            if self.mqtt.try_disconnect().is_ok() {
+                self.wait_for_disconnect().await;
+            }
+        }
+        let state = self.supervisor.stop();
+        self.set_state(state);
+        let _ = self.control.send(Control::Stop).await;
+    }
+
+    async fn wait_for_disconnect(&mut self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while let Ok(Some((_, event))) =
+            tokio::time::timeout_at(deadline, self.link_events.recv()).await
+        {
+            use super::driver::DriverEvent;
+            match event {
+                DriverEvent::Mqtt(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect))
+                | DriverEvent::Failed(_) => return,
+                _ => {}
+            }
+        }
+    }
+}

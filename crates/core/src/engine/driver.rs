@@ -1,0 +1,143 @@
+//! The task that owns rumqttc's `EventLoop` and drives it.
+//!
+//! `EventLoop::poll` is not safe to cancel at every await point (a request
+//! taken off the channel can be lost mid-write), so it runs here, never
+//! raced against the engine's commands and timers: only a `Drop` or `Stop`
+//! from the engine interrupts it, and then the link is torn down anyway.
+//! Everything that happens is forwarded, tagged with the generation of the
+//! link it belongs to, so the engine can ignore stragglers of a dead link.
+
+use rumqttc::{ConnectReturnCode, ConnectionError, Event, EventLoop};
+use tokio::sync::mpsc;
+
+use crate::supervisor::Failure;
+
+/// What the engine asks of the driver.
+#[derive(Debug)]
+pub(crate) enum Control {
+    /// Open a new link, tagging its events with this generation.
+    Connect(u64),
+    /// Abandon the current link (the engine found it dead).
+    Drop,
+    /// Set the password used from the next connection on.
+    Credentials { user: String, password: String },
+    /// Finish.
+    Stop,
+}
+
+#[derive(Debug)]
+pub(crate) enum DriverEvent {
+    Mqtt(Event),
+    /// The link (or the attempt) failed; the driver waits for `Connect`.
+    Failed(Failure),
+}
+
+pub(crate) type Tagged = (u64, DriverEvent);
+
+pub(crate) async fn run(
+    mut eventloop: EventLoop,
+    mut control: mpsc::Receiver<Control>,
+    events: mpsc::Sender<Tagged>,
+) {
+    loop {
+        let generation = match control.recv().await {
+            Some(Control::Connect(generation)) => generation,
+            Some(Control::Drop) => continue,
+            Some(Control::Credentials { user, password }) => {
+                eventloop.mqtt_options.set_credentials(user, password);
+                continue;
+            }
+            Some(Control::Stop) | None => return,
+        };
+        // Requests queued for a link that died are stale: the engine
+        // replays its durable outbox on the new link instead.
+        discard_requests(&mut eventloop);
+        loop {
+            tokio::select! {
+                biased;
+                c = control.recv() => match c {
+                    Some(Control::Drop) => {
+                        discard_requests(&mut eventloop);
+                        break;
+                    }
+                    Some(Control::Credentials { user, password }) => {
+                        eventloop.mqtt_options.set_credentials(user, password);
+                    }
+                    Some(Control::Connect(_)) => {}
+                    Some(Control::Stop) | None => return,
+                },
+                polled = eventloop.poll() => match polled {
+                    Ok(event) => {
+                        if events.send((generation, DriverEvent::Mqtt(event))).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        // rumqttc would resend its in-flight publishes on the
+                        // next link; the outbox does that, in order.
+                        eventloop.pending.clear();
+                        let failure = DriverEvent::Failed(classify(&e));
+                        if events.send((generation, failure)).await.is_err() {
+                            return;
+                        }
+                        break;
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn discard_requests(eventloop: &mut EventLoop) {
+    eventloop.clean();
+    eventloop.pending.clear();
+}
+
+/// Turns rumqttc's error into what the user needs to know.
+pub(crate) fn classify(e: &ConnectionError) -> Failure {
+    match e {
+        ConnectionError::ConnectionRefused(
+            ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized,
+        ) => Failure::Auth(
+            "the broker refused the user name or password; check them and sign in again".into(),
+        ),
+        ConnectionError::ConnectionRefused(code) => {
+            Failure::Link(format!("the broker refused the connection ({code:?})"))
+        }
+        ConnectionError::Io(io) => Failure::Link(format!("cannot reach the broker: {io}")),
+        ConnectionError::NetworkTimeout => {
+            Failure::Link("the broker did not answer in time".into())
+        }
+        ConnectionError::Tls(tls) => Failure::Link(format!("TLS failed: {tls}")),
+        other => Failure::Link(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_credentials_are_an_auth_failure() {
+        for code in [
+            ConnectReturnCode::BadUserNamePassword,
+            ConnectReturnCode::NotAuthorized,
+        ] {
+            let f = classify(&ConnectionError::ConnectionRefused(code));
+            assert!(matches!(f, Failure::Auth(_)), "{code:?}");
+        }
+        let f = classify(&ConnectionError::ConnectionRefused(
+            ConnectReturnCode::ServiceUnavailable,
+        ));
+        assert!(matches!(f, Failure::Link(_)));
+    }
+
+    #[test]
+    fn io_errors_say_the_broker_is_unreachable() {
+        let e = ConnectionError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        let Failure::Link(m) = classify(&e) else {
+            panic!()
+        };
+        assert!(m.starts_with("cannot reach the broker"), "{m}");
+    }
+}

@@ -1,0 +1,273 @@
+//! Receiving: validate, store durably, then acknowledge to the broker.
+//!
+//! The order matters for "nothing is ever lost": a PUBLISH is acked only
+//! after the message (and our `delivered` receipt for it) is committed, so
+//! a crash before that makes the broker deliver it again, and the store's
+//! de-duplication by id makes the second copy harmless.
+
+use std::collections::BTreeMap;
+
+use rumqttc::Publish;
+use tokio::time::Instant;
+
+use super::Engine;
+use crate::event::Event;
+use crate::protocol::{
+    Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
+    RoomMetaBody, Topic, UserId, classify,
+};
+use crate::store::{ConversationId, MessageStatus, PresenceRecord, Stored, StoredMessage};
+
+/// What one incoming publish asks of us, once validated.
+enum Incoming {
+    Message(StoredMessage),
+    Receipt(UserId, ReceiptBody),
+    Typing(ConversationId, UserId, bool),
+    Presence(UserId, PresenceBody, i64),
+    Member(crate::protocol::RoomId, UserId, RoomMetaBody),
+}
+
+impl Engine {
+    pub(super) fn receive_batch(&mut self, batch: Vec<Publish>) {
+        if batch.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let mut messages = Vec::new();
+        let mut others = Vec::new();
+        for publish in &batch {
+            match classify(&self.prefix, &self.me, &publish.topic, &publish.payload) {
+                Ok(inbound) => match interpret(inbound.topic, inbound.decoded) {
+                    Some(Incoming::Message(m)) => messages.push(m),
+                    Some(other) => others.push(other),
+                    None => {}
+                },
+                // A cleared retained message: nothing to show, nothing wrong.
+                Err(Rejection::Empty) => {}
+                Err(rejection) => self.drops.record(rejection.reason(), &publish.topic, now),
+            }
+        }
+        if !self.store_messages(&messages) {
+            // Not acked: the broker will deliver these again on the next link.
+            return;
+        }
+        for other in others {
+            self.apply(other);
+        }
+        for publish in &batch {
+            if let Err(e) = self.mqtt.try_ack(publish) {
+                tracing::warn!("ack not queued; the broker will redeliver: {e}");
+            }
+        }
+    }
+
+    /// Stores messages in one transaction and queues `delivered` receipts.
+    fn store_messages(&mut self, messages: &[StoredMessage]) -> bool {
+        if messages.is_empty() {
+            return true;
+        }
+        let outcomes = match self.store.store_incoming_batch(messages) {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                tracing::error!("cannot store incoming messages: {e}");
+                return false;
+            }
+        };
+        let mut receipts: BTreeMap<UserId, Vec<MessageId>> = BTreeMap::new();
+        for (message, outcome) in messages.iter().zip(outcomes) {
+            if message.sender == self.me {
+                continue;
+            }
+            // Duplicates get a receipt too: the first one may have been lost.
+            receipts
+                .entry(message.sender.clone())
+                .or_default()
+                .push(message.id);
+            if let Stored::New { gap, filled } = outcome {
+                self.emit(Event::Message {
+                    message: message.clone(),
+                });
+                if let Some(gap) = gap {
+                    self.emit(Event::Gap { gap });
+                }
+                if !filled.is_empty() {
+                    self.emit(Event::GapFilled {
+                        conversation: message.conversation.clone(),
+                        sender: message.sender.clone(),
+                        seqs: filled,
+                    });
+                }
+            }
+        }
+        for (to, ids) in receipts {
+            if let Err(e) = self.send_receipt(&to, ids, ReceiptStatus::Delivered) {
+                tracing::error!("cannot queue a delivered receipt: {e}");
+                return false;
+            }
+        }
+        true
+    }
+
+    fn apply(&mut self, incoming: Incoming) {
+        let result = match incoming {
+            Incoming::Message(_) => Ok(()),
+            Incoming::Receipt(from, body) => self.apply_receipt(&from, body),
+            Incoming::Typing(conversation, user, active) => {
+                if user != self.me {
+                    self.emit(Event::Typing {
+                        conversation,
+                        user,
+                        active,
+                    });
+                }
+                Ok(())
+            }
+            Incoming::Presence(user, body, ts) => {
+                let ts = body.ts.unwrap_or(ts);
+                let record = PresenceRecord {
+                    user: user.clone(),
+                    state: body.state,
+                    ts,
+                };
+                let stored = self.store.set_presence(&record);
+                self.emit(Event::Presence {
+                    user,
+                    state: body.state,
+                    ts,
+                });
+                stored
+            }
+            Incoming::Member(room, user, body) => {
+                let stored = self
+                    .store
+                    .set_member(&room, &user, body.joined, body.name.as_deref());
+                self.emit(Event::Member {
+                    room,
+                    user,
+                    joined: body.joined,
+                });
+                stored
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!("cannot store an update: {e}");
+        }
+    }
+
+    fn apply_receipt(
+        &mut self,
+        from: &UserId,
+        body: ReceiptBody,
+    ) -> Result<(), crate::store::StoreError> {
+        let changed =
+            self.store
+                .apply_receipt(from, &body.ids, body.status, crate::clock::now_ms())?;
+        for (id, status) in changed {
+            self.emit(Event::Status { id, status });
+        }
+        Ok(())
+    }
+
+    /// Queues a receipt to `to`'s inbox, in chunks the protocol allows.
+    pub(super) fn send_receipt(
+        &mut self,
+        to: &UserId,
+        ids: Vec<MessageId>,
+        status: ReceiptStatus,
+    ) -> Result<(), crate::store::StoreError> {
+        let topic = Topic::Inbox {
+            to: to.clone(),
+            from: self.me.clone(),
+        };
+        for chunk in ids.chunks(1000) {
+            let body = Body::Receipt(ReceiptBody {
+                ids: chunk.to_vec(),
+                status,
+            });
+            let envelope = Envelope::new(body, &self.me, crate::clock::now_ms());
+            self.enqueue(&topic, &envelope, false)?;
+        }
+        Ok(())
+    }
+}
+
+/// Maps a validated publish to what it means for us. The sender is always
+/// the topic's, never the payload's.
+fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
+    let (conversation, sender) = match &topic {
+        Topic::Inbox { from, .. } => (Some(ConversationId::Direct(from.clone())), from.clone()),
+        Topic::Room { room, from } => (Some(ConversationId::Room(room.clone())), from.clone()),
+        Topic::Presence { user } => (None, user.clone()),
+        Topic::RoomMeta { from, .. } => (None, from.clone()),
+    };
+    match decoded {
+        Decoded::Envelope(envelope) => {
+            let Envelope {
+                id,
+                ts,
+                seq,
+                reply_to,
+                body,
+                ..
+            } = envelope;
+            match (body, conversation, topic) {
+                (Body::Msg(m), Some(conversation), _) => Some(Incoming::Message(StoredMessage {
+                    id,
+                    conversation,
+                    sender,
+                    ts,
+                    seq,
+                    text: m.text,
+                    reply_to,
+                    outgoing: false,
+                    status: MessageStatus::Received,
+                    unsupported: false,
+                })),
+                (Body::Receipt(r), Some(ConversationId::Direct(_)), _) => {
+                    Some(Incoming::Receipt(sender, r))
+                }
+                (Body::Typing(t), Some(conversation), _) => {
+                    Some(Incoming::Typing(conversation, sender, t.active))
+                }
+                (Body::Presence(p), None, _) => Some(Incoming::Presence(sender, p, ts)),
+                (Body::RoomMeta(m), None, Topic::RoomMeta { room, .. }) => {
+                    Some(Incoming::Member(room, sender, m))
+                }
+                _ => None,
+            }
+        }
+        Decoded::Unsupported {
+            id: Some(id), raw, ..
+        } => conversation.map(|conversation| {
+            Incoming::Message(StoredMessage {
+                id,
+                conversation,
+                sender,
+                ts: crate::clock::now_ms(),
+                seq: None,
+                text: raw,
+                reply_to: None,
+                outgoing: false,
+                status: MessageStatus::Received,
+                unsupported: true,
+            })
+        }),
+        Decoded::Unsupported { id: None, .. } => None,
+        // The member cleared their retained meta: they left the room.
+        Decoded::MetaCleared => match topic {
+            Topic::RoomMeta { room, .. } => Some(Incoming::Member(
+                room,
+                sender,
+                RoomMetaBody {
+                    joined: false,
+                    name: None,
+                },
+            )),
+            _ => None,
+        },
+        Decoded::UnknownKind { kind, .. } => {
+            tracing::debug!(kind, "ignoring an envelope of an unknown kind");
+            None
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The one task that owns the connection, the writer store and the outbox.
+//!
+//! mini-redis style: the cloneable [`crate::Client`] sends [`Command`]s over
+//! a channel; this task applies them, drives the link through the
+//! [`driver`] task, and broadcasts [`Event`]s. All MQTT and store writes
+//! happen here, so ordering questions have one answer.
+
+mod commands;
+mod driver;
+mod drops;
+mod inbound;
+mod publisher;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, EventLoop, QoS};
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::time::Instant;
+
+pub(crate) use commands::Command;
+use driver::{Control, DriverEvent, Tagged};
+use drops::Drops;
+use publisher::Publisher;
+
+use crate::clock::now_ms;
+use crate::event::Event;
+use crate::protocol::{
+    Body, Envelope, Prefix, PresenceBody, PresenceState, RoomId, Topic, UserId, inbox_filter,
+    presence_filter, room_filter, room_meta_filter,
+};
+use crate::store::{OutboxEntry, Store, StoreError};
+use crate::supervisor::{Backoff, ConnectionState, Failure, Liveness, Supervisor};
+
+/// Publishes in flight at once; also rumqttc's inflight limit.
+pub(crate) const WINDOW: u16 = 100;
+/// A link up this long counts as stable: backoff starts over after it.
+const STABLE_AFTER: Duration = Duration::from_secs(10);
+
+pub(crate) struct Engine {
+    me: UserId,
+    prefix: Prefix,
+    store: Store,
+    mqtt: AsyncClient,
+    control: mpsc::Sender<Control>,
+    link_events: mpsc::Receiver<Tagged>,
+    commands: mpsc::Receiver<Command>,
+    events: broadcast::Sender<Event>,
+    state: watch::Sender<ConnectionState>,
+    supervisor: Supervisor,
+    liveness: Liveness,
+    generation: u64,
+    publisher: Publisher,
+    drops: Drops,
+    presence: PresenceState,
+}
+
+/// What [`spawn`] needs.
+pub(crate) struct Parts {
+    pub me: UserId,
+    pub prefix: Prefix,
+    pub keep_alive: Duration,
+    pub store: Store,
+    pub mqtt: AsyncClient,
+    pub eventloop: EventLoop,
+    pub commands: mpsc::Receiver<Command>,
+    pub events: broadcast::Sender<Event>,
+    pub state: watch::Sender<ConnectionState>,
+    pub dropped: Arc<AtomicU64>,
+}
+
+/// Starts the engine and its driver; connects at once.
+pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
+    let (control_tx, control_rx) = mpsc::channel(16);
+    let (link_tx, link_rx) = mpsc::channel(1024);
+    tokio::spawn(driver::run(parts.eventloop, control_rx, link_tx));
+    let engine = Engine {
+        me: parts.me,
+        prefix: parts.prefix,
+        store: parts.store,
+        mqtt: parts.mqtt,
+        control: control_tx,
+        link_events: link_rx,
+        commands: parts.commands,
+        events: parts.events,
+        state: parts.state,
+        supervisor: Supervisor::new(Backoff::default(), STABLE_AFTER),
+        liveness: Liveness::new(parts.keep_alive),
+        generation: 0,
+        publisher: Publisher::new(usize::from(WINDOW)),
+        drops: Drops::new(parts.dropped),
+        presence: PresenceState::Online,
+    };
+    tokio::spawn(engine.run())
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Engine {
+    async fn run(mut self) {
+        let state = self.supervisor.connect();
+        self.open_link(state).await;
+        loop {
+            let retry_at = self.supervisor.retry_at();
+            let dead_at = self
+                .supervisor
+                .is_up()
+                .then(|| self.liveness.deadline())
+                .flatten();
+            tokio::select! {
+                command = self.commands.recv() => {
+                    let Some(command) = command else {
+                        self.shutdown().await;
+                        return;
+                    };
+                    if self.handle_command(command).await.is_break() {
+                        return;
+                    }
+                }
+                tagged = self.link_events.recv() => {
+                    let Some(first) = tagged else {
+                        tracing::error!("the MQTT driver task ended unexpectedly");
+                        self.set_state(ConnectionState::Offline);
+                        return;
+                    };
+                    self.handle_link_events(first).await;
+                }
+                _ = sleep_until(retry_at), if retry_at.is_some() => {
+                    if let Some(state) = self.supervisor.retry() {
+                        self.open_link(state).await;
+                    }
+                }
+                _ = sleep_until(dead_at), if dead_at.is_some() => {
+                    tracing::info!("no answer to a ping: the link is dead, reconnecting");
+                    let _ = self.control.send(Control::Drop).await;
+                    self.link_lost(&Failure::DeadLink);
+                }
+            }
+        }
+    }
+
+    async fn open_link(&mut self, state: ConnectionState) {
+        self.generation += 1;
+        self.set_state(state);
+        if self
+            .control
+            .send(Control::Connect(self.generation))
+            .await
+            .is_err()
+        {
+            tracing::error!("the MQTT driver task is gone");
+        }
+    }
+
+    /// The link is gone (reported by the driver or found dead by us).
+    fn link_lost(&mut self, failure: &Failure) {
+        // Stragglers from the old link must not be mistaken for the new one's.
+        self.generation += 1;
+        self.publisher.reset();
+        self.liveness.reset();
+        let state = self.supervisor.failed(failure, Instant::now(), now_ms());
+        match &state {
+            ConnectionState::AuthFailed { message } => tracing::warn!("{message}"),
+            _ => tracing::info!("link lost: {failure}"),
+        }
+        self.set_state(state);
+    }
+
+    fn set_state(&mut self, state: ConnectionState) {
+        self.state.send_replace(state.clone());
+        self.emit(Event::Connection { state });
+    }
+
+    fn emit(&self, event: Event) {
+        // No receiver is fine: the store is the record, events are hints.
+        let _ = self.events.send(event);
+    }
+
+    /// Handles one event from the link, then everything else already
+    /// waiting, so a burst of messages is stored in one transaction.
+    async fn handle_link_events(&mut self, first: Tagged) {
+        let mut batch = Vec::new();
+        let mut next = Some(first);
+        while let Some((generation, event)) = next.take() {
+            if generation == self.generation {
+                match event {
+                    DriverEvent::Mqtt(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p))) => {
+                        self.liveness.heard_from_broker();
+                        batch.push(p);
+                    }
+                    DriverEvent::Mqtt(event) => {
+                        self.receive_batch(std::mem::take(&mut batch));
+                        self.handle_mqtt(event);
+                    }
+                    DriverEvent::Failed(failure) => {
+                        self.receive_batch(std::mem::take(&mut batch));
+                        self.link_lost(&failure);
+                    }
+                }
+            }
+            if batch.len() < 512 {
+                next = self.link_events.try_recv().ok();
+            }
+        }
+        self.receive_batch(batch);
+        self.pump();
+    }
+
+    fn handle_mqtt(&mut self, event: rumqttc::Event) {
+        use rumqttc::{Event as E, Outgoing, Packet};
+        match event {
+            E::Incoming(packet) => {
+                self.liveness.heard_from_broker();
+                match packet {
+                    Packet::ConnAck(ack) => self.link_up(ack.session_present),
+                    Packet::PubAck(ack) => self.publish_acked(ack.pkid),
+                    Packet::SubAck(ack) => {
+                        let refused = ack
+                            .return_codes
+                            .iter()
+                            .any(|c| matches!(c, rumqttc::SubscribeReasonCode::Failure));
+                        if refused {
+                            tracing::warn!(
+                                "the broker refused a subscription; check its ACL for user {}",
+                                self.me
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            E::Outgoing(Outgoing::Publish(pkid)) => self.publisher.written(pkid),
+            E::Outgoing(Outgoing::PingReq) => self.liveness.ping_sent(Instant::now()),
+            E::Outgoing(_) => {}
+        }
+    }
+
+    fn link_up(&mut self, session_present: bool) {
+        self.publisher.reset();
+        self.liveness.reset();
+        let state = self.supervisor.connected(Instant::now(), now_ms());
+        tracing::info!(session_present, "connected");
+        self.set_state(state);
+        if !session_present {
+            // A new or lost session has no subscriptions: make them again.
+            if let Err(e) = self.subscribe_all() {
+                tracing::error!("cannot read joined rooms to subscribe: {e}");
+            }
+        }
+        self.publish_presence(self.presence);
+    }
+
+    fn subscribe_all(&mut self) -> Result<(), StoreError> {
+        let mut filters = vec![
+            inbox_filter(&self.prefix, &self.me),
+            presence_filter(&self.prefix),
+        ];
+        for room in self.store.joined_rooms()? {
+            filters.push(room_filter(&self.prefix, &room.id));
+            filters.push(room_meta_filter(&self.prefix, &room.id));
+        }
+        self.subscribe(filters);
+        Ok(())
+    }
+
+    fn subscribe(&self, filters: Vec<String>) {
+        let subs = filters
+            .into_iter()
+            .map(|f| rumqttc::SubscribeFilter::new(f, QoS::AtLeastOnce));
+        if let Err(e) = self.mqtt.try_subscribe_many(subs) {
+            tracing::warn!("subscribe request not queued: {e}");
+        }
+    }
+
+    fn room_filters(&self, room: &RoomId) -> Vec<String> {
+        vec![
+            room_filter(&self.prefix, room),
+            room_meta_filter(&self.prefix, room),
+        ]
+    }
+
+    fn publish_acked(&mut self, pkid: u16) {
+        let Some(outbox_id) = self.publisher.acked(pkid) else {
+            return;
+        };
+        match self.store.outbox_acked(outbox_id) {
+            Ok(Some(id)) => self.emit(Event::Status {
+                id,
+                status: crate::store::MessageStatus::Sent,
+            }),
+            Ok(None) => {}
+            Err(e) => tracing::error!("cannot mark outbox row {outbox_id} sent: {e}"),
+        }
+    }
+
+    /// Hands queued outbox rows to rumqttc, in order, while the window has room.
+    fn pump(&mut self) {
+        if !self.supervisor.is_up() {
+            return;
+        }
+        let room = self.publisher.room();
+        if room == 0 {
+            return;
+        }
+        let rows = match self.store.outbox_after(self.publisher.cursor(), room) {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!("cannot read the outbox: {e}");
+                return;
+            }
+        };
+        for row in rows {
+            let qos = qos(row.entry.qos);
+            let sent =
+                self.mqtt
+                    .try_publish(row.entry.topic, qos, row.entry.retain, row.entry.payload);
+            if let Err(e) = sent {
+                tracing::warn!("publish not queued, will retry on the next link: {e}");
+                return;
+            }
+            self.publisher.handed(Some(row.id));
+        }
+    }
+
+    /// Publishes outside the outbox (presence, typing): only worth sending
+    /// on a live link, and superseded by the next one anyway.
+    fn publish_now(&mut self, topic: Topic, envelope: &Envelope, qos: QoS, retain: bool) {
+        if !self.supervisor.is_up() {
+            return;
+        }
+        let topic = topic.render(&self.prefix);
+        if self
+            .mqtt
+            .try_publish(topic, qos, retain, envelope.encode())
+            .is_ok()
+        {
+            self.publisher.handed(None);
+        }
+    }
+
+    fn publish_presence(&mut self, state: PresenceState) {
+        let ts = now_ms();
+        let envelope = Envelope::new(
+            Body::Presence(PresenceBody {
+                state,
+                ts: Some(ts),
+            }),
+            &self.me,
+            ts,
+        );
+        let topic = Topic::Presence {
+            user: self.me.clone(),
+        };
+        self.publish_now(topic, &envelope, QoS::AtLeastOnce, true);
+    }
+
+    /// Writes an envelope to the outbox (durable) for publishing in order.
+    fn enqueue(
+        &mut self,
+        topic: &Topic,
+        envelope: &Envelope,
+        retain: bool,
+    ) -> Result<i64, StoreError> {
+        self.store.enqueue(&OutboxEntry {
+            topic: topic.render(&self.prefix),
+            payload: envelope.encode(),
+            qos: 1,
+            retain,
+        })
+    }
+}
+
+fn qos(level: u8) -> QoS {
+    match level {
+        0 => QoS::AtMostOnce,
+        2 => QoS::ExactlyOnce,
+        _ => QoS::AtLeastOnce,
+    }
+}

@@ -1,0 +1,33 @@
+//! The error type of the [`crate::Client`] API.
+
+use thiserror::Error;
+
+use crate::account::AccountError;
+use crate::store::StoreError;
+
+#[derive(Debug, Error)]
+pub enum ClientError {
+    #[error("a message needs some text")]
+    EmptyMessage,
+    #[error("the message is {len} bytes; the limit is {max} bytes, so split it up")]
+    MessageTooLong { len: usize, max: usize },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error("the connection task has stopped; restart Tether")]
+    Stopped,
+}
+
+impl ClientError {
+    /// A stable machine-readable code (for the UI and CLI exit codes).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::EmptyMessage => "empty_message",
+            ClientError::MessageTooLong { .. } => "message_too_long",
+            ClientError::Store(_) => "store",
+            ClientError::Account(_) => "account",
+            ClientError::Stopped => "stopped",
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! What the engine tells the UI and the CLI, as one tagged enum that
+//! serializes to the JSON lines `tether listen` prints.
+
+use serde::Serialize;
+
+use crate::protocol::{MessageId, PresenceState, RoomId, UserId};
+use crate::store::{ConversationId, Gap, MessageStatus, StoredMessage};
+use crate::supervisor::ConnectionState;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A message was stored: received, or queued by us.
+    Message {
+        message: StoredMessage,
+    },
+    /// One of our messages moved on: sent (broker acked), delivered, read.
+    Status {
+        id: MessageId,
+        status: MessageStatus,
+    },
+    Presence {
+        user: UserId,
+        state: PresenceState,
+        ts: i64,
+    },
+    Typing {
+        conversation: ConversationId,
+        user: UserId,
+        active: bool,
+    },
+    Connection {
+        state: ConnectionState,
+    },
+    /// Messages from `sender` with these seqs never arrived (so far).
+    Gap {
+        gap: Gap,
+    },
+    /// Late arrivals closed (part of) an earlier gap.
+    GapFilled {
+        conversation: ConversationId,
+        sender: UserId,
+        seqs: Vec<u64>,
+    },
+    /// A member joined or left a room (from its retained room meta).
+    Member {
+        room: RoomId,
+        user: UserId,
+        joined: bool,
+    },
+}

@@ -1,0 +1,50 @@
+//! Tether's engine: everything that is not UI.
+//!
+//! One persistent MQTT connection per account, a durable SQLite store with
+//! an outbox (nothing the user sends is lost, whatever happens to the
+//! process, the link or the broker), and the chat protocol of
+//! `docs/protocol.md`. No Tauri dependency: the desktop app and the
+//! `tether` CLI are both thin layers over [`Client`].
+//!
+//! # Layout
+//! - [`protocol`]: ids, topics, the envelope codec and the receiver's
+//!   validation rules. Pure functions, no I/O.
+//! - [`store`]: SQLite (WAL) with migrations: conversations, messages,
+//!   outbox, receipts, seq counters and gaps, full-text search.
+//! - [`supervisor`]: I/O-free connection policy: backoff with full jitter,
+//!   dead-link detection within 1.5× keep-alive, the state machine.
+//! - `engine` (private): the task that owns the rumqttc event loop (through
+//!   its driver task), the writer store and the outbox.
+//! - [`client`]: the cloneable [`Client`] handle and its event stream.
+//! - [`account`]: broker URL, identity, TLS, the on-disk account book.
+//! - [`secrets`]: passwords in the OS keyring (or memory, for tests).
+//!
+//! # Example
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use tether_core::{Client, ClientOptions, account::Account, store::ConversationId};
+//! let account = Account::new("work", "mqtt://localhost:1883".parse()?, "alice".parse()?);
+//! let client = Client::start(ClientOptions {
+//!     account,
+//!     password: None,
+//!     store_path: "/tmp/alice.db".into(),
+//! })
+//! .await?;
+//! client.send(ConversationId::Direct("bob".parse()?), "hi").await?;
+//! # Ok(()) }
+//! ```
+
+pub mod account;
+pub mod client;
+pub mod clock;
+mod engine;
+pub mod error;
+pub mod event;
+pub mod protocol;
+pub mod secrets;
+pub mod store;
+pub mod supervisor;
+
+pub use client::{Client, ClientOptions};
+pub use error::ClientError;
+pub use event::Event;

@@ -1,0 +1,386 @@
+//! The envelope every payload travels in, its bodies, and the encoder.
+//!
+//! Decoding lives in `decode.rs`; this file defines the in-memory shape and
+//! how we write it. Encoding goes through `serde_json::Value`, whose
+//! rendering cannot fail, so `encode` needs no error path.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::PROTOCOL_VERSION;
+use super::decode::{DecodeError, Decoded, decode};
+use super::ids::UserId;
+
+/// Globally unique message id (UUIDv7 when we create it); the de-duplication key.
+pub type MessageId = uuid::Uuid;
+
+/// Most ids one receipt may acknowledge.
+pub const MAX_RECEIPT_IDS: usize = 1000;
+
+/// Longest room display name, in bytes.
+pub const MAX_ROOM_NAME_BYTES: usize = 128;
+
+/// Wire names of the kinds this version understands.
+pub mod kind {
+    pub const MSG: &str = "msg";
+    pub const RECEIPT: &str = "receipt";
+    pub const TYPING: &str = "typing";
+    pub const PRESENCE: &str = "presence";
+    pub const ROOM_META: &str = "room_meta";
+}
+
+/// One protocol message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// Protocol version; always [`PROTOCOL_VERSION`] when we build one.
+    pub v: u32,
+    pub id: MessageId,
+    /// Sender's wall clock, ms since the Unix epoch.
+    pub ts: i64,
+    /// Extension: the sender's own claim. Receivers trust the topic and drop
+    /// envelopes whose claim disagrees with it.
+    pub from: Option<UserId>,
+    /// Per (sender, conversation) counter; required (≥ 1) on `msg`.
+    pub seq: Option<u64>,
+    pub reply_to: Option<MessageId>,
+    pub body: Body,
+}
+
+/// The kind-specific part of an envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Msg(MsgBody),
+    Receipt(ReceiptBody),
+    Typing(TypingBody),
+    Presence(PresenceBody),
+    RoomMeta(RoomMetaBody),
+}
+
+/// `msg`: chat text, kept verbatim (rendering safely is the UI's job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MsgBody {
+    pub text: String,
+}
+
+/// `receipt`: acknowledges messages to their original sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptBody {
+    pub ids: Vec<MessageId>,
+    pub status: ReceiptStatus,
+}
+
+/// How far a message got; ordered so that `Read > Delivered`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReceiptStatus {
+    /// Durably stored by the receiver.
+    Delivered,
+    /// Shown in a focused window.
+    Read,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Delivered => "delivered",
+            ReceiptStatus::Read => "read",
+        }
+    }
+}
+
+/// `typing` (extension: the design brief leaves this body open).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypingBody {
+    pub active: bool,
+}
+
+/// `presence`, retained on `P/p/{user}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresenceBody {
+    pub state: PresenceState,
+    /// When the state began (ms since epoch); absent in the Last Will.
+    pub ts: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PresenceState {
+    Online,
+    Away,
+    Offline,
+}
+
+impl PresenceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PresenceState::Online => "online",
+            PresenceState::Away => "away",
+            PresenceState::Offline => "offline",
+        }
+    }
+}
+
+/// `room_meta` (extension), retained on `P/r/{room}/meta/{me}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomMetaBody {
+    pub joined: bool,
+    /// The member's idea of the room's display name (≤ 128 bytes).
+    pub name: Option<String>,
+}
+
+impl Body {
+    /// The wire name of this body's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::Msg(_) => kind::MSG,
+            Body::Receipt(_) => kind::RECEIPT,
+            Body::Typing(_) => kind::TYPING,
+            Body::Presence(_) => kind::PRESENCE,
+            Body::RoomMeta(_) => kind::ROOM_META,
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Body::Msg(b) => json!({ "text": b.text }),
+            Body::Receipt(b) => {
+                let ids: Vec<Value> = b
+                    .ids
+                    .iter()
+                    .map(|id| Value::String(id.to_string()))
+                    .collect();
+                json!({ "ids": ids, "status": b.status.as_str() })
+            }
+            Body::Typing(b) => json!({ "active": b.active }),
+            Body::Presence(b) => {
+                let mut m = Map::new();
+                m.insert("state".into(), b.state.as_str().into());
+                if let Some(ts) = b.ts {
+                    m.insert("ts".into(), ts.into());
+                }
+                Value::Object(m)
+            }
+            Body::RoomMeta(b) => {
+                let mut m = Map::new();
+                m.insert("joined".into(), b.joined.into());
+                if let Some(name) = &b.name {
+                    m.insert("name".into(), name.as_str().into());
+                }
+                Value::Object(m)
+            }
+        }
+    }
+}
+
+/// Appends `"key":value` (with a leading comma unless first).
+fn push_field(out: &mut String, key: &str, value: &Value) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    out.push('"');
+    // Keys are our own ASCII constants: no escaping needed.
+    out.push_str(key);
+    out.push_str("\":");
+    out.push_str(&value.to_string());
+}
+
+impl Envelope {
+    /// A new envelope from `from` with a fresh UUIDv7 id, no seq, no reply.
+    pub fn new(body: Body, from: &UserId, ts: i64) -> Envelope {
+        Envelope {
+            v: PROTOCOL_VERSION,
+            id: uuid::Uuid::now_v7(),
+            ts,
+            from: Some(from.clone()),
+            seq: None,
+            reply_to: None,
+            body,
+        }
+    }
+
+    /// Sets `seq` (required on `msg`).
+    pub fn with_seq(mut self, seq: u64) -> Envelope {
+        self.seq = Some(seq);
+        self
+    }
+
+    /// Sets `reply_to`.
+    pub fn with_reply_to(mut self, id: MessageId) -> Envelope {
+        self.reply_to = Some(id);
+        self
+    }
+
+    /// The wire name of the kind.
+    pub fn kind(&self) -> &'static str {
+        self.body.kind()
+    }
+
+    /// Compact JSON, keys in the documented order
+    /// (`v,id,kind,ts,from,seq,body,reply_to`) so wire dumps read like the
+    /// spec. `from` and `seq` are omitted when `None`; `reply_to` is `null`.
+    ///
+    /// This does not check limits (text size, 256 KiB total): use
+    /// [`Envelope::encode_checked`] for anything built from user input.
+    pub fn encode(&self) -> Vec<u8> {
+        // Built by hand around `Value` renderings because a `serde_json::Map`
+        // sorts its keys unless a crate-wide feature is enabled.
+        let mut out = String::from("{");
+        push_field(&mut out, "v", &self.v.into());
+        push_field(&mut out, "id", &self.id.to_string().into());
+        push_field(&mut out, "kind", &self.kind().into());
+        push_field(&mut out, "ts", &self.ts.into());
+        if let Some(from) = &self.from {
+            push_field(&mut out, "from", &from.as_str().into());
+        }
+        if let Some(seq) = self.seq {
+            push_field(&mut out, "seq", &seq.into());
+        }
+        push_field(&mut out, "body", &self.body.to_value());
+        let reply_to = self
+            .reply_to
+            .map_or(Value::Null, |id| Value::String(id.to_string()));
+        push_field(&mut out, "reply_to", &reply_to);
+        out.push('}');
+        out.into_bytes()
+    }
+
+    /// Encodes and then applies the receiver's own rules to the result, so
+    /// we never publish something a Tether receiver would drop (for
+    /// example text whose JSON escaping pushes it past 256 KiB).
+    pub fn encode_checked(&self) -> Result<Vec<u8>, DecodeError> {
+        let bytes = self.encode();
+        decode(&bytes)?;
+        Ok(bytes)
+    }
+
+    /// Parses a payload; see `decode.rs` for the rules.
+    pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+        decode(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alice() -> UserId {
+        UserId::new("alice").unwrap()
+    }
+
+    #[test]
+    fn new_fills_defaults() {
+        let e = Envelope::new(Body::Typing(TypingBody { active: true }), &alice(), 5);
+        assert_eq!(e.v, 1);
+        assert_eq!(e.id.get_version_num(), 7);
+        assert_eq!(e.from, Some(alice()));
+        assert_eq!((e.seq, e.reply_to, e.ts), (None, None, 5));
+        assert_eq!(e.kind(), "typing");
+    }
+
+    #[test]
+    fn encodes_in_documented_order() {
+        let id = uuid::Uuid::from_u128(1);
+        let e = Envelope {
+            v: 1,
+            id,
+            ts: 1_732_233_600_123,
+            from: Some(alice()),
+            seq: Some(42),
+            reply_to: None,
+            body: Body::Msg(MsgBody {
+                text: "hi \"there\"".into(),
+            }),
+        };
+        let text = String::from_utf8(e.encode()).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                r#"{{"v":1,"id":"{id}","kind":"msg","ts":1732233600123,"from":"alice","seq":42,"body":{{"text":"hi \"there\""}},"reply_to":null}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn omits_absent_optionals() {
+        let mut e = Envelope::new(
+            Body::Presence(PresenceBody {
+                state: PresenceState::Offline,
+                ts: None,
+            }),
+            &alice(),
+            0,
+        );
+        e.from = None;
+        let text = String::from_utf8(e.encode()).unwrap();
+        assert!(!text.contains("\"from\""));
+        assert!(!text.contains("\"seq\""));
+        assert!(text.contains(r#""body":{"state":"offline"}"#));
+        let reply = uuid::Uuid::from_u128(7);
+        let text = String::from_utf8(e.with_reply_to(reply).encode()).unwrap();
+        assert!(text.contains(&format!(r#""reply_to":"{reply}""#)));
+    }
+
+    #[test]
+    fn encodes_every_body() {
+        let id = uuid::Uuid::from_u128(9);
+        let bodies = [
+            (
+                Body::Receipt(ReceiptBody {
+                    ids: vec![id],
+                    status: ReceiptStatus::Read,
+                }),
+                format!(r#"{{"ids":["{id}"],"status":"read"}}"#),
+            ),
+            (
+                Body::Typing(TypingBody { active: false }),
+                r#"{"active":false}"#.into(),
+            ),
+            (
+                Body::Presence(PresenceBody {
+                    state: PresenceState::Away,
+                    ts: Some(3),
+                }),
+                r#"{"state":"away","ts":3}"#.into(),
+            ),
+            (
+                Body::RoomMeta(RoomMetaBody {
+                    joined: true,
+                    name: Some("Rust".into()),
+                }),
+                r#"{"joined":true,"name":"Rust"}"#.into(),
+            ),
+        ];
+        for (body, expected) in bodies {
+            assert_eq!(body.to_value().to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn status_order_and_serde() {
+        assert!(ReceiptStatus::Read > ReceiptStatus::Delivered);
+        assert_eq!(
+            serde_json::to_string(&ReceiptStatus::Read).unwrap(),
+            "\"read\""
+        );
+        assert_eq!(
+            serde_json::to_string(&PresenceState::Away).unwrap(),
+            "\"away\""
+        );
+        let s: PresenceState = serde_json::from_str("\"offline\"").unwrap();
+        assert_eq!(s, PresenceState::Offline);
+    }
+
+    #[test]
+    fn encode_checked_catches_escape_blowup() {
+        // 64 KiB of control characters is legal text but escapes to 6 bytes
+        // each, far past the 256 KiB envelope limit.
+        let text = "\u{1}".repeat(crate::protocol::MAX_TEXT_BYTES);
+        let e = Envelope::new(Body::Msg(MsgBody { text }), &alice(), 1).with_seq(1);
+        assert!(matches!(
+            e.encode_checked(),
+            Err(DecodeError::TooLarge { .. })
+        ));
+        let ok = Envelope::new(Body::Msg(MsgBody { text: "x".into() }), &alice(), 1).with_seq(1);
+        assert_eq!(ok.encode_checked().unwrap(), ok.encode());
+    }
+}

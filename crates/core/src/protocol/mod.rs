@@ -1,0 +1,32 @@
+//! The Tether wire protocol v1 (see `docs/protocol.md`): ids, topics, the
+//! JSON envelope and the receiver-side rules. Pure data and functions, no I/O.
+
+mod decode;
+mod envelope;
+mod ids;
+mod inbound;
+mod topic;
+
+#[cfg(test)]
+mod tests;
+
+pub use decode::{DecodeError, Decoded};
+pub use envelope::{
+    Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
+    PresenceState, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
+};
+pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};
+pub use inbound::{Inbound, Rejection, classify, kind_allowed};
+pub use topic::{
+    DEFAULT_PREFIX, MAX_PREFIX_BYTES, Prefix, PrefixError, Topic, TopicError, inbox_filter,
+    presence_filter, room_filter, room_meta_filter,
+};
+
+/// The envelope version this code writes and fully understands.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest encoded envelope accepted; checked before any parsing.
+pub const MAX_ENVELOPE_BYTES: usize = 256 * 1024;
+
+/// Largest `msg` text, in UTF-8 bytes.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;

@@ -1,0 +1,250 @@
+//! Incoming messages, history pages, the conversation list and read state.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::rows::{
+    MESSAGE_COLUMNS, RawMessage, bump_last, conversation_rowid, ensure_conversation, limit_param,
+    to_i64, to_u64, user_from_str, uuid_from_blob,
+};
+use super::seq;
+use super::{ConversationId, ConversationSummary, Store, StoreError, Stored, StoredMessage};
+use crate::protocol::{MessageId, UserId};
+
+/// Inserts one message row as given (status included), creating its
+/// conversation if needed; returns the conversation's rowid. A message with
+/// the same id already present is a constraint error.
+pub(crate) fn insert_message(conn: &Connection, msg: &StoredMessage) -> Result<i64, StoreError> {
+    let seq = msg.seq.map(|s| to_i64(s, "seq")).transpose()?;
+    let conv_id = ensure_conversation(conn, &msg.conversation)?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO messages
+            (id, conv, sender, ts, seq, text, reply_to, outgoing, status, unsupported, read_acked)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    stmt.execute(params![
+        msg.id.as_bytes().as_slice(),
+        conv_id,
+        msg.sender.as_str(),
+        msg.ts,
+        seq,
+        msg.text,
+        msg.reply_to.as_ref().map(|r| r.as_bytes().as_slice()),
+        msg.outgoing,
+        msg.status.code(),
+        msg.unsupported,
+        // Our own messages never need a read receipt from us.
+        msg.outgoing,
+    ])?;
+    Ok(conv_id)
+}
+
+/// Whether a message with this id is stored.
+fn exists(conn: &Connection, id: &MessageId) -> Result<bool, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM messages WHERE id = ?1")?;
+    Ok(stmt.exists(params![id.as_bytes().as_slice()])?)
+}
+
+/// The history page query; `?1` conversation rowid, `?2` limit, and with a
+/// cursor `?3`/`?4` the exclusive upper bound `(ts, id)`.
+pub(crate) fn history_sql(with_cursor: bool) -> String {
+    let cursor = if with_cursor {
+        "AND (m.ts, m.id) < (?3, ?4)"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
+          WHERE m.conv = ?1 {cursor}
+          ORDER BY m.ts DESC, m.id DESC LIMIT ?2"
+    )
+}
+
+/// The body of `store_incoming`, shared with the batch variant so both run
+/// the same rules inside whatever transaction the caller holds.
+fn store_one(conn: &Connection, msg: &StoredMessage) -> Result<Stored, StoreError> {
+    // Checked before touching anything, so a duplicate (possibly claiming a
+    // different conversation) cannot even create an empty conversation row.
+    if exists(conn, &msg.id)? {
+        return Ok(Stored::Duplicate);
+    }
+    let conv_id = insert_message(conn, msg)?;
+    if !msg.outgoing {
+        conn.prepare_cached("UPDATE conversations SET unread = unread + 1 WHERE id = ?1")?
+            .execute(params![conv_id])?;
+    }
+    bump_last(conn, conv_id, msg)?;
+    let outcome = match msg.seq {
+        Some(s) if !msg.outgoing => seq::track(conn, conv_id, &msg.conversation, &msg.sender, s)?,
+        _ => seq::SeqOutcome::default(),
+    };
+    Ok(Stored::New {
+        gap: outcome.gap,
+        filled: outcome.filled,
+    })
+}
+
+impl Store {
+    /// Stores one received message, de-duplicating by id. See [`Stored`].
+    pub fn store_incoming(&mut self, msg: &StoredMessage) -> Result<Stored, StoreError> {
+        let tx = self.conn.transaction()?;
+        let res = store_one(&tx, msg)?;
+        tx.commit()?;
+        Ok(res)
+    }
+
+    /// Like [`Store::store_incoming`] for many messages in one transaction:
+    /// one commit (one WAL append of the touched pages) instead of one per
+    /// message, which is what makes draining a large offline queue fast.
+    pub fn store_incoming_batch(
+        &mut self,
+        msgs: &[StoredMessage],
+    ) -> Result<Vec<Stored>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let res = msgs
+            .iter()
+            .map(|m| store_one(&tx, m))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(res)
+    }
+
+    /// One message by id.
+    pub fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, StoreError> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
+              WHERE m.id = ?1"
+        );
+        self.conn
+            .prepare_cached(&sql)?
+            .query_row(params![id.as_bytes().as_slice()], RawMessage::from_row)
+            .optional()?
+            .map(RawMessage::decode)
+            .transpose()
+    }
+
+    /// A page of history: the `limit` newest messages strictly before `before`
+    /// (or the newest overall), returned oldest first, ordered by `(ts, id)`.
+    pub fn history(
+        &self,
+        conv: &ConversationId,
+        before: Option<(i64, MessageId)>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let Some(conv_id) = conversation_rowid(&self.conn, conv)? else {
+            return Ok(Vec::new());
+        };
+        // Walking messages_conv_ts backwards from the cursor makes this
+        // O(page) however long the conversation is; the row-value comparison
+        // is what lets SQLite seek instead of filtering.
+        let limit = limit_param(limit);
+        let raw = match before {
+            Some((ts, id)) => self
+                .conn
+                .prepare_cached(&history_sql(true))?
+                .query_map(
+                    params![conv_id, limit, ts, id.as_bytes().as_slice()],
+                    RawMessage::from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?,
+            None => self
+                .conn
+                .prepare_cached(&history_sql(false))?
+                .query_map(params![conv_id, limit], RawMessage::from_row)?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let mut out = raw
+            .into_iter()
+            .map(RawMessage::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// All conversations, most recent activity first (empty ones last).
+    pub fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, title, last_ts, last_text, last_sender, unread FROM conversations
+              ORDER BY last_ts DESC NULLS LAST, last_id DESC, key",
+        )?;
+        let raw = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter()
+            .map(|(key, title, last_ts, last_text, last_sender, unread)| {
+                Ok(ConversationSummary {
+                    id: ConversationId::parse_key(&key)?,
+                    title,
+                    last_ts,
+                    last_text,
+                    last_sender: last_sender.as_deref().map(user_from_str).transpose()?,
+                    unread: to_u64(unread, "conversations.unread")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Sum of unread counts over all conversations.
+    pub fn unread_total(&self) -> Result<u64, StoreError> {
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(SUM(unread), 0) FROM conversations")?
+            .query_row([], |r| r.get(0))?;
+        to_u64(total, "unread total")
+    }
+
+    /// Marks a conversation read: clears its unread count and returns the
+    /// incoming messages that still need a `read` receipt, grouped by sender.
+    /// Each message is returned by exactly one call.
+    pub fn mark_read(
+        &mut self,
+        conv: &ConversationId,
+    ) -> Result<Vec<(UserId, Vec<MessageId>)>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let Some(conv_id) = conversation_rowid(&tx, conv)? else {
+            return Ok(Vec::new());
+        };
+        tx.prepare_cached("UPDATE conversations SET unread = 0 WHERE id = ?1")?
+            .execute(params![conv_id])?;
+        // RETURNING hands back exactly the rows this statement flipped, so a
+        // message can never be both skipped and acknowledged twice.
+        let raw = tx
+            .prepare_cached(
+                "UPDATE messages SET read_acked = 1
+                  WHERE conv = ?1 AND outgoing = 0 AND read_acked = 0
+                  RETURNING sender, ts, id",
+            )?
+            .query_map(params![conv_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+
+        let mut rows = raw
+            .into_iter()
+            .map(|(sender, ts, id)| Ok((sender, ts, uuid_from_blob(&id, "messages.id")?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // RETURNING order is unspecified; sort for stable, display-ordered receipts.
+        rows.sort();
+        let mut grouped: Vec<(UserId, Vec<MessageId>)> = Vec::new();
+        for (sender, _, id) in rows {
+            match grouped.last_mut() {
+                Some((u, ids)) if u.as_str() == sender => ids.push(id),
+                _ => grouped.push((user_from_str(&sender)?, vec![id])),
+            }
+        }
+        Ok(grouped)
+    }
+}

@@ -1,0 +1,156 @@
+//! The durable outbox: every publish is committed here before it goes on the
+//! wire, and leaves only once the broker acknowledged it.
+//!
+//! Rows are replayed in `id` order after a reconnect or restart, so the
+//! publisher keeps a cursor ("last id handed out") rather than a set.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::messages::insert_message;
+use super::rows::{bump_last, ensure_conversation, limit_param, to_u64, uuid_from_blob};
+use super::{
+    ConversationId, MessageStatus, OutboxEntry, OutboxRow, Store, StoreError, StoredMessage,
+};
+use crate::protocol::MessageId;
+
+fn insert_outbox(
+    conn: &Connection,
+    entry: &OutboxEntry,
+    message_id: Option<MessageId>,
+) -> Result<i64, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO outbox(topic, payload, qos, retain, message_id)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    )?;
+    Ok(stmt.query_row(
+        params![
+            entry.topic,
+            entry.payload,
+            entry.qos,
+            entry.retain,
+            message_id.as_ref().map(|m| m.as_bytes().as_slice())
+        ],
+        |r| r.get(0),
+    )?)
+}
+
+impl Store {
+    /// Allocates our next outgoing `seq` in a conversation (1, 2, …).
+    ///
+    /// Committed on return, so a restart never reuses a number (which the
+    /// receiver would treat as old and ignore for gap purposes).
+    pub fn next_seq(&mut self, conv: &ConversationId) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let conv_id = ensure_conversation(&tx, conv)?;
+        let seq: i64 = tx
+            .prepare_cached(
+                "UPDATE conversations SET out_seq = out_seq + 1 WHERE id = ?1 RETURNING out_seq",
+            )?
+            .query_row(params![conv_id], |r| r.get(0))?;
+        tx.commit()?;
+        to_u64(seq, "conversations.out_seq")
+    }
+
+    /// Stores our own message (as outgoing, `Queued`) and its publish in one
+    /// transaction, so neither can exist without the other. Returns the outbox id.
+    ///
+    /// Fails with a constraint error if a message with the same id exists.
+    pub fn enqueue_message(
+        &mut self,
+        msg: &StoredMessage,
+        entry: &OutboxEntry,
+    ) -> Result<i64, StoreError> {
+        let msg = StoredMessage {
+            outgoing: true,
+            status: MessageStatus::Queued,
+            ..msg.clone()
+        };
+        let tx = self.conn.transaction()?;
+        let conv_id = insert_message(&tx, &msg)?;
+        bump_last(&tx, conv_id, &msg)?;
+        let id = insert_outbox(&tx, entry, Some(msg.id))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Queues a publish that carries no chat message (receipt, presence, room meta).
+    pub fn enqueue(&mut self, entry: &OutboxEntry) -> Result<i64, StoreError> {
+        // A single INSERT is atomic on its own; no explicit transaction needed.
+        insert_outbox(&self.conn, entry, None)
+    }
+
+    /// Up to `limit` outbox rows with `id > after`, in publish order.
+    pub fn outbox_after(&self, after: i64, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, topic, payload, qos, retain, message_id FROM outbox
+              WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let raw = stmt
+            .query_map(params![after, limit_param(limit)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, Option<Vec<u8>>>(5)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter()
+            .map(|(id, topic, payload, qos, retain, mid)| {
+                Ok(OutboxRow {
+                    id,
+                    entry: OutboxEntry {
+                        topic,
+                        payload,
+                        qos: u8::try_from(qos)
+                            .map_err(|_| StoreError::corrupt(format!("outbox.qos = {qos}")))?,
+                        retain,
+                    },
+                    message_id: mid
+                        .map(|b| uuid_from_blob(&b, "outbox.message_id"))
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Number of publishes not yet acknowledged by the broker.
+    pub fn outbox_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM outbox")?
+            .query_row([], |r| r.get(0))?;
+        to_u64(n, "outbox count")
+    }
+
+    /// The broker acknowledged outbox row `outbox_id`: deletes it and, if it
+    /// carried a message still `Queued`, marks that message `Sent` and returns
+    /// its id. Acking an unknown or already-acked row is a no-op (`None`),
+    /// since a replay after reconnect can produce a second PUBACK.
+    pub fn outbox_acked(&mut self, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let carried: Option<Option<Vec<u8>>> = tx
+            .prepare_cached("DELETE FROM outbox WHERE id = ?1 RETURNING message_id")?
+            .query_row(params![outbox_id], |r| r.get(0))
+            .optional()?;
+        let mut changed = None;
+        if let Some(bytes) = carried.flatten() {
+            let id = uuid_from_blob(&bytes, "outbox.message_id")?;
+            // Only Queued -> Sent: a receipt may already have raised it further.
+            let n = tx
+                .prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
+                .execute(params![
+                    bytes,
+                    MessageStatus::Sent.code(),
+                    MessageStatus::Queued.code()
+                ])?;
+            if n == 1 {
+                changed = Some(id);
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+}

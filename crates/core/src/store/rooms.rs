@@ -1,0 +1,97 @@
+//! Rooms we joined and their members as announced by retained room metadata.
+
+use std::str::FromStr;
+
+use rusqlite::{Connection, params};
+
+use super::rows::{ensure_conversation, user_from_str};
+use super::{ConversationId, Room, Store, StoreError};
+use crate::protocol::{RoomId, UserId};
+
+/// Makes sure a `rooms` row exists without touching its joined flag or name.
+fn ensure_room(conn: &Connection, room: &RoomId) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR IGNORE INTO rooms(id) VALUES (?1)")?
+        .execute(params![room.as_str()])?;
+    Ok(())
+}
+
+impl Store {
+    /// Records that we joined or left `room`, optionally renaming it.
+    ///
+    /// The room's conversation is created if needed and kept after leaving,
+    /// so its history stays browsable. A `None` name keeps the old one.
+    pub fn set_room_joined(
+        &mut self,
+        room: &RoomId,
+        joined: bool,
+        name: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.prepare_cached(
+            "INSERT INTO rooms(id, name, joined) VALUES (?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE
+                SET joined = excluded.joined, name = COALESCE(excluded.name, rooms.name)",
+        )?
+        .execute(params![room.as_str(), name, joined])?;
+        let conv_id = ensure_conversation(&tx, &ConversationId::Room(room.clone()))?;
+        if let Some(name) = name {
+            tx.prepare_cached("UPDATE conversations SET title = ?2 WHERE id = ?1")?
+                .execute(params![conv_id, name])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Rooms we are currently in, by id, each with its members sorted.
+    pub fn joined_rooms(&self) -> Result<Vec<Room>, StoreError> {
+        let rooms = self
+            .conn
+            .prepare_cached("SELECT id, name FROM rooms WHERE joined = 1 ORDER BY id")?
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut members_stmt = self
+            .conn
+            .prepare_cached("SELECT user FROM room_members WHERE room = ?1 ORDER BY user")?;
+        let mut out = Vec::with_capacity(rooms.len());
+        for (id, name) in rooms {
+            let members = members_stmt
+                .query_map(params![id], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?
+                .iter()
+                .map(|u| user_from_str(u))
+                .collect::<Result<Vec<UserId>, _>>()?;
+            let id = RoomId::from_str(&id)
+                .map_err(|_| StoreError::corrupt(format!("room id {id:?}")))?;
+            out.push(Room { id, name, members });
+        }
+        Ok(out)
+    }
+
+    /// Adds (`present`) or removes a member of `room`, e.g. from a retained
+    /// `room_meta` message. A `None` name keeps any name seen before.
+    pub fn set_member(
+        &mut self,
+        room: &RoomId,
+        user: &UserId,
+        present: bool,
+        name: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        ensure_room(&tx, room)?;
+        if present {
+            tx.prepare_cached(
+                "INSERT INTO room_members(room, user, name) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(room, user) DO UPDATE
+                    SET name = COALESCE(excluded.name, room_members.name)",
+            )?
+            .execute(params![room.as_str(), user.as_str(), name])?;
+        } else {
+            tx.prepare_cached("DELETE FROM room_members WHERE room = ?1 AND user = ?2")?
+                .execute(params![room.as_str(), user.as_str()])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

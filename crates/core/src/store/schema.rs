@@ -1,0 +1,157 @@
+//! Schema migrations.
+//!
+//! Migrations are append-only: a released `M::up` is never edited, a change is a
+//! new entry. `rusqlite_migration` records the version in `PRAGMA user_version`
+//! and runs each pending step in one transaction.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Version 1: the whole initial schema.
+///
+/// Notes on choices that are not obvious from the SQL:
+/// - `conversations.id` is an integer so the big `messages` table and its
+///   indexes carry 8-byte keys instead of repeating `u:somebody` strings.
+/// - `messages.id` is the 16-byte uuid as a BLOB: memcmp order of the bytes is
+///   `Uuid`'s `Ord`, so `ORDER BY ts, id` matches the protocol's `(ts, id)` order.
+/// - `messages.rid` is an explicit integer rowid because the FTS tables are
+///   external-content tables keyed by it.
+/// - `outbox.id` is AUTOINCREMENT so an id is never reused after deletion; the
+///   publisher's "rows after id N" cursor depends on that.
+/// - Status codes: 0 queued, 1 sent, 2 delivered, 3 read, 10 received (incoming).
+/// - Full-text search: `messages_fts` (unicode61, word search) indexes every
+///   supported message; `messages_tri` (trigram, substring search) only indexes
+///   messages containing CJK/kana/hangul, where unicode61 cannot split words.
+///   The GLOB range test is built-in SQL, so any connection (including a plain
+///   `sqlite3` shell) can write without needing a custom function.
+const V1: &str = r#"
+CREATE TABLE conversations (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    title       TEXT,
+    last_ts     INTEGER,
+    last_id     BLOB,
+    last_text   TEXT,
+    last_sender TEXT,
+    unread      INTEGER NOT NULL DEFAULT 0,
+    out_seq     INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE messages (
+    rid         INTEGER PRIMARY KEY,
+    id          BLOB NOT NULL UNIQUE,
+    conv        INTEGER NOT NULL REFERENCES conversations(id),
+    sender      TEXT NOT NULL,
+    ts          INTEGER NOT NULL,
+    seq         INTEGER,
+    text        TEXT NOT NULL,
+    reply_to    BLOB,
+    outgoing    INTEGER NOT NULL,
+    status      INTEGER NOT NULL,
+    unsupported INTEGER NOT NULL DEFAULT 0,
+    read_acked  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_conv_ts ON messages(conv, ts, id);
+-- Only unacknowledged incoming rows, so mark_read stays cheap however large the history.
+CREATE INDEX messages_unacked ON messages(conv, sender, ts, id)
+    WHERE outgoing = 0 AND read_acked = 0;
+
+CREATE TABLE outbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic       TEXT NOT NULL,
+    payload     BLOB NOT NULL,
+    qos         INTEGER NOT NULL,
+    retain      INTEGER NOT NULL,
+    message_id  BLOB
+);
+
+CREATE TABLE receipts (
+    message_id  BLOB NOT NULL,
+    user        TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    ts          INTEGER NOT NULL,
+    PRIMARY KEY (message_id, user)
+) WITHOUT ROWID;
+
+CREATE TABLE seq_state (
+    conv        INTEGER NOT NULL REFERENCES conversations(id),
+    sender      TEXT NOT NULL,
+    max_seq     INTEGER NOT NULL,
+    PRIMARY KEY (conv, sender)
+) WITHOUT ROWID;
+
+CREATE TABLE gaps (
+    conv        INTEGER NOT NULL REFERENCES conversations(id),
+    sender      TEXT NOT NULL,
+    first       INTEGER NOT NULL,
+    last        INTEGER NOT NULL,
+    PRIMARY KEY (conv, sender, first)
+) WITHOUT ROWID;
+
+CREATE TABLE rooms (
+    id          TEXT PRIMARY KEY,
+    name        TEXT,
+    joined      INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE room_members (
+    room        TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    user        TEXT NOT NULL,
+    name        TEXT,
+    PRIMARY KEY (room, user)
+) WITHOUT ROWID;
+
+CREATE TABLE presence (
+    user        TEXT PRIMARY KEY,
+    state       TEXT NOT NULL,
+    ts          INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text, content = 'messages', content_rowid = 'rid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE messages_tri USING fts5(
+    text, content = 'messages', content_rowid = 'rid',
+    tokenize = 'trigram'
+);
+
+-- Messages are immutable apart from status flags, but the triggers cover
+-- delete/update too so the indexes can never drift from the content table.
+CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages WHEN new.unsupported = 0 BEGIN
+    INSERT INTO messages_fts(rowid, text) VALUES (new.rid, new.text);
+END;
+CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages WHEN old.unsupported = 0 BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rid, old.text);
+END;
+CREATE TRIGGER messages_fts_au_old AFTER UPDATE OF text, unsupported ON messages
+    WHEN old.unsupported = 0 BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rid, old.text);
+END;
+CREATE TRIGGER messages_fts_au_new AFTER UPDATE OF text, unsupported ON messages
+    WHEN new.unsupported = 0 BEGIN
+    INSERT INTO messages_fts(rowid, text) VALUES (new.rid, new.text);
+END;
+
+CREATE TRIGGER messages_tri_ai AFTER INSERT ON messages
+    WHEN new.unsupported = 0 AND new.text GLOB '*[⺀-鿿가-힯]*' BEGIN
+    INSERT INTO messages_tri(rowid, text) VALUES (new.rid, new.text);
+END;
+CREATE TRIGGER messages_tri_ad AFTER DELETE ON messages
+    WHEN old.unsupported = 0 AND old.text GLOB '*[⺀-鿿가-힯]*' BEGIN
+    INSERT INTO messages_tri(messages_tri, rowid, text) VALUES ('delete', old.rid, old.text);
+END;
+CREATE TRIGGER messages_tri_au_old AFTER UPDATE OF text, unsupported ON messages
+    WHEN old.unsupported = 0 AND old.text GLOB '*[⺀-鿿가-힯]*' BEGIN
+    INSERT INTO messages_tri(messages_tri, rowid, text) VALUES ('delete', old.rid, old.text);
+END;
+CREATE TRIGGER messages_tri_au_new AFTER UPDATE OF text, unsupported ON messages
+    WHEN new.unsupported = 0 AND new.text GLOB '*[⺀-鿿가-힯]*' BEGIN
+    INSERT INTO messages_tri(rowid, text) VALUES (new.rid, new.text);
+END;
+"#;
+
+/// All migrations, oldest first. Never edit or reorder a released entry.
+const STEPS: &[M<'static>] = &[M::up(V1)];
+
+/// The migration runner over [`STEPS`].
+pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

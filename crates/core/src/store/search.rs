@@ -1,0 +1,159 @@
+//! Full-text search over message text.
+//!
+//! User input is never passed to FTS5 as query syntax: it is split on
+//! whitespace and every term becomes a double-quoted FTS5 string (quotes
+//! doubled), bound as a parameter. So `"`, `*`, `-`, `NEAR(`, `AND`, SQL
+//! fragments and any unicode are just text to look for, never an error.
+//!
+//! Two indexes (see `schema`): `messages_fts` (unicode61, whole words) and
+//! `messages_tri` (trigram, substrings) for scripts written without spaces,
+//! where unicode61 would make a whole sentence one token.
+
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::rows::{MESSAGE_COLUMNS, RawMessage, limit_param};
+use super::{Store, StoreError, StoredMessage};
+
+/// CJK radicals through unified ideographs (incl. kana), and Hangul syllables.
+/// Must match the GLOB ranges of the `messages_tri_*` triggers in `schema`.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
+}
+
+/// An FTS5 string literal: the whole term, taken literally.
+fn fts_string(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// A LIKE pattern matching `term` anywhere, with `\` as the escape character.
+fn like_pattern(term: &str) -> String {
+    let mut p = String::with_capacity(term.len() + 2);
+    p.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// A user query turned into safe conditions; all of them must hold.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct SearchPlan {
+    /// FTS5 query for `messages_fts` (implicit AND of quoted terms).
+    words: Vec<String>,
+    /// FTS5 query for `messages_tri` (CJK terms of 3+ characters).
+    trigrams: Vec<String>,
+    /// LIKE patterns for CJK terms too short for the trigram index.
+    likes: Vec<String>,
+}
+
+impl SearchPlan {
+    pub(crate) fn parse(query: &str) -> SearchPlan {
+        let mut plan = SearchPlan::default();
+        for raw in query.split_whitespace() {
+            // A trailing `*` is the one bit of syntax we honour: prefix search.
+            let term = raw.trim_end_matches('*');
+            let prefix = term.len() != raw.len();
+            if term.chars().any(is_cjk) {
+                if term.chars().count() >= 3 {
+                    plan.trigrams.push(fts_string(term));
+                } else {
+                    plan.likes.push(like_pattern(term));
+                }
+            } else if term.chars().any(char::is_alphanumeric) {
+                // Terms of pure punctuation would tokenize to nothing; FTS5
+                // treats an empty phrase inconsistently, so they are dropped.
+                let mut s = fts_string(term);
+                if prefix {
+                    s.push_str(" *");
+                }
+                plan.words.push(s);
+            }
+        }
+        plan
+    }
+
+    fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.trigrams.is_empty() && self.likes.is_empty()
+    }
+}
+
+impl Store {
+    /// Messages whose text matches every term of `query`, newest first.
+    ///
+    /// Any string is a valid query; one with nothing searchable (empty,
+    /// only punctuation) returns nothing. Unsupported (raw) messages are
+    /// not searched.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<StoredMessage>, StoreError> {
+        let plan = SearchPlan::parse(query);
+        if plan.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
+              WHERE m.unsupported = 0"
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if !plan.words.is_empty() {
+            sql.push_str(
+                " AND m.rid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
+            );
+            args.push(Value::Text(plan.words.join(" ")));
+        }
+        if !plan.trigrams.is_empty() {
+            sql.push_str(
+                " AND m.rid IN (SELECT rowid FROM messages_tri WHERE messages_tri MATCH ?)",
+            );
+            args.push(Value::Text(plan.trigrams.join(" ")));
+        }
+        for like in plan.likes {
+            sql.push_str(" AND m.text LIKE ? ESCAPE '\\'");
+            args.push(Value::Text(like));
+        }
+        sql.push_str(" ORDER BY m.ts DESC, m.id DESC LIMIT ?");
+        args.push(Value::Integer(limit_param(limit)));
+
+        // The statement shape depends only on which kinds of terms occur
+        // (plus the number of short CJK terms), so caching pays off.
+        let raw = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params_from_iter(args), RawMessage::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter().map(RawMessage::decode).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_quotes_and_drops_punctuation() {
+        let p = SearchPlan::parse(r#" " * - NEAR( '; DROP TABLE x"y hel* "#);
+        assert_eq!(
+            p.words,
+            vec![
+                "\"NEAR(\"",
+                "\"DROP\"",
+                "\"TABLE\"",
+                "\"x\"\"y\"",
+                "\"hel\" *"
+            ]
+        );
+        assert!(p.trigrams.is_empty() && p.likes.is_empty());
+    }
+
+    #[test]
+    fn plan_routes_cjk() {
+        let p = SearchPlan::parse("世界 你好世界 50%_");
+        assert_eq!(p.likes, vec!["%世界%".to_string()]);
+        assert_eq!(p.trigrams, vec!["\"你好世界\"".to_string()]);
+        assert_eq!(p.words, vec!["\"50%_\"".to_string()]);
+        assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
+}

@@ -1,0 +1,84 @@
+//! Sending: seq allocation, outbox order and acknowledgement.
+
+use super::*;
+
+#[test]
+fn next_seq_counts_per_conversation() {
+    let mut s = mem();
+    assert_eq!(s.next_seq(&dm("bob")).unwrap(), 1);
+    assert_eq!(s.next_seq(&dm("bob")).unwrap(), 2);
+    assert_eq!(s.next_seq(&room("dev")).unwrap(), 1);
+    assert_eq!(s.next_seq(&dm("bob")).unwrap(), 3);
+}
+
+#[test]
+fn outbox_order_and_ack() {
+    let mut s = mem();
+    let c = dm("bob");
+    let mut m = outgoing(1, &c, 10, "hello");
+    // Whatever the caller set, an enqueued message starts Queued.
+    m.status = MessageStatus::Read;
+    let a = s.enqueue_message(&m, &entry("t/1")).unwrap();
+    let b = s.enqueue(&entry("t/receipt")).unwrap();
+    let c2 = s
+        .enqueue_message(&outgoing(2, &c, 11, "again"), &entry("t/2"))
+        .unwrap();
+    assert!(a < b && b < c2);
+    assert_eq!(s.outbox_len().unwrap(), 3);
+    assert_eq!(
+        s.message(mid(1)).unwrap().unwrap().status,
+        MessageStatus::Queued
+    );
+
+    let rows = s.outbox_after(0, 10).unwrap();
+    let topics: Vec<&str> = rows.iter().map(|r| r.entry.topic.as_str()).collect();
+    assert_eq!(topics, vec!["t/1", "t/receipt", "t/2"]);
+    assert_eq!(rows[0].message_id, Some(mid(1)));
+    assert_eq!(rows[1].message_id, None);
+    assert_eq!(rows[0].entry, entry("t/1"));
+    assert_eq!(s.outbox_after(a, 1).unwrap()[0].id, b);
+    assert!(s.outbox_after(c2, 10).unwrap().is_empty());
+
+    assert_eq!(s.outbox_acked(b).unwrap(), None);
+    assert_eq!(s.outbox_acked(a).unwrap(), Some(mid(1)));
+    assert_eq!(
+        s.message(mid(1)).unwrap().unwrap().status,
+        MessageStatus::Sent
+    );
+    // A second PUBACK for the same row is harmless.
+    assert_eq!(s.outbox_acked(a).unwrap(), None);
+    assert_eq!(s.outbox_len().unwrap(), 1);
+
+    // A receipt that beat the PUBACK is not downgraded by it.
+    s.apply_receipt(
+        &uid("bob"),
+        &[mid(2)],
+        crate::protocol::ReceiptStatus::Read,
+        5,
+    )
+    .unwrap();
+    assert_eq!(s.outbox_acked(c2).unwrap(), None);
+    assert_eq!(
+        s.message(mid(2)).unwrap().unwrap().status,
+        MessageStatus::Read
+    );
+
+    // Ids are never reused after deletion: the publisher's cursor stays valid.
+    let d = s.enqueue(&entry("t/3")).unwrap();
+    assert!(d > c2);
+}
+
+#[test]
+fn enqueue_message_is_atomic() {
+    let mut s = mem();
+    let m = outgoing(1, &dm("bob"), 10, "hello");
+    s.enqueue_message(&m, &entry("t/1")).unwrap();
+    // Same message id again: rejected, and no orphan outbox row is left.
+    assert!(s.enqueue_message(&m, &entry("t/dup")).is_err());
+    assert_eq!(s.outbox_len().unwrap(), 1);
+    let conv = &s.conversations().unwrap()[0];
+    assert_eq!(conv.last_text.as_deref(), Some("hello"));
+    assert_eq!(conv.unread, 0, "own messages are never unread");
+    // Our own message echoed back by a room subscription is a duplicate.
+    assert_eq!(s.store_incoming(&m).unwrap(), Stored::Duplicate);
+}

@@ -1,0 +1,164 @@
+//! Full-text search, including hostile input.
+
+use super::*;
+
+fn seeded() -> Store {
+    let mut s = mem();
+    let c = dm("bob");
+    s.store_incoming_batch(&[
+        incoming(1, &c, "bob", 10, None, "Hello world"),
+        incoming(2, &c, "bob", 30, None, "hello again, café time"),
+        incoming(
+            3,
+            &c,
+            "bob",
+            20,
+            None,
+            "say \"quoted\" NEAR(this) and - dash * star",
+        ),
+        incoming(4, &room("dev"), "carol", 40, None, "你好世界，今天天气很好"),
+        incoming(
+            5,
+            &room("dev"),
+            "carol",
+            50,
+            None,
+            "100% sure_thing; DROP TABLE messages",
+        ),
+        incoming(6, &c, "bob", 60, None, "helicopter"),
+    ])
+    .unwrap();
+    let mut raw = incoming(7, &c, "bob", 70, None, r#"{"v":2,"text":"hello"}"#);
+    raw.unsupported = true;
+    s.store_incoming(&raw).unwrap();
+    s
+}
+
+fn find(s: &Store, q: &str) -> Vec<u128> {
+    ids(&s.search(q, 50).unwrap())
+}
+
+#[test]
+fn words_newest_first() {
+    let s = seeded();
+    assert_eq!(find(&s, "hello"), vec![2, 1]);
+    assert_eq!(find(&s, "HELLO world"), vec![1]);
+    assert_eq!(find(&s, "cafe"), vec![2], "diacritics folded");
+    assert_eq!(
+        find(&s, "hel*"),
+        vec![6, 2, 1],
+        "trailing * is a prefix search"
+    );
+    assert_eq!(find(&s, "hel"), Vec::<u128>::new());
+    assert_eq!(ids(&s.search("hello", 1).unwrap()), vec![2]);
+    assert!(s.search("hello", 0).unwrap().is_empty());
+}
+
+#[test]
+fn hostile_queries_are_plain_text() {
+    let s = seeded();
+    for q in [
+        "",
+        "   ",
+        "\"",
+        "\"\"",
+        "*",
+        "-",
+        "NEAR(",
+        "NEAR(a b",
+        "'; DROP TABLE messages; --",
+        "AND",
+        "OR NOT",
+        "a:b",
+        "col:hello",
+        "^hello",
+        "(",
+        ")",
+        "{}",
+        "+",
+        "\0",
+        "\\",
+        "%",
+        "_",
+        "🙂",
+        "\u{202e}",
+        "\"hello",
+        "hello\"",
+        "hello*world",
+    ] {
+        let res = s.search(q, 10);
+        assert!(res.is_ok(), "{q:?}: {res:?}");
+    }
+    assert!(find(&s, "").is_empty());
+    assert!(find(&s, "\"").is_empty());
+    assert!(find(&s, "*").is_empty());
+    assert!(find(&s, "-").is_empty());
+    assert_eq!(find(&s, "NEAR("), vec![3]);
+    assert_eq!(find(&s, "\"quoted\""), vec![3]);
+    assert_eq!(find(&s, "'; DROP TABLE messages; --"), vec![5]);
+    assert_eq!(find(&s, "AND"), vec![3], "operators are searched as words");
+    assert_eq!(find(&s, "col:hello"), Vec::<u128>::new());
+    // The table survived.
+    assert_eq!(s.history(&dm("bob"), None, 100).unwrap().len(), 5);
+}
+
+#[test]
+fn cjk_substrings() {
+    let s = seeded();
+    assert_eq!(find(&s, "世界"), vec![4], "short CJK term (LIKE path)");
+    assert_eq!(
+        find(&s, "今天天气"),
+        vec![4],
+        "long CJK term (trigram path)"
+    );
+    assert_eq!(find(&s, "你好 天气很好"), vec![4]);
+    assert!(find(&s, "世界 hello").is_empty());
+    assert!(find(&s, "明天").is_empty());
+}
+
+#[test]
+fn like_wildcards_in_short_cjk_terms_are_literal() {
+    let mut s = mem();
+    s.store_incoming(&incoming(1, &dm("bob"), "bob", 1, None, "好x"))
+        .unwrap();
+    assert!(find(&s, "好%").is_empty());
+    assert!(find(&s, "好_").is_empty());
+    assert_eq!(find(&s, "好"), vec![1]);
+}
+
+#[test]
+fn unsupported_raw_json_is_not_searchable() {
+    let s = seeded();
+    assert!(!find(&s, "v").contains(&7));
+    assert!(!find(&s, "hello").contains(&7));
+}
+
+#[test]
+fn fts_indexes_stay_consistent_with_messages() {
+    let s = seeded();
+    // Exercise the update triggers too: a message turning unsupported leaves
+    // the word index, and its text change is reflected in both indexes.
+    s.conn
+        .execute(
+            "UPDATE messages SET text = '天气预报 forecast' WHERE id = ?1",
+            [mid(2).as_bytes().as_slice()],
+        )
+        .unwrap();
+    s.conn
+        .execute(
+            "UPDATE messages SET unsupported = 1 WHERE id = ?1",
+            [mid(6).as_bytes().as_slice()],
+        )
+        .unwrap();
+    for table in ["messages_fts", "messages_tri"] {
+        s.conn
+            .execute(
+                &format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"),
+                [],
+            )
+            .unwrap();
+    }
+    assert_eq!(find(&s, "forecast"), vec![2]);
+    assert_eq!(find(&s, "天气预"), vec![2]);
+    assert_eq!(find(&s, "hel*"), vec![1]);
+}
