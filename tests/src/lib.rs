@@ -2,9 +2,9 @@
 //!
 //! Every test gets its own real `mosquitto` process on a free port
 //! ([`Mosquitto`]), can put a misbehaving network in front of it
-//! ([`BlackHoleProxy`]) and can drive the real `tether` binary
-//! ([`tether_bin`]). Nothing here uses a fixed port, so tests may run in
-//! parallel.
+//! ([`BlackHoleProxy`]), can talk to the broker directly ([`RawClient`])
+//! and can drive the real `tether` binary ([`tether_bin`]). Nothing here
+//! uses a fixed port, so tests may run in parallel.
 //!
 //! The harness returns `io::Result` instead of panicking so that a failing
 //! set-up says *what* failed (the broker log is included in errors) rather

@@ -22,6 +22,9 @@ use tokio::time::timeout;
 /// because CI machines can be slow; a healthy local broker needs < 10 ms.
 const ACK_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The largest packet MQTT can encode (remaining length 268 435 455).
+const MQTT_MAX_PACKET: usize = 268_435_455;
+
 /// What happened to the connection, as seen by the background event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkEvent {
@@ -49,6 +52,9 @@ pub fn raw_options(port: u16, client_id: &str, login: Option<(&str, &str)>) -> M
     let mut options = MqttOptions::new(client_id, "127.0.0.1", port);
     options.set_keep_alive(Duration::from_secs(5));
     options.set_clean_session(true);
+    // rumqttc defaults to 10 KiB packets; tests must be able to send and
+    // receive anything the broker allows (or refuses), so use MQTT's max.
+    options.set_max_packet_size(MQTT_MAX_PACKET, MQTT_MAX_PACKET);
     if let Some((user, password)) = login {
         options.set_credentials(user, password);
     }

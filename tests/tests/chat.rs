@@ -1,4 +1,5 @@
 //! The chat features end to end: two or three clients on a real Mosquitto.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
 mod common;
 

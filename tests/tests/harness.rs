@@ -103,7 +103,10 @@ async fn kill9_and_restart_keep_port_and_autosaved_state() {
     let mut fresh = RawClient::connect(raw_options(port, "fresh", None))
         .await
         .unwrap();
-    fresh.subscribe("retained/#", QoS::AtLeastOnce).await.unwrap();
+    fresh
+        .subscribe("retained/#", QoS::AtLeastOnce)
+        .await
+        .unwrap();
     let retained = fresh.recv(WAIT).await.expect("retained message survived");
     assert_eq!(&retained.payload[..], b"kept");
 }
@@ -127,34 +130,38 @@ enum Seen {
 
 /// A TCP server that echoes everything, except that `delay` is answered
 /// with `delayed` after 500 ms (to send while the proxy is a black hole).
-async fn echo_server() -> (u16, mpsc::UnboundedReceiver<Seen>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+/// Socket errors just end a connection: the assertions are on what it saw.
+async fn echo_server() -> std::io::Result<(u16, mpsc::UnboundedReceiver<Seen>)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
-        loop {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let mut buf = [0u8; 1024];
-                loop {
-                    let n = socket.read(&mut buf).await.unwrap_or(0);
-                    if n == 0 {
-                        let _ = tx.send(Seen::Eof);
-                        return;
-                    }
-                    let _ = tx.send(Seen::Data(buf[..n].to_vec()));
-                    if &buf[..n] == b"delay" {
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                        socket.write_all(b"delayed").await.unwrap();
-                    } else {
-                        socket.write_all(&buf[..n]).await.unwrap();
-                    }
-                }
-            });
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(echo(socket, tx.clone()));
         }
     });
-    (port, rx)
+    Ok((port, rx))
+}
+
+async fn echo(mut socket: TcpStream, seen: mpsc::UnboundedSender<Seen>) {
+    let mut buf = [0u8; 1024];
+    loop {
+        let n = socket.read(&mut buf).await.unwrap_or(0);
+        if n == 0 {
+            let _ = seen.send(Seen::Eof);
+            return;
+        }
+        let _ = seen.send(Seen::Data(buf[..n].to_vec()));
+        let reply: &[u8] = if &buf[..n] == b"delay" {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            b"delayed"
+        } else {
+            &buf[..n]
+        };
+        if socket.write_all(reply).await.is_err() {
+            return;
+        }
+    }
 }
 
 async fn read_some(socket: &mut TcpStream, within: Duration) -> Option<Vec<u8>> {
@@ -168,7 +175,7 @@ async fn read_some(socket: &mut TcpStream, within: Duration) -> Option<Vec<u8>> 
 
 #[tokio::test]
 async fn black_hole_swallows_both_ways_without_closing() {
-    let (port, mut seen) = echo_server().await;
+    let (port, mut seen) = echo_server().await.unwrap();
     let proxy = BlackHoleProxy::start(port).unwrap();
     let mut client = TcpStream::connect(("127.0.0.1", proxy.port()))
         .await
@@ -201,7 +208,7 @@ async fn black_hole_swallows_both_ways_without_closing() {
 
 #[tokio::test]
 async fn black_hole_hides_a_close_until_the_link_returns() {
-    let (port, mut seen) = echo_server().await;
+    let (port, mut seen) = echo_server().await.unwrap();
     let proxy = BlackHoleProxy::start(port).unwrap();
     let mut client = TcpStream::connect(("127.0.0.1", proxy.port()))
         .await
@@ -213,7 +220,9 @@ async fn black_hole_hides_a_close_until_the_link_returns() {
     proxy.set_black_hole(true);
     drop(client);
     assert!(
-        timeout(Duration::from_millis(700), seen.recv()).await.is_err(),
+        timeout(Duration::from_millis(700), seen.recv())
+            .await
+            .is_err(),
         "the server learnt about the close through a black hole"
     );
 

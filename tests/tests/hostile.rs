@@ -1,5 +1,6 @@
 //! Hostile input: junk published straight to a client's topics must be
 //! dropped and counted, crash nothing, and leave the link up.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
 mod common;
 

@@ -29,16 +29,12 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) | CliError::Book(_) => ExitCode::from(2),
-            CliError::Client(e)
-                if matches!(
-                    e,
-                    tether_core::ClientError::EmptyMessage
-                        | tether_core::ClientError::MessageTooLong { .. }
-                        | tether_core::ClientError::Account(_)
-                ) =>
-            {
-                ExitCode::from(2)
-            }
+            CliError::Client(
+                tether_core::ClientError::EmptyMessage
+                | tether_core::ClientError::MessageTooLong { .. }
+                | tether_core::ClientError::Unsendable(_)
+                | tether_core::ClientError::Account(_),
+            ) => ExitCode::from(2),
             CliError::Auth(_) => ExitCode::from(3),
             CliError::Unreachable(_) => ExitCode::from(4),
             _ => ExitCode::from(1),

@@ -11,6 +11,8 @@ pub enum ClientError {
     EmptyMessage,
     #[error("the message is {len} bytes; the limit is {max} bytes, so split it up")]
     MessageTooLong { len: usize, max: usize },
+    #[error("this message cannot be sent as written ({0}); shorten it")]
+    Unsendable(#[source] crate::protocol::DecodeError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -25,6 +27,7 @@ impl ClientError {
         match self {
             ClientError::EmptyMessage => "empty_message",
             ClientError::MessageTooLong { .. } => "message_too_long",
+            ClientError::Unsendable(_) => "unsendable",
             ClientError::Store(_) => "store",
             ClientError::Account(_) => "account",
             ClientError::Stopped => "stopped",

@@ -201,7 +201,11 @@ mod tests {
             .unwrap();
         assert!(!o.clean_session());
         assert_eq!(o.keep_alive(), Duration::from_secs(30));
-        assert_eq!(o.credentials(), Some(("alice".into(), "pw".into())));
+        let login = o.credentials().unwrap();
+        assert_eq!(
+            (login.username.as_str(), login.password.as_str()),
+            ("alice", "pw")
+        );
         assert_eq!(o.last_will().unwrap().topic, "tether/v1/p/alice");
     }
 

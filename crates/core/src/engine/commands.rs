@@ -128,19 +128,10 @@ impl Engine {
                 max: MAX_TEXT_BYTES,
             });
         }
-        let topic = match &to {
-            ConversationId::Direct(user) => Topic::Inbox {
-                to: user.clone(),
-                from: self.me.clone(),
-            },
-            ConversationId::Room(room) => {
-                self.ensure_joined(room)?;
-                Topic::Room {
-                    room: room.clone(),
-                    from: self.me.clone(),
-                }
-            }
-        };
+        if let ConversationId::Room(room) = &to {
+            self.ensure_joined(room)?;
+        }
+        let topic = self.message_topic(&to);
         let seq = self.store.next_seq(&to)?;
         let mut envelope = Envelope::new(Body::Msg(MsgBody { text }), &self.me, now_ms());
         envelope.seq = Some(seq);
@@ -160,9 +151,12 @@ impl Engine {
             status: MessageStatus::Queued,
             unsupported: false,
         };
+        // Receivers would drop an envelope over the size limit (64 KiB of
+        // control characters grows past 256 KiB once escaped): refuse it here.
+        let payload = envelope.encode_checked().map_err(ClientError::Unsendable)?;
         let entry = OutboxEntry {
             topic: topic.render(&self.prefix),
-            payload: envelope.encode(),
+            payload,
             qos: 1,
             retain: false,
         };
@@ -248,16 +242,7 @@ impl Engine {
     }
 
     fn typing(&mut self, conversation: &ConversationId, active: bool) {
-        let topic = match conversation {
-            ConversationId::Direct(user) => Topic::Inbox {
-                to: user.clone(),
-                from: self.me.clone(),
-            },
-            ConversationId::Room(room) => Topic::Room {
-                room: room.clone(),
-                from: self.me.clone(),
-            },
-        };
+        let topic = self.message_topic(conversation);
         let envelope = Envelope::new(Body::Typing(TypingBody { active }), &self.me, now_ms());
         self.publish_now(topic, &envelope, QoS::AtMostOnce, false);
     }

@@ -10,6 +10,7 @@ mod driver;
 mod drops;
 mod inbound;
 mod publisher;
+mod resend;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -30,7 +31,7 @@ use crate::protocol::{
     Body, Envelope, Prefix, PresenceBody, PresenceState, RoomId, Topic, UserId, inbox_filter,
     presence_filter, room_filter, room_meta_filter,
 };
-use crate::store::{OutboxEntry, Store, StoreError};
+use crate::store::{ConversationId, OutboxEntry, Store, StoreError};
 use crate::supervisor::{Backoff, ConnectionState, Failure, Liveness, Supervisor};
 
 /// Publishes in flight at once; also rumqttc's inflight limit.
@@ -54,6 +55,11 @@ pub(crate) struct Engine {
     publisher: Publisher,
     drops: Drops,
     presence: PresenceState,
+    /// When the next planned resend is due (see `resend`).
+    resend_at: Option<Instant>,
+    /// "Connected", held back until the broker confirmed our subscriptions
+    /// on a fresh session: before that, messages to us would be dropped.
+    ready: Option<ConnectionState>,
 }
 
 /// What [`spawn`] needs.
@@ -91,6 +97,8 @@ pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
         publisher: Publisher::new(usize::from(WINDOW)),
         drops: Drops::new(parts.dropped),
         presence: PresenceState::Online,
+        resend_at: None,
+        ready: None,
     };
     tokio::spawn(engine.run())
 }
@@ -113,6 +121,7 @@ impl Engine {
                 .is_up()
                 .then(|| self.liveness.deadline())
                 .flatten();
+            let resend_at = self.resend_at.filter(|_| self.supervisor.is_up());
             tokio::select! {
                 command = self.commands.recv() => {
                     let Some(command) = command else {
@@ -135,6 +144,10 @@ impl Engine {
                     if let Some(state) = self.supervisor.retry() {
                         self.open_link(state).await;
                     }
+                }
+                _ = sleep_until(resend_at), if resend_at.is_some() => {
+                    self.resend_due();
+                    self.pump();
                 }
                 _ = sleep_until(dead_at), if dead_at.is_some() => {
                     tracing::info!("no answer to a ping: the link is dead, reconnecting");
@@ -164,6 +177,8 @@ impl Engine {
         self.generation += 1;
         self.publisher.reset();
         self.liveness.reset();
+        self.ready = None;
+        self.suspect_unconfirmed();
         let state = self.supervisor.failed(failure, Instant::now(), now_ms());
         match &state {
             ConnectionState::AuthFailed { message } => tracing::warn!("{message}"),
@@ -221,6 +236,9 @@ impl Engine {
                     Packet::ConnAck(ack) => self.link_up(ack.session_present),
                     Packet::PubAck(ack) => self.publish_acked(ack.pkid),
                     Packet::SubAck(ack) => {
+                        if let Some(state) = self.ready.take() {
+                            self.set_state(state);
+                        }
                         let refused = ack
                             .return_codes
                             .iter()
@@ -246,14 +264,18 @@ impl Engine {
         self.liveness.reset();
         let state = self.supervisor.connected(Instant::now(), now_ms());
         tracing::info!(session_present, "connected");
-        self.set_state(state);
-        if !session_present {
-            // A new or lost session has no subscriptions: make them again.
+        if session_present {
+            self.set_state(state);
+        } else {
+            // A new or lost session has no subscriptions: make them again,
+            // and say "connected" once the broker confirmed them.
+            self.ready = Some(state);
             if let Err(e) = self.subscribe_all() {
                 tracing::error!("cannot read joined rooms to subscribe: {e}");
             }
         }
         self.publish_presence(self.presence);
+        self.schedule_resends();
     }
 
     fn subscribe_all(&mut self) -> Result<(), StoreError> {
@@ -373,6 +395,22 @@ impl Engine {
             qos: 1,
             retain,
         })
+    }
+}
+
+impl Engine {
+    /// Where our messages to a conversation go.
+    fn message_topic(&self, conversation: &ConversationId) -> Topic {
+        match conversation {
+            ConversationId::Direct(user) => Topic::Inbox {
+                to: user.clone(),
+                from: self.me.clone(),
+            },
+            ConversationId::Room(room) => Topic::Room {
+                room: room.clone(),
+                from: self.me.clone(),
+            },
+        }
     }
 }
 

@@ -19,6 +19,7 @@ mod messages;
 mod outbox;
 mod presence;
 mod receipts;
+mod resend;
 mod rooms;
 mod rows;
 pub(crate) mod schema;
@@ -35,6 +36,7 @@ use std::time::Duration;
 use rusqlite::{Connection, TransactionBehavior};
 
 pub use error::StoreError;
+pub use resend::ResendPlan;
 pub use types::{
     ConversationId, ConversationSummary, Gap, MessageStatus, OutboxEntry, OutboxRow,
     PresenceRecord, Room, Stored, StoredMessage,

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::protocol::MessageId;
 
-fn insert_outbox(
+pub(crate) fn insert_outbox(
     conn: &Connection,
     entry: &OutboxEntry,
     message_id: Option<MessageId>,
@@ -138,6 +138,8 @@ impl Store {
         let mut changed = None;
         if let Some(bytes) = carried.flatten() {
             let id = uuid_from_blob(&bytes, "outbox.message_id")?;
+            tx.prepare_cached("UPDATE messages SET acked_at = ?2 WHERE id = ?1")?
+                .execute(params![bytes, crate::clock::now_ms()])?;
             // Only Queued -> Sent: a receipt may already have raised it further.
             let n = tx
                 .prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?

@@ -13,14 +13,18 @@ use rusqlite_migration::{M, Migrations};
 ///   indexes carry 8-byte keys instead of repeating `u:somebody` strings.
 /// - `messages.id` is the 16-byte uuid as a BLOB: memcmp order of the bytes is
 ///   `Uuid`'s `Ord`, so `ORDER BY ts, id` matches the protocol's `(ts, id)` order.
-/// - `messages.rid` is an explicit integer rowid because the FTS tables are
-///   external-content tables keyed by it.
+/// - `messages.rid` is an explicit integer rowid: the FTS rows are keyed by it.
 /// - `outbox.id` is AUTOINCREMENT so an id is never reused after deletion; the
 ///   publisher's "rows after id N" cursor depends on that.
 /// - Status codes: 0 queued, 1 sent, 2 delivered, 3 read, 10 received (incoming).
 /// - Full-text search: `messages_fts` (unicode61, word search) indexes every
 ///   supported message; `messages_tri` (trigram, substring search) only indexes
 ///   messages containing CJK/kana/hangul, where unicode61 cannot split words.
+///   Both are contentless (`content=''`, the text lives only in `messages`)
+///   rather than external-content: they index a subset of rows, which an
+///   external-content table's `integrity-check`/`rebuild` would treat as
+///   corruption. `contentless_delete=1` (SQLite 3.43+, bundled) lets triggers
+///   delete by rowid without replaying the old text.
 ///   The GLOB range test is built-in SQL, so any connection (including a plain
 ///   `sqlite3` shell) can write without needing a custom function.
 const V1: &str = r#"
@@ -107,51 +111,51 @@ CREATE TABLE presence (
 ) WITHOUT ROWID;
 
 CREATE VIRTUAL TABLE messages_fts USING fts5(
-    text, content = 'messages', content_rowid = 'rid',
+    text, content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE messages_tri USING fts5(
-    text, content = 'messages', content_rowid = 'rid',
+    text, content = '', contentless_delete = 1,
     tokenize = 'trigram'
 );
 
 -- Messages are immutable apart from status flags, but the triggers cover
--- delete/update too so the indexes can never drift from the content table.
+-- delete/update too so the indexes can never drift from the messages table.
 CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages WHEN new.unsupported = 0 BEGIN
     INSERT INTO messages_fts(rowid, text) VALUES (new.rid, new.text);
 END;
-CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages WHEN old.unsupported = 0 BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rid, old.text);
-END;
-CREATE TRIGGER messages_fts_au_old AFTER UPDATE OF text, unsupported ON messages
-    WHEN old.unsupported = 0 BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rid, old.text);
-END;
-CREATE TRIGGER messages_fts_au_new AFTER UPDATE OF text, unsupported ON messages
-    WHEN new.unsupported = 0 BEGIN
-    INSERT INTO messages_fts(rowid, text) VALUES (new.rid, new.text);
-END;
-
 CREATE TRIGGER messages_tri_ai AFTER INSERT ON messages
     WHEN new.unsupported = 0 AND new.text GLOB '*[⺀-鿿가-힯]*' BEGIN
     INSERT INTO messages_tri(rowid, text) VALUES (new.rid, new.text);
 END;
-CREATE TRIGGER messages_tri_ad AFTER DELETE ON messages
-    WHEN old.unsupported = 0 AND old.text GLOB '*[⺀-鿿가-힯]*' BEGIN
-    INSERT INTO messages_tri(messages_tri, rowid, text) VALUES ('delete', old.rid, old.text);
+-- Deleting a rowid that was never indexed is a no-op with contentless_delete.
+CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
+    DELETE FROM messages_fts WHERE rowid = old.rid;
+    DELETE FROM messages_tri WHERE rowid = old.rid;
 END;
-CREATE TRIGGER messages_tri_au_old AFTER UPDATE OF text, unsupported ON messages
-    WHEN old.unsupported = 0 AND old.text GLOB '*[⺀-鿿가-힯]*' BEGIN
-    INSERT INTO messages_tri(messages_tri, rowid, text) VALUES ('delete', old.rid, old.text);
-END;
-CREATE TRIGGER messages_tri_au_new AFTER UPDATE OF text, unsupported ON messages
-    WHEN new.unsupported = 0 AND new.text GLOB '*[⺀-鿿가-힯]*' BEGIN
-    INSERT INTO messages_tri(rowid, text) VALUES (new.rid, new.text);
+CREATE TRIGGER messages_fts_au AFTER UPDATE OF text, unsupported ON messages BEGIN
+    DELETE FROM messages_fts WHERE rowid = old.rid;
+    DELETE FROM messages_tri WHERE rowid = old.rid;
+    INSERT INTO messages_fts(rowid, text) SELECT new.rid, new.text WHERE new.unsupported = 0;
+    INSERT INTO messages_tri(rowid, text) SELECT new.rid, new.text
+        WHERE new.unsupported = 0 AND new.text GLOB '*[⺀-鿿가-힯]*';
 END;
 "#;
 
+/// Version 2: end-to-end resend bookkeeping (see `resend.rs`).
+/// - `acked_at`: when the broker last acknowledged a publish of the message.
+/// - `resend_due`: NULL (nothing planned), -1 (suspect: resend once a link
+///   is up again), or the wall-clock ms at which to publish it again.
+/// - `resends`: how many times it was published again.
+const V2: &str = r#"
+ALTER TABLE messages ADD COLUMN acked_at INTEGER;
+ALTER TABLE messages ADD COLUMN resend_due INTEGER;
+ALTER TABLE messages ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_resend_due ON messages(resend_due) WHERE resend_due IS NOT NULL;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
-const STEPS: &[M<'static>] = &[M::up(V1)];
+const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2)];
 
 /// The migration runner over [`STEPS`].
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

@@ -15,6 +15,9 @@ use rusqlite::types::Value;
 use super::rows::{MESSAGE_COLUMNS, RawMessage, limit_param};
 use super::{Store, StoreError, StoredMessage};
 
+/// How many of the most recently stored matches are ranked by `(ts, id)`.
+const CANDIDATES: usize = 5_000;
+
 /// CJK radicals through unified ideographs (incl. kana), and Hangul syllables.
 /// Must match the GLOB ranges of the `messages_tri_*` triggers in `schema`.
 fn is_cjk(c: char) -> bool {
@@ -83,7 +86,8 @@ impl SearchPlan {
 }
 
 impl Store {
-    /// Messages whose text matches every term of `query`, newest first.
+    /// Messages whose text matches every term of `query`, newest first by
+    /// `(ts, id)` among the 5 000 most recently stored matches (see below).
     ///
     /// Any string is a valid query; one with nothing searchable (empty,
     /// only punctuation) returns nothing. Unsupported (raw) messages are
@@ -93,28 +97,50 @@ impl Store {
         if plan.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
-              WHERE m.unsupported = 0"
-        );
+        // Candidates: the most recently stored CANDIDATES matches, found by
+        // walking the primary index backwards by rowid (which FTS5 does
+        // natively) with every other condition applied on the way. Only those
+        // are then sorted by (ts, id). Sorting *all* matches of a common word
+        // costs seconds at 1M messages; arrival order and ts differ only by
+        // delivery delay, so the newest matches are virtually always in the set.
         let mut args: Vec<Value> = Vec::new();
-        if !plan.words.is_empty() {
-            sql.push_str(
-                " AND m.rid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
-            );
-            args.push(Value::Text(plan.words.join(" ")));
-        }
-        if !plan.trigrams.is_empty() {
-            sql.push_str(
-                " AND m.rid IN (SELECT rowid FROM messages_tri WHERE messages_tri MATCH ?)",
-            );
-            args.push(Value::Text(plan.trigrams.join(" ")));
-        }
+        let mut filters = String::new();
+        let (source, order) =
+            if let Some(words) = (!plan.words.is_empty()).then(|| plan.words.join(" ")) {
+                args.push(Value::Text(words));
+                if !plan.trigrams.is_empty() {
+                    filters.push_str(
+                        " AND m.rid IN (SELECT rowid FROM messages_tri WHERE messages_tri MATCH ?)",
+                    );
+                    args.push(Value::Text(plan.trigrams.join(" ")));
+                }
+                (
+                    "messages_fts f JOIN messages m ON m.rid = f.rowid WHERE messages_fts MATCH ?",
+                    "f.rowid",
+                )
+            } else if !plan.trigrams.is_empty() {
+                args.push(Value::Text(plan.trigrams.join(" ")));
+                (
+                    "messages_tri f JOIN messages m ON m.rid = f.rowid WHERE messages_tri MATCH ?",
+                    "f.rowid",
+                )
+            } else {
+                // Only short CJK terms: no index can help, scan newest first.
+                ("messages m WHERE 1", "m.rid")
+            };
         for like in plan.likes {
-            sql.push_str(" AND m.text LIKE ? ESCAPE '\\'");
+            filters.push_str(" AND m.text LIKE ? ESCAPE '\\'");
             args.push(Value::Text(like));
         }
-        sql.push_str(" ORDER BY m.ts DESC, m.id DESC LIMIT ?");
+        // Inside the subquery `m` is the subquery's own `messages` alias (it
+        // shadows the outer one), which is what `source` and `filters` expect.
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
+              WHERE m.rid IN (SELECT m.rid FROM {source} AND m.unsupported = 0{filters}
+                               ORDER BY {order} DESC LIMIT ?)
+              ORDER BY m.ts DESC, m.id DESC LIMIT ?"
+        );
+        args.push(Value::Integer(limit_param(limit.max(CANDIDATES))));
         args.push(Value::Integer(limit_param(limit)));
 
         // The statement shape depends only on which kinds of terms occur

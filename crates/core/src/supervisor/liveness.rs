@@ -57,7 +57,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    fn silence_after_a_ping_is_fatal_after_half_a_keep_alive() {
+    async fn silence_after_a_ping_is_fatal_after_half_a_keep_alive() {
         let mut l = Liveness::new(Duration::from_secs(30));
         let t0 = Instant::now();
         assert_eq!(l.deadline(), None);
@@ -70,7 +70,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    fn an_answer_clears_the_deadline() {
+    async fn an_answer_clears_the_deadline() {
         let mut l = Liveness::new(Duration::from_secs(10));
         l.ping_sent(Instant::now());
         tokio::time::advance(Duration::from_secs(4)).await;
@@ -80,7 +80,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    fn a_second_ping_does_not_extend_the_deadline() {
+    async fn a_second_ping_does_not_extend_the_deadline() {
         let mut l = Liveness::new(Duration::from_secs(10));
         let t0 = Instant::now();
         l.ping_sent(t0);
@@ -90,7 +90,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    fn worst_case_detection_is_within_one_and_a_half_keep_alives() {
+    async fn worst_case_detection_is_within_one_and_a_half_keep_alives() {
         // The link dies right after a ping was answered at t0; the next
         // ping is sent one keep-alive later; detection is its deadline.
         let k = Duration::from_secs(30);

@@ -72,3 +72,40 @@ fn newer_schema_is_refused() {
     let err = Store::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::Migration(_)), "{err}");
 }
+
+/// Scale check, run by hand: `cargo test -p tether-core --lib store -- --ignored`.
+/// Prints throughput; asserts that a history page stays fast at 1M rows.
+#[test]
+#[ignore]
+fn million_rows_history_is_o_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("big.db")).unwrap();
+    let convs = [dm("bob"), room("dev"), room("ops")];
+    let start = std::time::Instant::now();
+    for chunk in 0..1000u128 {
+        let batch: Vec<_> = (0..1000u128)
+            .map(|i| {
+                let n = chunk * 1000 + i;
+                let conv = &convs[(n % 3) as usize];
+                incoming(n + 1, conv, "bob", (n / 7) as i64, None, "some words here")
+            })
+            .collect();
+        s.store_incoming_batch(&batch).unwrap();
+    }
+    eprintln!("1M incoming in {:?}", start.elapsed());
+    let t = std::time::Instant::now();
+    let mut cursor = None;
+    for _ in 0..100 {
+        let page = s.history(&room("dev"), cursor, 50).unwrap();
+        assert_eq!(page.len(), 50);
+        cursor = Some((page[0].ts, page[0].id));
+    }
+    let per_page = t.elapsed() / 100;
+    eprintln!("history page: {per_page:?}");
+    assert!(per_page < std::time::Duration::from_millis(20));
+    let t = std::time::Instant::now();
+    assert_eq!(s.search("words", 20).unwrap().len(), 20);
+    let search = t.elapsed();
+    eprintln!("search (1M hits, newest 20): {search:?}");
+    assert!(search < std::time::Duration::from_millis(500));
+}

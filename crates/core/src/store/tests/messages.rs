@@ -72,12 +72,17 @@ fn history_pages_across_equal_timestamps() {
 fn history_uses_the_conversation_index() {
     let s = mem();
     for with_cursor in [true, false] {
+        use rusqlite::types::Value;
         let sql = super::super::messages::history_sql(with_cursor);
+        let mut args = vec![Value::Integer(1), Value::Integer(50)];
+        if with_cursor {
+            args.extend([Value::Integer(5), Value::Blob(vec![0; 16])]);
+        }
         let plan: Vec<String> = s
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
