@@ -8,6 +8,7 @@ use crate::store::{ConversationId, Gap, MessageStatus, StoredMessage};
 use crate::supervisor::ConnectionState;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A message was stored: received, or queued by us.
@@ -22,6 +23,7 @@ pub enum Event {
     Presence {
         user: UserId,
         state: PresenceState,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         ts: i64,
     },
     Typing {
@@ -40,6 +42,7 @@ pub enum Event {
     GapFilled {
         conversation: ConversationId,
         sender: UserId,
+        #[cfg_attr(feature = "ts", ts(type = "number[]"))]
         seqs: Vec<u64>,
     },
     /// A member joined or left a room (from its retained room meta).

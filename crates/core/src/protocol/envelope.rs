@@ -71,6 +71,7 @@ pub struct ReceiptBody {
 
 /// How far a message got; ordered so that `Read > Delivered`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum ReceiptStatus {
     /// Durably stored by the receiver.
@@ -103,6 +104,7 @@ pub struct PresenceBody {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum PresenceState {
     Online,

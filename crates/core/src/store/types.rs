@@ -13,6 +13,7 @@ use crate::protocol::{MessageId, PresenceState, RoomId, UserId};
 
 /// A conversation: a direct chat with one user, or a room.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
 pub enum ConversationId {
     /// One-to-one chat with this user.
     Direct(UserId),
@@ -75,6 +76,7 @@ impl<'de> Deserialize<'de> for ConversationId {
 ///
 /// Outgoing messages move `Queued -> Sent -> Delivered -> Read` and never back;
 /// incoming messages are always `Received`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MessageStatus {
@@ -140,6 +142,7 @@ fn ser_user<S: Serializer>(u: &UserId, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// One chat message as stored locally (ours or someone else's).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoredMessage {
     /// Globally unique id (UUIDv7); the de-duplication key.
@@ -150,8 +153,10 @@ pub struct StoredMessage {
     #[serde(serialize_with = "ser_user")]
     pub sender: UserId,
     /// Sender's wall clock, ms since the epoch; with `id` the display order.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ts: i64,
     /// Per (sender, conversation) counter, used for gap detection.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub seq: Option<u64>,
     /// Message text; for `unsupported` messages the raw envelope JSON.
     pub text: String,
@@ -190,6 +195,7 @@ pub struct OutboxRow {
 }
 
 /// A run of sequence numbers that never arrived: `first..=last`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Gap {
     /// Conversation the missing messages belong to.
@@ -198,8 +204,10 @@ pub struct Gap {
     #[serde(serialize_with = "ser_user")]
     pub sender: UserId,
     /// First missing seq.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub first: u64,
     /// Last missing seq (inclusive).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub last: u64,
 }
 
@@ -218,6 +226,7 @@ pub enum Stored {
 }
 
 /// One line of the conversation list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ConversationSummary {
     /// The conversation.
@@ -225,6 +234,7 @@ pub struct ConversationSummary {
     /// Display title (room name); `None` for direct chats.
     pub title: Option<String>,
     /// Timestamp of the newest message by `(ts, id)`.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_ts: Option<i64>,
     /// Text of the newest message; `None` if it was an unsupported envelope.
     pub last_text: Option<String>,
@@ -232,6 +242,7 @@ pub struct ConversationSummary {
     #[serde(serialize_with = "ser_opt_user")]
     pub last_sender: Option<UserId>,
     /// Incoming messages not yet marked read.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unread: u64,
 }
 
@@ -243,6 +254,7 @@ fn ser_opt_user<S: Serializer>(u: &Option<UserId>, s: S) -> Result<S::Ok, S::Err
 }
 
 /// A room we know about, with its currently announced members.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Room {
     /// Room id.
@@ -254,6 +266,7 @@ pub struct Room {
 }
 
 /// The newest presence we saw for a user.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PresenceRecord {
     /// Whose presence.
@@ -261,5 +274,6 @@ pub struct PresenceRecord {
     /// Their state.
     pub state: PresenceState,
     /// When they reported it (ms since the epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ts: i64,
 }

@@ -10,6 +10,7 @@ use super::backoff::Backoff;
 
 /// What the UI shows in its connection banner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ConnectionState {
     /// Not started, or stopped on request.
@@ -17,10 +18,14 @@ pub enum ConnectionState {
     /// A connection attempt is under way.
     Connecting { attempt: u32 },
     /// Linked to the broker since `since_ms`.
-    Connected { since_ms: i64 },
+    Connected {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        since_ms: i64,
+    },
     /// The last attempt failed; the next starts at `retry_at_ms` (wall clock).
     Waiting {
         attempt: u32,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         retry_at_ms: i64,
         error: String,
     },
