@@ -25,20 +25,17 @@ pub fn resolve(args: &AccountArgs, paths: &Paths) -> Result<Account, CliError> {
             let user: UserId = user
                 .parse()
                 .map_err(|e| CliError::Usage(format!("--user: {e}")))?;
-            if let Some(found) = book
-                .accounts
-                .iter()
-                .find(|a| a.broker == broker && a.user == user)
-            {
-                return Ok(found.clone());
+            let known = book.accounts.len();
+            let mut account = book.ensure(broker, user)?;
+            if book.accounts.len() > known {
+                // Created just now: apply the creation-time options.
+                if let Some(k) = args.keep_alive {
+                    account.keep_alive_secs = k;
+                }
+                account.tls.ca_file = args.ca_file.clone();
+                book.upsert(account.clone())?;
+                book.save(paths)?;
             }
-            let mut account = Account::new(unused_name(&book, user.as_str()), broker, user);
-            if let Some(k) = args.keep_alive {
-                account.keep_alive_secs = k;
-            }
-            account.tls.ca_file = args.ca_file.clone();
-            book.upsert(account.clone())?;
-            book.save(paths)?;
             Ok(account)
         }
         (None, None) => Ok(book
@@ -53,16 +50,6 @@ pub fn resolve(args: &AccountArgs, paths: &Paths) -> Result<Account, CliError> {
             "--broker and --user go together (or use --account NAME)".into(),
         )),
     }
-}
-
-fn unused_name(book: &AccountBook, base: &str) -> String {
-    let mut name = base.to_owned();
-    let mut n = 2;
-    while book.accounts.iter().any(|a| a.name == name) {
-        name = format!("{base}-{n}");
-        n += 1;
-    }
-    name
 }
 
 /// `TETHER_PASSWORD` if set, else the OS keyring, else none (anonymous).

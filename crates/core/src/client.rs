@@ -249,6 +249,11 @@ impl Client {
         self.read(|s| s.conversations()).await
     }
 
+    /// Unread messages across all conversations (tray badge).
+    pub async fn unread_total(&self) -> Result<u64, ClientError> {
+        self.read(|s| s.unread_total()).await
+    }
+
     pub async fn rooms(&self) -> Result<Vec<Room>, ClientError> {
         self.read(|s| s.joined_rooms()).await
     }

@@ -7,7 +7,8 @@ use directories::ProjectDirs;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Account, AccountError};
+use super::{Account, AccountError, BrokerUrl};
+use crate::protocol::UserId;
 
 /// The two directories Tether writes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +144,28 @@ impl AccountBook {
         Ok(())
     }
 
+    /// The saved account for this broker and user, created (with a fresh
+    /// client id and a free name) on first use, so the broker session and
+    /// the local history stay the same from run to run.
+    pub fn ensure(&mut self, broker: BrokerUrl, user: UserId) -> Result<Account, BookError> {
+        if let Some(found) = self
+            .accounts
+            .iter()
+            .find(|a| a.broker == broker && a.user == user)
+        {
+            return Ok(found.clone());
+        }
+        let mut name = user.as_str().to_owned();
+        let mut n = 2;
+        while self.accounts.iter().any(|a| a.name == name) {
+            name = format!("{user}-{n}");
+            n += 1;
+        }
+        let account = Account::new(name, broker, user);
+        self.upsert(account.clone())?;
+        Ok(account)
+    }
+
     pub fn remove(&mut self, name: &str) -> Result<Account, BookError> {
         let at = self
             .accounts
@@ -159,7 +182,6 @@ impl AccountBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::UserId;
 
     fn account(name: &str) -> Account {
         Account::new(
@@ -193,6 +215,24 @@ mod tests {
         book.upsert(edited).unwrap();
         assert_eq!(book.get("work").unwrap().client_id, id);
         assert_eq!(book.get("work").unwrap().keep_alive_secs, 60);
+    }
+
+    #[test]
+    fn ensure_reuses_the_same_identity_and_names_new_ones_apart() {
+        let mut book = AccountBook::default();
+        let broker: BrokerUrl = "mqtt://localhost".parse().unwrap();
+        let other: BrokerUrl = "mqtt://elsewhere".parse().unwrap();
+        let alice = UserId::new("alice").unwrap();
+        let first = book.ensure(broker.clone(), alice.clone()).unwrap();
+        let again = book.ensure(broker, alice.clone()).unwrap();
+        assert_eq!(first, again);
+        let second = book.ensure(other, alice).unwrap();
+        assert_eq!(
+            (first.name.as_str(), second.name.as_str()),
+            ("alice", "alice-2")
+        );
+        assert_ne!(first.client_id, second.client_id);
+        assert_eq!(book.default.as_deref(), Some("alice"));
     }
 
     #[test]

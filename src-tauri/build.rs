@@ -1,0 +1,37 @@
+//! Generates Tauri's context and the permissions of our own commands: each
+//! listed command gets an `allow-…` permission, and capabilities/ grants
+//! exactly the ones the UI uses.
+
+const COMMANDS: &[&str] = &[
+    "accounts_list",
+    "login",
+    "auto_login",
+    "switch_account",
+    "logout",
+    "forget_account",
+    "subscribe_events",
+    "conversations",
+    "history",
+    "send_message",
+    "mark_read",
+    "search",
+    "typing",
+    "rooms",
+    "join_room",
+    "leave_room",
+    "presence",
+    "set_presence",
+    "connection_state",
+    "outbox_len",
+    "retry_now",
+];
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    let attributes = tauri_build::Attributes::new().app_manifest(manifest);
+    if let Err(e) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; say why first.
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,229 @@
+//! Signing in and out, and switching between saved accounts.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tether_core::account::{Account, AccountBook, BrokerUrl};
+use tether_core::protocol::UserId;
+use tether_core::supervisor::ConnectionState;
+use tether_core::{Client, ClientOptions};
+use ts_rs::TS;
+
+use crate::error::AppError;
+use crate::events;
+use crate::state::{AppState, Session};
+
+/// How long sign-in waits for the broker before saying it is unreachable.
+const SIGN_IN_WAIT: Duration = Duration::from_secs(10);
+
+/// An account as the UI lists it (never with its password).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AccountView {
+    pub name: String,
+    pub broker: String,
+    pub user: String,
+    /// Its password is in the OS keyring (signs in without asking).
+    pub remembered: bool,
+    /// It is the signed-in account.
+    pub active: bool,
+}
+
+fn view(state: &AppState, account: &Account, active: bool) -> AccountView {
+    let remembered = state
+        .secrets()
+        .ok()
+        .and_then(|s| s.get(&account.secret_key()).ok().flatten())
+        .is_some();
+    AccountView {
+        name: account.name.clone(),
+        broker: account.broker.to_string(),
+        user: account.user.to_string(),
+        remembered,
+        active,
+    }
+}
+
+#[tauri::command]
+pub async fn accounts_list(state: State<'_, AppState>) -> Result<Vec<AccountView>, AppError> {
+    let book = AccountBook::load(&state.paths)?;
+    let active = state.account().await.map(|a| a.name);
+    Ok(book
+        .accounts
+        .iter()
+        .map(|a| view(&state, a, active.as_deref() == Some(&a.name)))
+        .collect())
+}
+
+#[tauri::command]
+pub async fn login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    broker: String,
+    user: String,
+    password: String,
+    remember: bool,
+) -> Result<AccountView, AppError> {
+    let broker: BrokerUrl = broker.trim().parse()?;
+    let user: UserId = user.trim().parse()?;
+    let mut book = AccountBook::load(&state.paths)?;
+    let account = book.ensure(broker, user)?;
+    let password = (!password.is_empty()).then_some(password);
+    // One client per account and store: the old one goes first (a second
+    // connection with the same client id would be kicked by the broker).
+    state.replace(None).await;
+    let client = start(&state, &account, password.clone()).await?;
+    if let Err(e) = wait_until_connected(&client).await {
+        client.shutdown().await;
+        return Err(e);
+    }
+    let key = account.secret_key();
+    match (remember, password, state.secrets()) {
+        (true, Some(password), Ok(secrets)) => secrets.set(&key, &password)?,
+        (false, _, Ok(secrets)) => secrets.delete(&key)?,
+        (true, _, Err(e)) => tracing::warn!("cannot remember the password: {e}"),
+        _ => {}
+    }
+    book.default = Some(account.name.clone());
+    book.save(&state.paths)?;
+    activate(&app, &state, account.clone(), client).await;
+    Ok(view(&state, &account, true))
+}
+
+/// At start-up: the default account, if its password was remembered. Does
+/// not wait for the network — Tether works offline.
+#[tauri::command]
+pub async fn auto_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<AccountView>, AppError> {
+    if let Some(account) = state.account().await {
+        return Ok(Some(view(&state, &account, true)));
+    }
+    let book = AccountBook::load(&state.paths)?;
+    let Some(account) = book.default.as_deref().and_then(|n| book.get(n).ok()) else {
+        return Ok(None);
+    };
+    let Ok(secrets) = state.secrets() else {
+        return Ok(None);
+    };
+    let Some(password) = secrets.get(&account.secret_key())? else {
+        return Ok(None);
+    };
+    let client = start(&state, account, Some(password)).await?;
+    activate(&app, &state, account.clone(), client).await;
+    Ok(Some(view(&state, account, true)))
+}
+
+#[tauri::command]
+pub async fn switch_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<AccountView, AppError> {
+    let mut book = AccountBook::load(&state.paths)?;
+    let account = book.get(&name)?.clone();
+    let password = state
+        .secrets()?
+        .get(&account.secret_key())?
+        .ok_or_else(|| {
+            AppError::new(
+                "not_logged_in",
+                "Sign in to this account once with \"Remember me\" to switch to it.",
+            )
+        })?;
+    state.replace(None).await;
+    let client = start(&state, &account, Some(password)).await?;
+    book.default = Some(account.name.clone());
+    book.save(&state.paths)?;
+    activate(&app, &state, account.clone(), client).await;
+    Ok(view(&state, &account, true))
+}
+
+#[tauri::command]
+pub async fn logout(state: State<'_, AppState>) -> Result<(), AppError> {
+    state.replace(None).await;
+    Ok(())
+}
+
+/// Removes an account and its remembered password (its history stays on
+/// disk, in the data directory).
+#[tauri::command]
+pub async fn forget_account(state: State<'_, AppState>, name: String) -> Result<(), AppError> {
+    if state.account().await.is_some_and(|a| a.name == name) {
+        state.replace(None).await;
+    }
+    let mut book = AccountBook::load(&state.paths)?;
+    let account = book.remove(&name)?;
+    book.save(&state.paths)?;
+    if let Ok(secrets) = state.secrets() {
+        secrets.delete(&account.secret_key())?;
+    }
+    Ok(())
+}
+
+async fn start(
+    state: &AppState,
+    account: &Account,
+    password: Option<String>,
+) -> Result<Client, AppError> {
+    Ok(Client::start(ClientOptions {
+        account: account.clone(),
+        password,
+        store_path: state.paths.store_path(account),
+    })
+    .await?)
+}
+
+async fn activate(app: &AppHandle, state: &AppState, account: Account, client: Client) {
+    let forwarder = events::forward(app.clone(), client.clone());
+    state
+        .replace(Some(Session::new(account, client, forwarder)))
+        .await;
+}
+
+/// Waits for the first link, turning failures into what the user should do.
+async fn wait_until_connected(client: &Client) -> Result<(), AppError> {
+    let mut state = client.connection();
+    let outcome = tokio::time::timeout(
+        SIGN_IN_WAIT,
+        state.wait_for(|s| {
+            matches!(
+                s,
+                ConnectionState::Connected { .. } | ConnectionState::AuthFailed { .. }
+            )
+        }),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(s)) => match &*s {
+            ConnectionState::AuthFailed { message } => {
+                Err(AppError::new("auth_failed", message.clone()))
+            }
+            _ => Ok(()),
+        },
+        Ok(Err(_)) => Err(AppError::new("internal", "The connection task stopped.")),
+        Err(_) => {
+            let last = client.connection().borrow().clone();
+            Err(match last {
+                ConnectionState::Waiting { error, .. } if error.starts_with("TLS") => {
+                    AppError::new(
+                        "tls",
+                        format!("{error}. Check the broker address and its certificate."),
+                    )
+                }
+                ConnectionState::Waiting { error, .. } => AppError::new(
+                    "unreachable",
+                    format!(
+                        "Cannot reach the broker ({error}). Check the address and your network."
+                    ),
+                ),
+                _ => AppError::new(
+                    "unreachable",
+                    "The broker did not answer. Check the address and your network.",
+                ),
+            })
+        }
+    }
+}

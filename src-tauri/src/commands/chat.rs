@@ -1,0 +1,104 @@
+//! Conversations and messages.
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tether_core::Event;
+use tether_core::protocol::MessageId;
+use tether_core::store::{ConversationId, ConversationSummary, StoredMessage};
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::tray;
+
+/// Longest page or result list the UI may ask for at once.
+const MAX_PAGE: usize = 500;
+
+fn conversation(key: &str) -> Result<ConversationId, AppError> {
+    ConversationId::parse_key(key)
+        .map_err(|_| AppError::bad_input(format!("'{key}' is not a conversation")))
+}
+
+/// The UI's event stream (messages, receipts, presence, typing, link state).
+#[tauri::command]
+pub async fn subscribe_events(
+    state: State<'_, AppState>,
+    on_event: Channel<Event>,
+) -> Result<(), AppError> {
+    if let Ok(client) = state.client().await {
+        let current = client.connection().borrow().clone();
+        on_event
+            .send(Event::Connection { state: current })
+            .map_err(|e| AppError::new("internal", e.to_string()))?;
+    }
+    state.set_ui_channel(on_event);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn conversations(
+    state: State<'_, AppState>,
+) -> Result<Vec<ConversationSummary>, AppError> {
+    Ok(state.client().await?.conversations().await?)
+}
+
+#[tauri::command]
+pub async fn history(
+    state: State<'_, AppState>,
+    conversation: String,
+    before: Option<(i64, MessageId)>,
+    limit: usize,
+) -> Result<Vec<StoredMessage>, AppError> {
+    let conversation = self::conversation(&conversation)?;
+    let limit = limit.min(MAX_PAGE);
+    Ok(state
+        .client()
+        .await?
+        .history(conversation, before, limit)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn send_message(
+    state: State<'_, AppState>,
+    conversation: String,
+    text: String,
+) -> Result<StoredMessage, AppError> {
+    let conversation = self::conversation(&conversation)?;
+    Ok(state.client().await?.send(conversation, text).await?)
+}
+
+#[tauri::command]
+pub async fn mark_read(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    conversation: String,
+) -> Result<usize, AppError> {
+    let conversation = self::conversation(&conversation)?;
+    let client = state.client().await?;
+    let read = client.mark_read(conversation).await?;
+    tray::refresh_unread(&app, &client).await;
+    Ok(read)
+}
+
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+    limit: usize,
+) -> Result<Vec<StoredMessage>, AppError> {
+    Ok(state
+        .client()
+        .await?
+        .search(query, limit.min(MAX_PAGE))
+        .await?)
+}
+
+#[tauri::command]
+pub async fn typing(
+    state: State<'_, AppState>,
+    conversation: String,
+    active: bool,
+) -> Result<(), AppError> {
+    let conversation = self::conversation(&conversation)?;
+    Ok(state.client().await?.typing(conversation, active).await?)
+}

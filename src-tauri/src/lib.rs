@@ -1,0 +1,96 @@
+//! Tether's desktop shell: a Tauri 2 window over `tether-core`.
+//!
+//! Commands are thin: each maps to one call on the signed-in account's
+//! [`tether_core::Client`]. Events reach the UI over a
+//! `tauri::ipc::Channel`, not global events. State lives in `app.manage`.
+//!
+//! # Layout
+//! - `commands/`: the `#[tauri::command]`s (accounts, chat, rooms, link).
+//! - `error`: [`error::AppError`], serialized as `{code, message}`.
+//! - `state`: paths, keyring, the signed-in session, the UI channel.
+//! - `events`: forwards core events to the UI, tray and notifications.
+//! - `tray`: tray icon, menu and unread count; close-to-tray.
+//! - `notify`: OS notifications while the window is in the background.
+
+mod commands;
+pub mod error;
+mod events;
+mod notify;
+mod state;
+mod tray;
+
+use tauri::{Manager, WindowEvent};
+use tether_core::account::Paths;
+
+pub use commands::accounts::AccountView;
+
+/// Builds and runs the app; returns when it quits.
+pub fn run() -> Result<(), AppStartError> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TETHER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let paths = Paths::from_env()?;
+    tauri::Builder::default()
+        // First, so a second launch only brings the running window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tray::show_main_window(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .manage(state::AppState::new(paths))
+        .setup(|app| {
+            tray::build(app)?;
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing hides to the tray: messages keep arriving and notify.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == "main"
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::accounts::accounts_list,
+            commands::accounts::login,
+            commands::accounts::auto_login,
+            commands::accounts::switch_account,
+            commands::accounts::logout,
+            commands::accounts::forget_account,
+            commands::chat::subscribe_events,
+            commands::chat::conversations,
+            commands::chat::history,
+            commands::chat::send_message,
+            commands::chat::mark_read,
+            commands::chat::search,
+            commands::chat::typing,
+            commands::rooms::rooms,
+            commands::rooms::join_room,
+            commands::rooms::leave_room,
+            commands::rooms::presence,
+            commands::rooms::set_presence,
+            commands::link::connection_state,
+            commands::link::outbox_len,
+            commands::link::retry_now,
+        ])
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            if let tauri::RunEvent::ExitRequested { .. } = event {
+                tracing::debug!("exiting; {} windows", app.webview_windows().len());
+            }
+        });
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppStartError {
+    #[error(transparent)]
+    Paths(#[from] tether_core::account::BookError),
+    #[error("cannot start the window: {0}")]
+    Tauri(#[from] tauri::Error),
+}

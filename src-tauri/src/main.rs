@@ -1,0 +1,14 @@
+//! The `tether-app` binary: see the library for what it does.
+
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() -> std::process::ExitCode {
+    match tether_app::run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tether: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! What the shell keeps between commands, managed by Tauri (`app.manage`):
+//! where files live, the keyring, the signed-in account's client, and the
+//! UI's event channel.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tauri::ipc::Channel;
+use tether_core::account::{Account, Paths};
+use tether_core::secrets::{KeyringSecrets, SecretStore};
+use tether_core::{Client, Event};
+
+use crate::error::AppError;
+
+/// The signed-in account.
+pub struct Session {
+    pub account: Account,
+    pub client: Client,
+    forwarder: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl Session {
+    pub fn new(
+        account: Account,
+        client: Client,
+        forwarder: tauri::async_runtime::JoinHandle<()>,
+    ) -> Session {
+        Session {
+            account,
+            client,
+            forwarder,
+        }
+    }
+}
+
+pub struct AppState {
+    pub paths: Paths,
+    /// None when the OS keyring cannot be reached; the reason is kept so
+    /// "remember me" can say what is wrong.
+    secrets: Result<Arc<dyn SecretStore>, String>,
+    session: tokio::sync::Mutex<Option<Session>>,
+    ui: Mutex<Option<Channel<Event>>>,
+}
+
+impl AppState {
+    pub fn new(paths: Paths) -> AppState {
+        let secrets = KeyringSecrets::native()
+            .map(|k| Arc::new(k) as Arc<dyn SecretStore>)
+            .map_err(|e| e.to_string());
+        if let Err(e) = &secrets {
+            tracing::warn!("{e}");
+        }
+        AppState {
+            paths,
+            secrets,
+            session: tokio::sync::Mutex::new(None),
+            ui: Mutex::new(None),
+        }
+    }
+
+    pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, AppError> {
+        self.secrets
+            .clone()
+            .map_err(|why| AppError::new("keyring", why))
+    }
+
+    /// The signed-in account's client.
+    pub async fn client(&self) -> Result<Client, AppError> {
+        self.session
+            .lock()
+            .await
+            .as_ref()
+            .map(|s| s.client.clone())
+            .ok_or_else(AppError::not_logged_in)
+    }
+
+    pub async fn account(&self) -> Option<Account> {
+        self.session
+            .lock()
+            .await
+            .as_ref()
+            .map(|s| s.account.clone())
+    }
+
+    /// Makes `next` the signed-in session, shutting the previous one down
+    /// (it says offline to contacts; its outbox stays for next time).
+    pub async fn replace(&self, next: Option<Session>) {
+        let previous = {
+            let mut session = self.session.lock().await;
+            std::mem::replace(&mut *session, next)
+        };
+        if let Some(old) = previous {
+            old.forwarder.abort();
+            old.client.shutdown().await;
+        }
+    }
+
+    /// Where events for the UI go from now on.
+    pub fn set_ui_channel(&self, channel: Channel<Event>) {
+        *self.ui.lock().unwrap_or_else(PoisonError::into_inner) = Some(channel);
+    }
+
+    pub fn send_to_ui(&self, event: &Event) {
+        let ui = self.ui.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(channel) = ui.as_ref()
+            && let Err(e) = channel.send(event.clone())
+        {
+            tracing::debug!("UI channel closed: {e}");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The system tray: unread count (tooltip, status line, window badge where
+//! the OS has one) and a menu with Open / status / Quit. Closing the window
+//! only hides it, so Tether keeps receiving from the tray.
+
+use std::sync::Mutex;
+use std::sync::PoisonError;
+
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+use tauri::{App, AppHandle, Manager, Wry};
+use tether_core::Client;
+use tether_core::supervisor::ConnectionState;
+
+use crate::state::AppState;
+
+/// Handles to what the tray shows, managed as app state.
+pub struct TrayView {
+    icon: TrayIcon<Wry>,
+    status: MenuItem<Wry>,
+    shown: Mutex<(String, u64)>,
+}
+
+pub fn build(app: &App) -> tauri::Result<()> {
+    let open = MenuItem::with_id(app, "open", "Open Tether", true, None::<&str>)?;
+    let status = MenuItem::with_id(app, "status", "Not signed in", false, None::<&str>)?;
+    let quit_item = MenuItem::with_id(app, "quit", "Quit Tether", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&open, &status, &quit_item])?;
+    let mut builder = TrayIconBuilder::with_id("main")
+        .menu(&menu)
+        .tooltip("Tether")
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "open" => show_main_window(app),
+            "quit" => quit(app),
+            _ => {}
+        })
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                show_main_window(tray.app_handle());
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    let icon = builder.build(app)?;
+    app.manage(TrayView {
+        icon,
+        status,
+        shown: Mutex::new((String::from("Not signed in"), 0)),
+    });
+    Ok(())
+}
+
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Says offline to contacts (clean disconnect), then exits.
+fn quit(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        app.state::<AppState>().replace(None).await;
+        app.exit(0);
+    });
+}
+
+pub fn show_connection(app: &AppHandle, state: &ConnectionState) {
+    let text = match state {
+        ConnectionState::Offline => "Offline".to_owned(),
+        ConnectionState::Connecting { .. } => "Connecting…".to_owned(),
+        ConnectionState::Connected { .. } => "Connected".to_owned(),
+        ConnectionState::Waiting { .. } => "Reconnecting…".to_owned(),
+        ConnectionState::AuthFailed { .. } => "Sign-in refused".to_owned(),
+    };
+    update(app, |shown| shown.0 = text);
+}
+
+pub async fn refresh_unread(app: &AppHandle, client: &Client) {
+    match client.unread_total().await {
+        Ok(n) => update(app, |shown| shown.1 = n),
+        Err(e) => tracing::warn!("cannot count unread messages: {e}"),
+    }
+}
+
+fn update(app: &AppHandle, change: impl FnOnce(&mut (String, u64))) {
+    let Some(view) = app.try_state::<TrayView>() else {
+        return;
+    };
+    let (status, unread) = {
+        let mut shown = view.shown.lock().unwrap_or_else(PoisonError::into_inner);
+        change(&mut shown);
+        shown.clone()
+    };
+    let line = match unread {
+        0 => status,
+        n => format!("{status} · {n} unread"),
+    };
+    let _ = view.status.set_text(&line);
+    let _ = view.icon.set_tooltip(Some(format!("Tether — {line}")));
+    if let Some(window) = app.get_webview_window("main") {
+        let badge = (unread > 0).then(|| i64::try_from(unread).unwrap_or(i64::MAX));
+        // Not every platform has badges; the tooltip carries the count anyway.
+        let _ = window.set_badge_count(badge);
+    }
+}
