@@ -4,28 +4,42 @@
 # command at a time, so `make -j` gains nothing but interleaved output.
 
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: deps build test run fmt clippy
+.PHONY: deps ui build test run fmt clippy
 
-# System packages (mosquitto, C toolchain); fast no-op when present.
+# System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver
+# and the UI's npm packages; a fast no-op when everything is present.
 deps:
-	scripts/install-deps.sh
+	scripts/install-deps.sh --with-app
 
-build:
+# The web UI; the app embeds ui/dist at compile time, so it comes first.
+ui: deps
+	$(NPM) --prefix ui run build
+
+build: ui
 	$(CARGO) build --workspace
 
-# The cross-component tests (crate tether-tests) run the `tether` binary but
-# cannot depend on a binary crate, so it is built explicitly before testing.
+# Everything CI checks, fastest failures first. The cross-component tests
+# run the `tether` and `tether-app` binaries, so those are built before
+# `cargo test`; the ts-rs export tests regenerate ui/src/lib/bindings,
+# which must then be unchanged.
 test: deps
 	$(CARGO) fmt --all -- --check
+	$(NPM) --prefix ui run check
+	$(NPM) --prefix ui run lint
+	$(NPM) --prefix ui run test
+	$(NPM) --prefix ui run build
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) build -p tether-cli
+	$(CARGO) build -p tether-cli -p tether-app
 	$(CARGO) test --workspace
+	scripts/check-bindings.sh
 
-# For now this shows the CLI's help; it will start the desktop app once that
-# exists.
-run: deps build
-	$(CARGO) run -p tether-cli -- --help
+# Builds and starts the desktop app (with a local Mosquitto on
+# 127.0.0.1:1883 when no broker runs there; see scripts/run-app.sh).
+run: ui
+	$(CARGO) build -p tether-app
+	scripts/run-app.sh
 
 fmt:
 	$(CARGO) fmt --all

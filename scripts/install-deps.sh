@@ -15,11 +15,15 @@ set -euo pipefail
 
 # Broker for the cross-component tests, plus a C toolchain for crates with
 # build scripts (rusqlite's bundled SQLite, ring).
+# dbus (dbus-run-session) and gnome-keyring give the keyring test a real,
+# private Secret Service to store passwords in.
 BASE_APT_PACKAGES=(
     mosquitto
     mosquitto-clients
     build-essential
     pkg-config
+    dbus
+    gnome-keyring
 )
 
 # >>> Tauri desktop app (only with --with-app) <<<
@@ -53,6 +57,10 @@ done
 wanted=("${BASE_APT_PACKAGES[@]}")
 if [[ "$with_app" == true ]]; then
     wanted+=("${TAURI_APT_PACKAGES[@]}")
+    # Node may come from elsewhere (nodesource, nvm): only ask apt when absent.
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        wanted+=(nodejs npm)
+    fi
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
@@ -87,6 +95,23 @@ if ((${#missing[@]} > 0)); then
         apt-get install -y --no-install-recommends "${missing[@]}"
 else
     echo "install-deps: system packages already installed"
+fi
+
+if [[ "$with_app" == true ]]; then
+    # WebDriver bridge between the tests and WebKitWebDriver (pinned to the
+    # Tauri 2 line; 3.x is alpha).
+    if ! command -v tauri-driver >/dev/null 2>&1 &&
+        ! [[ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]]; then
+        echo "install-deps: installing tauri-driver"
+        cargo install tauri-driver --locked --version '^2'
+    fi
+    # The UI's packages, exactly as locked; skipped when already in place.
+    ui_dir="$(dirname "${BASH_SOURCE[0]}")/../ui"
+    if [[ ! -f "$ui_dir/node_modules/.package-lock.json" ||
+        "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]]; then
+        echo "install-deps: installing the UI's npm packages (npm ci)"
+        (cd "$ui_dir" && npm ci --no-audit --no-fund)
+    fi
 fi
 
 # The toolchain comes from rustup, not apt; say so clearly instead of failing

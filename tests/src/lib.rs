@@ -10,6 +10,7 @@
 //! set-up says *what* failed (the broker log is included in errors) rather
 //! than pointing at a line inside the harness.
 
+pub mod desktop;
 mod mosquitto;
 mod proxy;
 pub mod raw_mqtt;

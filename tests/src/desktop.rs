@@ -1,0 +1,185 @@
+//! A headless desktop for driving the real app: an Xvfb display, a private
+//! D-Bus session with gnome-keyring as the Secret Service, and tauri-driver
+//! (with WebKitWebDriver) for WebDriver sessions against `tether-app`.
+//!
+//! Everything runs in one process group that [`Desktop`]'s `Drop` kills,
+//! so no daemon outlives its test. Secrets live in a keyring under the
+//! desktop's own `HOME`, never the developer's.
+
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use crate::free_port;
+
+/// Where Debian's webkit2gtk-driver installs the native driver.
+const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+
+/// A display, a session bus with a keyring, and a WebDriver endpoint.
+#[derive(Debug)]
+pub struct Desktop {
+    xvfb: Child,
+    driver: Child,
+    display: String,
+    port: u16,
+    home: TempDir,
+}
+
+impl Desktop {
+    /// Starts everything; the app will see `TETHER_HOME=tether_home`.
+    pub fn start(tether_home: &Path) -> io::Result<Desktop> {
+        let home = tempfile::tempdir()?;
+        let (xvfb, display) = start_xvfb()?;
+        let port = free_port();
+        let native_port = free_port();
+        let tauri_driver = find_tauri_driver()?;
+        // A non-empty unlock password: with an empty one gnome-keyring makes
+        // no login collection, and the Secret Service cannot store items.
+        let script = format!(
+            "printf 'desktop-test-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
+             exec '{}' --port {port} --native-port {native_port} --native-driver {WEBKIT_DRIVER}",
+            tauri_driver.display()
+        );
+        let log = std::fs::File::create(home.path().join("driver.log"))?;
+        let driver = Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", &script])
+            .env("DISPLAY", &display)
+            .env("HOME", home.path())
+            .env("TETHER_HOME", tether_home)
+            .env("TETHER_LOG", "info")
+            .env_remove("TETHER_PASSWORD")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .process_group(0)
+            .spawn()?;
+        let desktop = Desktop {
+            xvfb,
+            driver,
+            display,
+            port,
+            home,
+        };
+        wait_for_port(port, Duration::from_secs(20)).map_err(|e| {
+            io::Error::other(format!(
+                "tauri-driver did not start ({e}):\n{}",
+                desktop.log()
+            ))
+        })?;
+        Ok(desktop)
+    }
+
+    /// The WebDriver URL to open sessions on.
+    pub fn webdriver_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// What tauri-driver, the keyring and the app wrote to stderr/stdout.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.home.path().join("driver.log")).unwrap_or_default()
+    }
+
+    /// The fake `HOME` (the keyring's files live below it).
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        // The whole group: dbus-run-session, dbus-daemon, gnome-keyring,
+        // tauri-driver, WebKitWebDriver and the app.
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{}", self.driver.id())])
+            .status();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// `tether-app` next to the `tether` binary (same target directory).
+pub fn app_bin() -> PathBuf {
+    crate::tether_bin().with_file_name(format!("tether-app{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn find_tauri_driver() -> io::Result<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("tauri-driver"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo").into_os_string()))
+    {
+        candidates.push(Path::new(&home).join("bin").join("tauri-driver"));
+    }
+    candidates.into_iter().find(|p| p.is_file()).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            "tauri-driver not found; `make deps` installs it (cargo install tauri-driver)",
+        )
+    })
+}
+
+fn start_xvfb() -> io::Result<(Child, String)> {
+    for n in 90..200 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        {
+            continue;
+        }
+        let display = format!(":{n}");
+        let mut child = Command::new("Xvfb")
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if Path::new(&socket).exists() {
+                return Ok((child, display));
+            }
+            if child.try_wait()?.is_some() {
+                break; // lost a race for this display number: try the next
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    Err(io::Error::other(
+        "could not start Xvfb on any display :90–:199",
+    ))
+}
+
+fn wait_for_port(port: u16, within: Duration) -> io::Result<()> {
+    let deadline = Instant::now() + within;
+    loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(_) => return Ok(()),
+            Err(e) if Instant::now() > deadline => return Err(e),
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// The only module that talks to the Rust shell. Every command is a typed
+// function; every rejection is an AppError ({ code, message }).
+// Tauri maps the camelCase argument names used here to the snake_case
+// parameters of the Rust commands.
+
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { ConnectionState } from './bindings/ConnectionState';
+import type { ConversationId } from './bindings/ConversationId';
+import type { ConversationSummary } from './bindings/ConversationSummary';
+import type { Event } from './bindings/Event';
+import type { PresenceRecord } from './bindings/PresenceRecord';
+import type { PresenceState } from './bindings/PresenceState';
+import type { Room } from './bindings/Room';
+import type { StoredMessage } from './bindings/StoredMessage';
+import { toAppError, type AccountView } from './types';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+// Accounts
+
+export function accountsList(): Promise<AccountView[]> {
+  return call('accounts_list');
+}
+
+export type LoginArgs = { broker: string, user: string, password: string, remember: boolean };
+
+export function login(args: LoginArgs): Promise<AccountView> {
+  return call('login', { ...args });
+}
+
+export function autoLogin(): Promise<AccountView | null> {
+  return call('auto_login');
+}
+
+export function switchAccount(name: string): Promise<AccountView> {
+  return call('switch_account', { name });
+}
+
+export function logout(): Promise<void> {
+  return call('logout');
+}
+
+export function forgetAccount(name: string): Promise<void> {
+  return call('forget_account', { name });
+}
+
+// Events
+
+/** A live event stream; `close()` stops delivering to the handler. */
+export type Subscription = { close(): void };
+
+/**
+ * Opens a channel for the active account's events. Call again after every
+ * login or account switch; close the previous subscription first.
+ */
+export async function subscribeEvents(handler: (event: Event) => void): Promise<Subscription> {
+  let open = true;
+  const onEvent = new Channel<Event>((event) => {
+    if (open) handler(event);
+  });
+  await call<void>('subscribe_events', { onEvent });
+  return {
+    close() {
+      open = false;
+      onEvent.onmessage = () => {};
+    },
+  };
+}
+
+// Connection
+
+export function connectionState(): Promise<ConnectionState> {
+  return call('connection_state');
+}
+
+export function outboxLen(): Promise<number> {
+  return call('outbox_len');
+}
+
+export function retryNow(): Promise<void> {
+  return call('retry_now');
+}
+
+// Conversations and messages
+
+export function conversations(): Promise<ConversationSummary[]> {
+  return call('conversations');
+}
+
+/** A page of messages strictly before `(ts, id)`, oldest first. */
+export function history(
+  conversation: ConversationId,
+  before: [number, string] | null,
+  limit: number,
+): Promise<StoredMessage[]> {
+  return call('history', { conversation, before, limit });
+}
+
+export function sendMessage(conversation: ConversationId, text: string): Promise<StoredMessage> {
+  return call('send_message', { conversation, text });
+}
+
+export function markRead(conversation: ConversationId): Promise<number> {
+  return call('mark_read', { conversation });
+}
+
+export function search(query: string, limit: number): Promise<StoredMessage[]> {
+  return call('search', { query, limit });
+}
+
+export function typing(conversation: ConversationId, active: boolean): Promise<void> {
+  return call('typing', { conversation, active });
+}
+
+// Rooms and presence
+
+export function rooms(): Promise<Room[]> {
+  return call('rooms');
+}
+
+export function joinRoom(room: string): Promise<void> {
+  return call('join_room', { room });
+}
+
+export function leaveRoom(room: string): Promise<void> {
+  return call('leave_room', { room });
+}
+
+export function presence(): Promise<PresenceRecord[]> {
+  return call('presence');
+}
+
+export function setPresence(state: PresenceState): Promise<void> {
+  return call('set_presence', { state });
+}

@@ -1,0 +1,79 @@
+// Locale-aware dates and times, all through Intl.
+
+const cache = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    cache.set(key, f);
+  }
+  return f;
+}
+
+function relativeFormat(locale: string): Intl.RelativeTimeFormat {
+  const key = `r|${locale}`;
+  let f = cache.get(key) as Intl.RelativeTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/** "14:05" / "2:05 PM". */
+export function formatTime(ts: number, locale: string): string {
+  return dateFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(ts);
+}
+
+/** Full date and time, for tooltips. */
+export function formatDateTime(ts: number, locale: string): string {
+  return dateFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(ts);
+}
+
+/** Local calendar day of a timestamp, as a comparable number (yyyymmdd). */
+export function dayKey(ts: number): number {
+  const d = new Date(ts);
+  return d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + d.getDate();
+}
+
+/** A day separator label: today / yesterday / a weekday / a date. */
+export function formatDay(
+  ts: number,
+  locale: string,
+  now: number,
+  words: { today: string, yesterday: string },
+): string {
+  const day = dayKey(ts);
+  if (day === dayKey(now)) return words.today;
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (day === dayKey(yesterday.getTime())) return words.yesterday;
+  const sameYear = new Date(ts).getFullYear() === new Date(now).getFullYear();
+  return dateFormat(
+    locale,
+    sameYear
+      ? { weekday: 'long', month: 'long', day: 'numeric' }
+      : { year: 'numeric', month: 'long', day: 'numeric' },
+  ).format(ts);
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "now", "5 min. ago", "3 hr. ago", "yesterday", then a short date. */
+export function formatRelative(ts: number, now: number, locale: string): string {
+  const diff = now - ts;
+  const rtf = relativeFormat(locale);
+  if (diff < MINUTE) return rtf.format(0, 'second');
+  if (diff < HOUR) return rtf.format(-Math.floor(diff / MINUTE), 'minute');
+  if (diff < DAY) return rtf.format(-Math.floor(diff / HOUR), 'hour');
+  if (diff < 7 * DAY) return rtf.format(-Math.floor(diff / DAY), 'day');
+  const sameYear = new Date(ts).getFullYear() === new Date(now).getFullYear();
+  return dateFormat(
+    locale,
+    sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' },
+  ).format(ts);
+}

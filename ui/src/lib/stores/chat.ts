@@ -1,0 +1,59 @@
+// User actions on conversations, shared by the components.
+
+import * as backend from '../backend';
+import type { ConversationId } from '../bindings/ConversationId';
+import { roomConversation, userConversation } from '../ids';
+import { isWindowActive } from '../window';
+import { conversations } from './conversations.svelte';
+import { dispatch } from './events';
+import { messages } from './messages.svelte';
+import { rooms } from './rooms.svelte';
+
+/** Marks the open conversation read if the user can see it and it has unread messages. */
+export function markOpenReadIfActive(): void {
+  const open = messages.conversation;
+  if (open === null || !isWindowActive()) return;
+  if ((conversations.find(open)?.unread ?? 0) > 0) void conversations.markRead(open);
+}
+
+export async function openConversation(id: ConversationId): Promise<void> {
+  const opening = messages.open(id);
+  markOpenReadIfActive();
+  await opening;
+}
+
+/** Sends text to the open conversation; rejects with an AppError. */
+export async function sendText(text: string): Promise<void> {
+  const conversation = messages.conversation;
+  if (conversation === null) return;
+  const message = await backend.sendMessage(conversation, text);
+  dispatch({ type: 'message', message });
+}
+
+export function sendTyping(conversation: ConversationId, active: boolean): void {
+  backend.typing(conversation, active).catch(() => {
+    // Typing notices are best effort (QoS 0); offline they are simply dropped.
+  });
+}
+
+export async function startChat(user: string): Promise<void> {
+  const id = userConversation(user);
+  conversations.ensure(id);
+  await openConversation(id);
+}
+
+/** Joins a room and opens it; rejects with an AppError. */
+export async function joinRoom(room: string): Promise<void> {
+  await rooms.join(room);
+  const id = roomConversation(room);
+  conversations.ensure(id, rooms.get(room)?.name ?? null);
+  await openConversation(id);
+}
+
+/** Leaves a room; its history stays. Rejects with an AppError. */
+export async function leaveRoom(room: string): Promise<void> {
+  await rooms.leave(room);
+  const id = roomConversation(room);
+  if (!conversations.find(id)?.last_ts) conversations.remove(id);
+  if (messages.conversation === id) messages.close();
+}

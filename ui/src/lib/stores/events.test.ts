@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { channelCapture, flush, mockBackend, msg } from '../testing';
+import { conversations } from './conversations.svelte';
+import { dispatch, startEvents, stopEvents } from './events';
+import { messages } from './messages.svelte';
+import { presence } from './presence.svelte';
+import { rooms } from './rooms.svelte';
+import { typing } from './typing.svelte';
+
+describe('event dispatch', () => {
+  beforeEach(() => {
+    messages.reset();
+    conversations.reset();
+    presence.reset();
+    rooms.reset();
+    typing.reset();
+  });
+
+  afterEach(() => {
+    stopEvents();
+    typing.reset();
+  });
+
+  it('routes channel events to the stores', async () => {
+    const channel = channelCapture();
+    mockBackend({ subscribe_events: channel.handler, history: () => [], outbox_len: () => 0 });
+    await startEvents();
+    await messages.open('u:bob');
+    const m = msg({ conversation: 'u:bob', text: 'hello' });
+    channel.emit({ type: 'message', message: m });
+    channel.emit({ type: 'presence', user: 'bob', state: 'away', ts: 10 });
+    channel.emit({ type: 'typing', conversation: 'u:bob', user: 'bob', active: true });
+    channel.emit({ type: 'member', room: 'dev', user: 'carol', joined: true });
+    expect(messages.messages).toEqual([m]);
+    expect(conversations.find('u:bob')?.last_text).toBe('hello');
+    expect(presence.of('bob')).toEqual({ state: 'away', ts: 10 });
+    expect(typing.typers('u:bob')).toEqual(['bob']);
+    expect(rooms.get('dev')?.members).toEqual(['carol']);
+  });
+
+  it('stops delivering after unsubscribing', async () => {
+    const channel = channelCapture();
+    mockBackend({ subscribe_events: channel.handler });
+    await startEvents();
+    stopEvents();
+    channel.emit({ type: 'presence', user: 'bob', state: 'online', ts: 1 });
+    expect(presence.of('bob')).toBeUndefined();
+  });
+
+  it('marks the open conversation read only while the window is visible and focused', async () => {
+    const calls = mockBackend({ history: () => [], mark_read: () => 1, outbox_len: () => 0 });
+    await messages.open('u:bob');
+    const focus = vi.spyOn(document, 'hasFocus').mockReturnValue(false);
+    dispatch({ type: 'message', message: msg({ conversation: 'u:bob' }) });
+    await flush();
+    expect(calls.filter((c) => c.cmd === 'mark_read')).toHaveLength(0);
+    expect(conversations.find('u:bob')?.unread).toBe(1);
+
+    focus.mockReturnValue(true);
+    dispatch({ type: 'message', message: msg({ conversation: 'u:bob' }) });
+    await flush();
+    expect(calls.filter((c) => c.cmd === 'mark_read')).toEqual([{ cmd: 'mark_read', args: { conversation: 'u:bob' } }]);
+    expect(conversations.find('u:bob')?.unread).toBe(0);
+
+    dispatch({ type: 'message', message: msg({ conversation: 'u:carol' }) });
+    await flush();
+    expect(calls.filter((c) => c.cmd === 'mark_read')).toHaveLength(1);
+  });
+});

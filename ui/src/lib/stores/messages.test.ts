@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../bindings/StoredMessage';
+import { appError, mockBackend, msg, reject } from '../testing';
+import { MessagesStore, PAGE_SIZE } from './messages.svelte';
+
+function ids(list: readonly StoredMessage[]): string[] {
+  return list.map((m) => m.id);
+}
+
+describe('messages store', () => {
+  let store: MessagesStore;
+
+  beforeEach(() => {
+    store = new MessagesStore();
+  });
+
+  it('loads the newest page on open and older pages before the oldest message', async () => {
+    const newest = Array.from({ length: PAGE_SIZE }, (_, i) => msg({ ts: 1000 + i, id: `n${String(i).padStart(3, '0')}` }));
+    const older = [msg({ ts: 10, id: 'o1' }), msg({ ts: 20, id: 'o2' })];
+    const calls = mockBackend({
+      history: (args) => (args.before === null ? newest : older),
+    });
+    await store.open('u:bob');
+    expect(calls[0]).toEqual({ cmd: 'history', args: { conversation: 'u:bob', before: null, limit: PAGE_SIZE } });
+    expect(store.messages).toHaveLength(PAGE_SIZE);
+    expect(store.hasMore).toBe(true);
+
+    await store.loadOlder();
+    expect(calls[1]?.args.before).toEqual([1000, 'n000']);
+    expect(ids(store.messages.slice(0, 3))).toEqual(['o1', 'o2', 'n000']);
+    expect(store.hasMore).toBe(false);
+    await store.loadOlder();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('merges pages and live events without duplicates, ordered by (ts, id)', async () => {
+    const a = msg({ ts: 100, id: 'a' });
+    const b = msg({ ts: 200, id: 'b' });
+    const c = msg({ ts: 200, id: 'c' });
+    const live = msg({ ts: 300, id: 'd' });
+    let release: (page: StoredMessage[]) => void = () => {};
+    mockBackend({ history: () => new Promise<StoredMessage[]>((r) => (release = r)) });
+    const opening = store.open('u:bob');
+    // Live events arrive while the first page is still loading.
+    store.handle({ type: 'message', message: live });
+    store.handle({ type: 'message', message: c });
+    release([a, c, b]);
+    await opening;
+    store.handle({ type: 'message', message: b });
+    store.handle({ type: 'message', message: live });
+    expect(ids(store.messages)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('ignores messages of other conversations', async () => {
+    mockBackend({ history: () => [] });
+    await store.open('u:bob');
+    store.handle({ type: 'message', message: msg({ conversation: 'r:dev' }) });
+    expect(store.messages).toHaveLength(0);
+  });
+
+  it('drops a page that answers a conversation no longer open', async () => {
+    let release: (page: StoredMessage[]) => void = () => {};
+    mockBackend({
+      history: (args) =>
+        args.conversation === 'u:bob' ? new Promise<StoredMessage[]>((r) => (release = r)) : [msg({ conversation: 'u:carol', id: 'c1' })],
+    });
+    const first = store.open('u:bob');
+    await store.open('u:carol');
+    release([msg({ conversation: 'u:bob', id: 'b1' })]);
+    await first;
+    expect(store.conversation).toBe('u:carol');
+    expect(ids(store.messages)).toEqual(['c1']);
+    expect(store.loading).toBe(false);
+  });
+
+  it('applies status updates monotonically, including ones that arrive first', async () => {
+    mockBackend({ history: () => [] });
+    await store.open('u:bob');
+    const mine = msg({ id: 'm1', outgoing: true, status: 'queued', sender: 'me' });
+    store.handle({ type: 'status', id: 'm1', status: 'sent' }); // before we know the message
+    store.handle({ type: 'message', message: mine });
+    expect(store.get('m1')?.status).toBe('sent');
+    store.handle({ type: 'status', id: 'm1', status: 'read' });
+    store.handle({ type: 'status', id: 'm1', status: 'delivered' });
+    expect(store.messages[0]?.status).toBe('read');
+    // A stale copy of the message does not lower it either.
+    store.handle({ type: 'message', message: { ...mine, status: 'sent' } });
+    expect(store.messages[0]?.status).toBe('read');
+    expect(store.messages).toHaveLength(1);
+  });
+
+  it('keeps the error of a failed page and retries', async () => {
+    let fail = true;
+    mockBackend({ history: () => (fail ? Promise.reject(appError('store', 'disk')) : [msg({ id: 'x' })]) });
+    await store.open('u:bob');
+    expect(store.error).toEqual({ code: 'store', message: 'disk' });
+    fail = false;
+    await store.retry();
+    expect(store.error).toBeNull();
+    expect(ids(store.messages)).toEqual(['x']);
+  });
+
+  it('records gaps, merges overlapping reports and shrinks them as seqs are filled', () => {
+    mockBackend({ history: reject('internal', 'unused') });
+    store.handle({ type: 'gap', gap: { conversation: 'u:bob', sender: 'bob', first: 3, last: 6 } });
+    store.handle({ type: 'gap', gap: { conversation: 'u:bob', sender: 'bob', first: 5, last: 8 } });
+    const [first, second] = store.gapsOf('u:bob');
+    expect(first?.ranges).toEqual([{ first: 3, last: 6 }]);
+    expect(second?.ranges).toEqual([{ first: 7, last: 8 }]);
+
+    store.handle({ type: 'gap_filled', conversation: 'u:bob', sender: 'bob', seqs: [4, 7, 8] });
+    expect(store.gapsOf('u:bob').map((g) => g.ranges)).toEqual([
+      [
+        { first: 3, last: 3 },
+        { first: 5, last: 6 },
+      ],
+    ]);
+    store.handle({ type: 'gap_filled', conversation: 'u:bob', sender: 'bob', seqs: [3, 5, 6] });
+    expect(store.gapsOf('u:bob')).toEqual([]);
+  });
+
+  it('keeps gaps per conversation across open/close, and forgets them on reset', async () => {
+    mockBackend({ history: () => [] });
+    store.handle({ type: 'gap', gap: { conversation: 'r:dev', sender: 'alice', first: 1, last: 2 } });
+    await store.open('r:dev');
+    expect(store.gaps).toHaveLength(1);
+    await store.open('u:bob');
+    expect(store.gaps).toHaveLength(0);
+    expect(store.gapsOf('r:dev')).toHaveLength(1);
+    store.reset();
+    expect(store.gapsOf('r:dev')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,207 @@
+// Accounts and the signed-in session: which screen shows, who is signed
+// in, and the start/stop of every per-account store.
+
+import * as backend from '../backend';
+import { toAppError, type AccountView, type AppError } from '../types';
+import { connection } from './connection.svelte';
+import { conversations } from './conversations.svelte';
+import { startEvents, stopEvents } from './events';
+import { messages } from './messages.svelte';
+import { presence } from './presence.svelte';
+import { rooms } from './rooms.svelte';
+import { search } from './search.svelte';
+import { typing } from './typing.svelte';
+
+export type View = 'starting' | 'login' | 'main';
+
+/** What the login form starts with, and why. */
+export type LoginPrefill = {
+  broker: string,
+  user: string,
+  /** "reauth": the broker refused the saved password; "password": none was saved. */
+  reason: 'reauth' | 'password',
+};
+
+export const DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
+
+function resetAccountStores(): void {
+  messages.reset();
+  conversations.reset();
+  presence.reset();
+  typing.reset();
+  connection.reset();
+  rooms.reset();
+  search.clear();
+}
+
+export class SessionStore {
+  view = $state<View>('starting');
+  accounts = $state.raw<AccountView[]>([]);
+  active = $state<AccountView | null>(null);
+  prefill = $state<LoginPrefill | null>(null);
+  /** A sign-in or switch is in flight. */
+  busy = $state(false);
+  /** The last sign-in/switch error, shown on the login screen. */
+  error = $state<AppError | null>(null);
+  /** The login screen should open on the form rather than the account list. */
+  formRequested = $state(false);
+  /** Shown when the events channel could not be opened. */
+  eventsError = $state<AppError | null>(null);
+
+  /** Start-up: the remembered default account, else the login screen. */
+  async start(): Promise<void> {
+    try {
+      const account = await backend.autoLogin();
+      if (account) {
+        await this.#enter(account);
+        return;
+      }
+    } catch (e) {
+      this.error = toAppError(e);
+    }
+    await this.refreshAccounts();
+    this.view = 'login';
+  }
+
+  async refreshAccounts(): Promise<void> {
+    try {
+      this.accounts = await backend.accountsList();
+    } catch (e) {
+      console.warn('accounts_list failed', toAppError(e));
+    }
+  }
+
+  /** Signs in; resolves false (with `error` set) when refused. */
+  async login(args: backend.LoginArgs): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = true;
+    this.error = null;
+    try {
+      const account = await backend.login(args);
+      await this.#enter(account);
+      return true;
+    } catch (e) {
+      this.error = toAppError(e);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Switches to a saved account. Without a remembered password the login
+   * form opens prefilled. Other failures reject with the AppError.
+   */
+  async switchTo(name: string): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = null;
+    try {
+      const account = await backend.switchAccount(name);
+      await this.#enter(account);
+    } catch (e) {
+      const error = toAppError(e);
+      const saved = this.accounts.find((a) => a.name === name);
+      if (error.code === 'not_logged_in' && saved) {
+        this.prefill = { broker: saved.broker, user: saved.user, reason: 'password' };
+        this.view = 'login';
+        return;
+      }
+      this.error = error;
+      throw error;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Signs out (history stays) and shows the login screen. */
+  async logout(): Promise<void> {
+    try {
+      await backend.logout();
+    } finally {
+      this.#leave();
+      await this.refreshAccounts();
+      this.view = 'login';
+    }
+  }
+
+  /** Removes a saved account and its keyring password. */
+  async forget(name: string): Promise<void> {
+    await backend.forgetAccount(name);
+    if (this.active?.name === name) {
+      this.#leave();
+      this.view = 'login';
+    }
+    await this.refreshAccounts();
+  }
+
+  /** Opens the login form for another account. */
+  addAccount(): void {
+    this.prefill = null;
+    this.formRequested = true;
+    this.error = null;
+    this.view = 'login';
+    void this.refreshAccounts();
+  }
+
+  /** The broker refused the password: back to the login form, prefilled. */
+  reauth(): void {
+    const account = this.active;
+    this.prefill = account ? { broker: account.broker, user: account.user, reason: 'reauth' } : null;
+    this.error = null;
+    this.view = 'login';
+  }
+
+  /** Leaves the login screen when an account is still signed in. */
+  backToChat(): void {
+    if (this.active) {
+      this.prefill = null;
+      this.error = null;
+      this.view = 'main';
+    }
+  }
+
+  clearPrefill(): void {
+    this.prefill = null;
+  }
+
+  /** Retries opening the events channel after it failed. */
+  async restartEvents(): Promise<void> {
+    this.eventsError = null;
+    try {
+      await startEvents();
+      void conversations.load();
+      void connection.refresh();
+    } catch (e) {
+      this.eventsError = toAppError(e);
+    }
+  }
+
+  async #enter(account: AccountView): Promise<void> {
+    stopEvents();
+    resetAccountStores();
+    this.active = account;
+    this.prefill = null;
+    this.error = null;
+    this.eventsError = null;
+    this.view = 'main';
+    try {
+      await startEvents();
+    } catch (e) {
+      this.eventsError = toAppError(e);
+    }
+    void conversations.load();
+    void presence.load(account.user);
+    void rooms.load();
+    void connection.refresh();
+    void this.refreshAccounts();
+  }
+
+  #leave(): void {
+    stopEvents();
+    resetAccountStores();
+    this.active = null;
+  }
+}
+
+export const session = new SessionStore();

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AccountView } from '../types';
+import { channelCapture, flush, mockBackend, msg, reject } from '../testing';
+import { connection } from './connection.svelte';
+import { conversations } from './conversations.svelte';
+import { stopEvents } from './events';
+import { messages } from './messages.svelte';
+import { presence } from './presence.svelte';
+import { SessionStore } from './session.svelte';
+
+const alice: AccountView = { name: 'alice@local', broker: 'mqtt://127.0.0.1:1883', user: 'alice', remembered: true, active: true };
+const work: AccountView = { name: 'work', broker: 'mqtts://chat.example.com', user: 'al', remembered: false, active: false };
+
+function backend(extra: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
+  const channel = channelCapture();
+  const calls = mockBackend({
+    subscribe_events: channel.handler,
+    accounts_list: () => [alice, work],
+    conversations: () => [],
+    presence: () => [],
+    rooms: () => [],
+    connection_state: () => ({ state: 'connected', since_ms: 1 }),
+    outbox_len: () => 0,
+    history: () => [],
+    ...extra,
+  });
+  return { calls, channel };
+}
+
+describe('session store', () => {
+  let session: SessionStore;
+
+  beforeEach(() => {
+    session = new SessionStore();
+  });
+
+  afterEach(() => {
+    stopEvents();
+    connection.reset();
+  });
+
+  it('signs in the remembered default account at start-up and subscribes to its events', async () => {
+    const { calls, channel } = backend({ auto_login: () => alice });
+    await session.start();
+    await flush();
+    expect(session.view).toBe('main');
+    expect(session.active).toEqual(alice);
+    expect(channel.subscribed).toBe(1);
+    expect(calls.map((c) => c.cmd)).toEqual(
+      expect.arrayContaining(['auto_login', 'subscribe_events', 'conversations', 'presence', 'rooms', 'connection_state']),
+    );
+    channel.emit({ type: 'connection', state: { state: 'offline' } });
+    expect(connection.state).toEqual({ state: 'offline' });
+  });
+
+  it('shows the login screen with the saved accounts when nothing was remembered', async () => {
+    backend({ auto_login: () => null });
+    await session.start();
+    expect(session.view).toBe('login');
+    expect(session.accounts).toEqual([alice, work]);
+  });
+
+  it('passes the login arguments through and keeps the error on refusal', async () => {
+    const { calls } = backend({ login: reject('auth_failed', 'The broker refused the credentials.') });
+    const args = { broker: 'mqtt://h:1883', user: 'alice', password: 'pw', remember: true };
+    expect(await session.login(args)).toBe(false);
+    expect(calls[0]).toEqual({ cmd: 'login', args });
+    expect(session.error).toEqual({ code: 'auth_failed', message: 'The broker refused the credentials.' });
+    expect(session.busy).toBe(false);
+  });
+
+  it('opens the login form prefilled when switching to an account without a saved password', async () => {
+    backend({ auto_login: () => alice, switch_account: reject('not_logged_in', 'No saved password.') });
+    await session.start();
+    await session.switchTo('work');
+    expect(session.view).toBe('login');
+    expect(session.prefill).toEqual({ broker: work.broker, user: work.user, reason: 'password' });
+  });
+
+  it('resets the per-account stores and re-subscribes on switch', async () => {
+    const bob: AccountView = { ...work, remembered: true, name: 'bob', user: 'bob' };
+    const { channel } = backend({ auto_login: () => alice, switch_account: () => bob });
+    await session.start();
+    await flush();
+    await messages.open('u:carol');
+    conversations.noteMessage(msg({ conversation: 'u:carol' }));
+    await session.switchTo('bob');
+    expect(session.active).toEqual(bob);
+    expect(messages.conversation).toBeNull();
+    expect(channel.subscribed).toBe(2);
+    await flush();
+    expect(conversations.list).toEqual([]);
+  });
+
+  it('goes back to the login form, prefilled, when the broker refuses the password', async () => {
+    backend({ auto_login: () => alice });
+    await session.start();
+    session.reauth();
+    expect(session.view).toBe('login');
+    expect(session.prefill).toEqual({ broker: alice.broker, user: alice.user, reason: 'reauth' });
+    session.backToChat();
+    expect(session.view).toBe('main');
+  });
+
+  it('signs out and forgets accounts', async () => {
+    const { calls } = backend({ auto_login: () => alice });
+    await session.start();
+    await session.logout();
+    expect(session.view).toBe('login');
+    expect(session.active).toBeNull();
+    await session.forget('work');
+    expect(calls.filter((c) => c.cmd === 'forget_account')[0]?.args).toEqual({ name: 'work' });
+  });
+
+  it('restores our own away state from the presence records', async () => {
+    backend({ auto_login: () => alice, presence: () => [{ user: 'alice', state: 'away', ts: 5 }] });
+    await session.start();
+    await flush();
+    expect(presence.mine).toBe('away');
+  });
+});
