@@ -6,7 +6,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: deps ui build test run fmt clippy
+.PHONY: deps ui build test e2e run fmt clippy
 
 # System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver
 # and the UI's npm packages; a fast no-op when everything is present.
@@ -34,6 +34,11 @@ test: deps
 	$(CARGO) build -p tether-cli -p tether-app
 	$(CARGO) test --workspace
 	scripts/check-bindings.sh
+
+# The desktop app end to end under Xvfb (WebDriver); not yet in `test`.
+e2e: deps ui
+	$(CARGO) build -p tether-cli -p tether-app
+	$(CARGO) test -p tether-tests --test app_e2e -- --ignored --nocapture
 
 # Builds and starts the desktop app (with a local Mosquitto on
 # 127.0.0.1:1883 when no broker runs there; see scripts/run-app.sh).

@@ -35,6 +35,7 @@ TAURI_APT_PACKAGES=(
     libsoup-3.0-dev
     xvfb
     webkit2gtk-driver
+    xdotool
     dbus
     gnome-keyring
 )

@@ -88,6 +88,23 @@ impl Desktop {
         std::fs::read_to_string(self.home.path().join("driver.log")).unwrap_or_default()
     }
 
+    /// Gives the X input focus to the window titled `title`. Xvfb runs no
+    /// window manager, so nothing else would: without it the page never
+    /// has focus, as if the user were looking at another window.
+    pub fn focus_window(&self, title: &str) -> io::Result<()> {
+        let status = Command::new("xdotool")
+            .args(["search", "--sync", "--name", title, "windowfocus", "--sync"])
+            .env("DISPLAY", &self.display)
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!(
+                "xdotool could not focus {title:?}"
+            )))
+        }
+    }
+
     /// The fake `HOME` (the keyring's files live below it).
     pub fn home(&self) -> &Path {
         self.home.path()

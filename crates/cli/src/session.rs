@@ -98,9 +98,7 @@ pub fn unreachable_error(client: &Client) -> CliError {
     let state = client.connection().borrow().clone();
     match state {
         ConnectionState::AuthFailed { message } => CliError::Auth(message),
-        ConnectionState::Waiting { error, .. } => {
-            CliError::Unreachable(format!("cannot reach the broker: {error}"))
-        }
+        ConnectionState::Waiting { error, .. } => CliError::Unreachable(error),
         _ => CliError::Unreachable("the broker did not answer in time".into()),
     }
 }

@@ -1,6 +1,9 @@
-//! Shared helpers for the engine-level tests: a chat peer on a real broker.
+//! Shared helpers: a chat peer on a real broker, and (`cli`) the `tether`
+//! binary run as a process.
 
 #![allow(dead_code)] // each test binary uses a different subset
+
+pub mod cli;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

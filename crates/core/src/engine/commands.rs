@@ -261,16 +261,17 @@ impl Engine {
         let _ = self.control.send(Control::Stop).await;
     }
 
+    /// Waits for the broker to close the link after our DISCONNECT. Closing
+    /// it ourselves with unread data (the presence PUBACK) makes the kernel
+    /// send a reset, and Mosquitto then treats us as dropped and publishes
+    /// the Last Will after our own "offline".
     async fn wait_for_disconnect(&mut self) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
         while let Ok(Some((_, event))) =
             tokio::time::timeout_at(deadline, self.link_events.recv()).await
         {
-            use super::driver::DriverEvent;
-            match event {
-                DriverEvent::Mqtt(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect))
-                | DriverEvent::Failed(_) => return,
-                _ => {}
+            if let super::driver::DriverEvent::Failed(_) = event {
+                return;
             }
         }
     }

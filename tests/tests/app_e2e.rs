@@ -1,0 +1,338 @@
+//! The real desktop app under Xvfb, driven by WebDriver (tauri-driver +
+//! WebKitWebDriver), against a real Mosquitto, with the `tether` CLI as the
+//! other person. Screenshots of what a user sees go to docs/screenshots.
+//!
+//! Needs `make deps` (WebKitGTK, Xvfb, webkit2gtk-driver, tauri-driver,
+//! gnome-keyring) and the built binaries (`make test` builds them).
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::cli::{run, tether};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use tether_tests::desktop::{Desktop, app_bin};
+use tether_tests::{Mosquitto, MosquittoOptions, mosquitto_passwd, workspace_root};
+
+const UI_WAIT: Duration = Duration::from_secs(30);
+const CLI_WAIT: Duration = Duration::from_secs(60);
+/// WebDriver's code for the Enter key.
+const ENTER: &str = "\u{E007}";
+
+async fn open_app(desktop: &Desktop) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app_bin() }));
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&desktop.webdriver_url())
+        .await
+        .unwrap_or_else(|e| panic!("no WebDriver session ({e}); log:\n{}", desktop.log()))
+}
+
+async fn find(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(UI_WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+/// Finds the first element matching `css` whose text contains `text`, by
+/// its DOM text (layout-independent), and clicks it when `click` is set.
+const FIND_TEXT: &str = "const [css, text, click] = arguments; \
+    const e = [...document.querySelectorAll(css)].find(e => e.textContent.includes(text)); \
+    if (e && click) e.click(); return !!e;";
+
+/// Waits until some element matching `css` has text containing `text`.
+async fn find_text(c: &Client, css: &str, text: &str) {
+    wait_text(c, css, text, false).await;
+}
+
+/// Like [`find_text`], then clicks that element.
+async fn click_text(c: &Client, css: &str, text: &str) {
+    wait_text(c, css, text, true).await;
+}
+
+async fn wait_text(c: &Client, css: &str, text: &str, click: bool) {
+    let deadline = Instant::now() + UI_WAIT;
+    loop {
+        let args = vec![json!(css), json!(text), json!(click)];
+        if c.execute(FIND_TEXT, args).await.unwrap() == json!(true) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let body = c
+                .execute("return document.body.innerText", vec![])
+                .await
+                .unwrap();
+            panic!(
+                "no {css} with text {text:?}; the page shows:\n{}",
+                body.as_str().unwrap_or("")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until `script` (a JS function body) returns `want`.
+async fn wait_js(c: &Client, script: &str, want: Value) {
+    let deadline = Instant::now() + UI_WAIT;
+    loop {
+        let got = c.execute(script, vec![]).await.unwrap();
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{script} stayed {got}, wanted {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Progress in the test's output, so a stall shows where it happened.
+fn step(what: &str) {
+    eprintln!("[app_e2e] {what}");
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// The delivery state shown on the outgoing message with this text.
+const STATUS_OF: &str = "const want = arguments[0]; \
+    const row = [...document.querySelectorAll('article.message')].find(a => a.textContent.includes(want)); \
+    const s = row && row.querySelector('[data-status]'); return s ? s.dataset.status : null;";
+
+async fn wait_status(c: &Client, text: &str, status: &str) {
+    let deadline = Instant::now() + UI_WAIT;
+    loop {
+        let got = c.execute(STATUS_OF, vec![json!(text)]).await.unwrap();
+        if got == json!(status) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{text:?} stayed {got}, wanted {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if std::fs::read(&path)
+                .unwrap_or_default()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                hits.push(path.display().to_string());
+            }
+        }
+    }
+    hits
+}
+
+/// Ends the whole test process if the scenario hangs (a stuck WebDriver
+/// call would otherwise hold CI until its global limit).
+fn watchdog(limit: Duration) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        eprintln!("[app_e2e] no result after {limit:?}: aborting");
+        std::process::exit(101);
+    });
+}
+
+// Not yet part of `make test` (run it with `make e2e`): sign-in, receiving,
+// sending and the XSS check pass, but the read-receipt / delivered steps are
+// still being debugged, and a failure can leave the WebDriver session stuck.
+#[ignore = "work in progress: run with `make e2e`"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered() {
+    watchdog(Duration::from_secs(300));
+    let scratch = tempfile::tempdir().unwrap();
+    let alice_pw = format!("app-{}", uuid::Uuid::now_v7().simple());
+    let passwd = scratch.path().join("passwd");
+    mosquitto_passwd(&passwd, "alice", &alice_pw).unwrap();
+    mosquitto_passwd(&passwd, "bob", "bob-pw").unwrap();
+    let mut broker = Mosquitto::start_with(MosquittoOptions {
+        allow_anonymous: false,
+        password_file: Some(passwd),
+        persistence: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let url = broker.url();
+    let bob_home = scratch.path().join("bob");
+    let bob = |args: &[&str]| {
+        let mut all = vec!["--broker", url.as_str(), "--user", "bob"];
+        all.extend_from_slice(args);
+        let mut cmd = tether(&bob_home, &all);
+        cmd.env("TETHER_PASSWORD", "bob-pw");
+        run(cmd, "", CLI_WAIT)
+    };
+    // Bob's persistent session exists from now on, so the broker keeps
+    // what alice sends while his CLI is not running.
+    bob(&["listen", "--timeout", "1"]).expect_code(0);
+
+    let alice_home = scratch.path().join("alice");
+    let desktop = Desktop::start(&alice_home).unwrap();
+    let c = open_app(&desktop).await;
+
+    step("sign in");
+    // Sign in, asking to be remembered.
+    let broker_field = find(&c, "input[id$='-broker']").await;
+    broker_field.clear().await.unwrap();
+    broker_field.send_keys(&url).await.unwrap();
+    find(&c, "input[id$='-user']")
+        .await
+        .send_keys("alice")
+        .await
+        .unwrap();
+    find(&c, "input[id$='-password']")
+        .await
+        .send_keys(&alice_pw)
+        .await
+        .unwrap();
+    let remember = find(&c, "input[id$='-remember']").await;
+    if remember.prop("checked").await.unwrap().as_deref() != Some("true") {
+        remember.click().await.unwrap();
+    }
+    screenshot(&c, "login").await;
+    find(&c, "button[type='submit']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&c, ".main-view").await;
+
+    step("bob writes");
+    // Bob writes from the CLI; alice sees it, as text.
+    bob(&["send", "--to", "alice", "hello from the cli"]).expect_code(0);
+    let xss = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
+    bob(&["send", "--to", "alice", xss]).expect_code(0);
+    // Read receipts go out only while the window has the focus.
+    desktop.focus_window("Tether").unwrap();
+    click_text(&c, "nav.conversations button", "bob").await;
+    find_text(&c, "article.message", "hello from the cli").await;
+    find_text(&c, "article.message", "onerror").await;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('article.message img, article.message script').length",
+        json!(0),
+    )
+    .await;
+    wait_js(&c, "return window.__pwned === undefined", json!(true)).await;
+
+    step("alice answers");
+    // Alice answers; bob's CLI gets it, and the read receipt for his
+    // message, which alice read with the chat open.
+    let composer = find(&c, "textarea[id$='-text']").await;
+    composer
+        .send_keys(&format!("hi bob, from the app{ENTER}"))
+        .await
+        .unwrap();
+    wait_status(&c, "hi bob, from the app", "sent").await;
+    screenshot(&c, "chat").await;
+    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
+    heard.expect_code(0);
+    let lines = heard.json();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "message" && l["message"]["text"] == "hi bob, from the app"),
+        "bob never got alice's message: {lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "status" && l["status"] == "read"),
+        "bob never saw the read receipt: {lines:#?}"
+    );
+    wait_status(&c, "hi bob, from the app", "delivered").await;
+
+    step("broker outage");
+    // The broker goes away: the banner says so, and a message sent now is
+    // queued, then delivered once the broker is back.
+    broker.stop().unwrap();
+    let banner = "const b = document.querySelector('.banner[data-state]'); return b ? b.dataset.state : null";
+    let deadline = Instant::now() + UI_WAIT;
+    while !matches!(
+        c.execute(banner, vec![]).await.unwrap().as_str(),
+        Some("waiting" | "connecting")
+    ) {
+        assert!(
+            Instant::now() < deadline,
+            "the banner never showed the outage"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let composer = find(&c, "textarea[id$='-text']").await;
+    composer
+        .send_keys(&format!("sent while offline{ENTER}"))
+        .await
+        .unwrap();
+    wait_status(&c, "sent while offline", "queued").await;
+    screenshot(&c, "offline").await;
+    broker.restart().unwrap();
+    c.execute("document.querySelector('.banner button')?.click()", vec![])
+        .await
+        .unwrap();
+    wait_status(&c, "sent while offline", "sent").await;
+    wait_js(
+        &c,
+        "return document.querySelector('.banner[data-state]') === null",
+        json!(true),
+    )
+    .await;
+    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
+    assert!(heard.stdout.contains("sent while offline"), "{heard:#?}");
+    wait_status(&c, "sent while offline", "delivered").await;
+
+    step("dark theme");
+    // Dark theme, by the manual override.
+    find(&c, ".settings .trigger").await.click().await.unwrap();
+    find(&c, "select[id$='-theme']")
+        .await
+        .select_by_value("dark")
+        .await
+        .unwrap();
+    find(&c, ".settings .done").await.click().await.unwrap();
+    screenshot(&c, "chat-dark").await;
+
+    step("restart");
+    // Restart: remembered, so no login form; the history is there.
+    c.close().await.unwrap();
+    let c = open_app(&desktop).await;
+    find(&c, ".main-view").await;
+    find_text(&c, "nav.conversations button", "bob").await;
+    assert!(
+        c.find(Locator::Css("input[id$='-password']"))
+            .await
+            .is_err()
+    );
+    c.close().await.unwrap();
+
+    step("secrets on disk");
+    // The password is in the keyring, not in any of Tether's files or logs.
+    let hits = files_containing(&alice_home, alice_pw.as_bytes());
+    assert!(hits.is_empty(), "password written to {hits:?}");
+    assert!(
+        !desktop.log().contains(&alice_pw),
+        "password in the app's log"
+    );
+}

@@ -1,0 +1,318 @@
+//! The `tether` command line end to end, against a real Mosquitto: the exit
+//! codes and messages scripts rely on (2 bad input, 3 bad credentials,
+//! 4 unreachable), and the chat commands (send, listen, history, rooms,
+//! search) working together across runs.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::cli::{Running, is_connected, run, run_async, tether};
+use common::{Peer, WAIT, room};
+use rumqttc::QoS;
+use serde_json::Value;
+use tether_tests::{
+    Mosquitto, MosquittoOptions, RawClient, free_port, mosquitto_passwd, raw_options,
+};
+
+/// Limit for one CLI run that should end by itself; generous for slow CI.
+const RUN: Duration = Duration::from_secs(60);
+
+fn texts(lines: &[Value]) -> Vec<&str> {
+    lines.iter().map(|l| l["text"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn bad_input_exits_2_and_says_what_is_wrong() {
+    let broker = Mosquitto::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = broker.url();
+    let url = url.as_str();
+    let long = "x".repeat(70_000);
+    let long = long.as_str();
+    let allowed = "may only contain letters, digits, '.', '_' and '-'";
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--broker", url, "--user", "bad id!", "send", "--to", "bob", "hi",
+            ],
+            allowed,
+        ),
+        // The recipient is checked by clap while parsing: same rule.
+        (
+            &[
+                "--broker", url, "--user", "alice", "send", "--to", "b/ob", "hi",
+            ],
+            allowed,
+        ),
+        (
+            &[
+                "--broker", url, "--user", "alice", "send", "--to", "bob", "",
+            ],
+            "needs some text",
+        ),
+        (
+            &[
+                "--broker", url, "--user", "alice", "send", "--to", "bob", long,
+            ],
+            "the limit is 65536 bytes",
+        ),
+        (
+            &["--broker", url, "--user", "alice", "send", "hi"],
+            "required arguments were not provided",
+        ),
+        (
+            &[
+                "--broker", "http://x", "--user", "alice", "send", "--to", "bob", "hi",
+            ],
+            "unsupported scheme 'http'",
+        ),
+    ];
+    for (args, says) in cases {
+        let ran = run(tether(home.path(), args), "", RUN);
+        assert_eq!(ran.code(), Some(2), "{args:?}: {ran:#?}");
+        assert!(
+            ran.stderr.contains(says),
+            "{args:?} should say {says:?}: {ran:#?}"
+        );
+        // Nothing may be reported as committed for sending.
+        assert!(ran.stdout.is_empty(), "{args:?}: {ran:#?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_credentials_exit_3_at_once_and_the_right_password_sends() {
+    let secrets = tempfile::tempdir().unwrap();
+    let passwd = secrets.path().join("passwd");
+    mosquitto_passwd(&passwd, "alice", "secret").unwrap();
+    mosquitto_passwd(&passwd, "bob", "bob-secret").unwrap();
+    let broker = Mosquitto::start_with(MosquittoOptions {
+        allow_anonymous: false,
+        password_file: Some(passwd),
+        ..Default::default()
+    })
+    .unwrap();
+    // Bob's inbox, watched below the Tether layer, shows what really got out.
+    let mut inbox = RawClient::connect(raw_options(
+        broker.port(),
+        "bob-watch",
+        Some(("bob", "bob-secret")),
+    ))
+    .await
+    .unwrap();
+    inbox
+        .subscribe("tether/v1/u/bob/inbox/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+
+    let home = tempfile::tempdir().unwrap();
+    let url = broker.url();
+    let url = url.as_str();
+    let send = |password: &str, text: &str| {
+        let args = ["--broker", url, "--user", "alice", "send", "--to", "bob"];
+        let mut cmd = tether(home.path(), &args);
+        cmd.args(["--wait", "60", text])
+            .env("TETHER_PASSWORD", password);
+        cmd
+    };
+
+    let refused = run_async(send("wrong", "first try"), "", Duration::from_secs(90)).await;
+    refused.expect_code(3);
+    assert!(
+        refused.stderr.contains("refused the credentials"),
+        "{refused:#?}"
+    );
+    // Retrying cannot fix a password, so it must not sit out its --wait 60.
+    assert!(
+        refused.took < Duration::from_secs(30),
+        "took {:?}",
+        refused.took
+    );
+
+    let accepted = run_async(send("secret", "second try"), "", RUN).await;
+    accepted.expect_code(0);
+    // The refused run's message stayed queued and goes out first.
+    let mut arrived = Vec::new();
+    while arrived.len() < 2 {
+        let publish = inbox
+            .recv(WAIT)
+            .await
+            .unwrap_or_else(|| panic!("only {arrived:?} arrived\n{}", broker.log()));
+        let envelope: Value = serde_json::from_slice(&publish.payload).unwrap();
+        arrived.push(envelope["body"]["text"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(arrived, ["first try", "second try"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_broker_exits_4_and_the_next_run_delivers_what_stayed_queued() {
+    // Nothing listens on this port until the broker below takes it, so the
+    // account the first run saves already points at the right address.
+    let port = free_port();
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let url = url.as_str();
+    let home = tempfile::tempdir().unwrap();
+    let send = |text: &str| {
+        let args = ["--broker", url, "--user", "alice", "send", "--to", "bob"];
+        let mut cmd = tether(home.path(), &args);
+        cmd.args(["--wait", "2", text]);
+        cmd
+    };
+
+    let offline = run_async(send("written while it was down"), "", RUN).await;
+    offline.expect_code(4);
+    assert!(offline.stderr.contains("stay queued"), "{offline:#?}");
+    assert_eq!(texts(&offline.json()), ["written while it was down"]);
+
+    // The harness checks readiness on a port it picks; the broker also
+    // listens on ours (settings are shared: per_listener_settings false).
+    let broker = Mosquitto::start_raw(|harness_port, dir| {
+        let conf = MosquittoOptions::default().render(harness_port, dir);
+        format!("{conf}listener {port} 127.0.0.1\n")
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut bob = Peer::start(&broker.url(), "bob", dir.path()).await;
+    bob.connected().await;
+
+    let online = run_async(send("written once it was back"), "", RUN).await;
+    online.expect_code(0);
+    let got = bob.messages(2).await;
+    let got: Vec<_> = got.iter().map(|m| (m.seq, m.text.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(1), "written while it was down"),
+            (Some(2), "written once it was back")
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_prints_messages_and_its_read_receipts_reach_the_sender() {
+    let broker = Mosquitto::start().unwrap();
+    let url = broker.url();
+    let url = url.as_str();
+    let alice_home = tempfile::tempdir().unwrap();
+    let bob_home = tempfile::tempdir().unwrap();
+    let alice = |args: &[&str]| {
+        let mut cmd = tether(alice_home.path(), &["--broker", url, "--user", "alice"]);
+        cmd.args(args);
+        cmd
+    };
+
+    let mut listen = Running::spawn(tether(
+        bob_home.path(),
+        &[
+            "--broker",
+            url,
+            "--user",
+            "bob",
+            "listen",
+            "--count",
+            "1",
+            "--mark-read",
+        ],
+    ));
+    // Subscribed from here on, so the message cannot slip past bob.
+    listen.wait_json("bob connected", is_connected).await;
+
+    let sent = run_async(alice(&["send", "--to", "bob", "hello bob"]), "", RUN).await;
+    sent.expect_code(0);
+    let id = sent.json()[0]["id"].clone();
+    let got = listen
+        .wait_json("the message", |l| l["type"] == "message")
+        .await;
+    let message = &got["message"];
+    assert_eq!(
+        (&message["id"], &message["text"], &message["sender"]),
+        (&id, &"hello bob".into(), &"alice".into())
+    );
+    assert_eq!(message["outgoing"], false);
+    // --count 1: it leaves by itself once its receipts are out.
+    let status = listen.wait_exit(RUN).await;
+    assert!(status.success(), "{status}; {}", listen.transcript());
+
+    // Alice comes online to collect the receipts her session kept for her
+    // (or got while sending); her local history then says "read".
+    let mut online = Running::spawn(alice(&["listen"]));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let history = run_async(alice(&["history", "--with", "bob"]), "", RUN).await;
+        history.expect_code(0);
+        let lines = history.json();
+        assert_eq!(texts(&lines), ["hello bob"]);
+        assert_eq!(lines[0]["id"], id);
+        if lines[0]["status"] == "read" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {} after {WAIT:?}; alice's listen: {}",
+            lines[0]["status"],
+            online.transcript()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Ctrl-C is a clean way out of `listen`.
+    online.interrupt();
+    let status = online.wait_exit(RUN).await;
+    assert!(status.success(), "{status}; {}", online.transcript());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rooms_search_and_history_work_from_the_command_line() {
+    let broker = Mosquitto::start().unwrap();
+    let url = broker.url();
+    let url = url.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let mut bob = Peer::start(url, "bob", dir.path()).await;
+    bob.connected().await;
+    bob.client
+        .join_room("dev".parse().unwrap(), None)
+        .await
+        .unwrap();
+    assert!(bob.client.flush(WAIT).await.unwrap());
+
+    let home = tempfile::tempdir().unwrap();
+    let alice = |args: &[&str]| {
+        let mut cmd = tether(home.path(), &["--broker", url, "--user", "alice"]);
+        cmd.args(args);
+        cmd
+    };
+    let ids = |ran: &common::cli::Ran| -> Vec<String> {
+        ran.json()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let before = run_async(alice(&["rooms", "list"]), "", RUN).await;
+    assert!(ids(before.expect_code(0)).is_empty(), "{before:#?}");
+    run_async(alice(&["rooms", "join", "dev"]), "", RUN)
+        .await
+        .expect_code(0);
+    let after = run_async(alice(&["rooms", "list"]), "", RUN).await;
+    assert_eq!(ids(after.expect_code(0)), ["dev"]);
+
+    let text = "standup at ten, bring coffee";
+    run_async(alice(&["send", "--room", "dev", text]), "", RUN)
+        .await
+        .expect_code(0);
+    let got = bob.next_message().await;
+    assert_eq!((got.conversation, got.text.as_str()), (room("dev"), text));
+
+    let found = run_async(alice(&["search", "coffee"]), "", RUN).await;
+    assert_eq!(texts(&found.expect_code(0).json()), [text]);
+    let none = run_async(alice(&["search", "tea"]), "", RUN).await;
+    assert!(none.expect_code(0).stdout.is_empty(), "{none:#?}");
+
+    let history = run_async(alice(&["history", "--room", "dev"]), "", RUN).await;
+    let lines = history.expect_code(0).json();
+    assert_eq!(texts(&lines), [text]);
+    assert_eq!(
+        (&lines[0]["conversation"], &lines[0]["outgoing"]),
+        (&"r:dev".into(), &true.into())
+    );
+}
