@@ -93,7 +93,14 @@ impl Desktop {
     /// has focus, as if the user were looking at another window.
     pub fn focus_window(&self, title: &str) -> io::Result<()> {
         let status = Command::new("xdotool")
-            .args(["search", "--sync", "--name", title, "windowfocus", "--sync"])
+            .args([
+                "search",
+                "--sync",
+                "--onlyvisible",
+                "--name",
+                title,
+                "windowfocus",
+            ])
             .env("DISPLAY", &self.display)
             .status()?;
         if status.success() {

@@ -226,7 +226,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     let xss = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
     bob(&["send", "--to", "alice", xss]).expect_code(0);
     // Read receipts go out only while the window has the focus.
-    desktop.focus_window("Tether").unwrap();
+    desktop.focus_window("^Tether$").unwrap();
     click_text(&c, "nav.conversations button", "bob").await;
     find_text(&c, "article.message", "hello from the cli").await;
     find_text(&c, "article.message", "onerror").await;
