@@ -133,19 +133,17 @@ impl Engine {
         }
         let topic = self.message_topic(&to);
         let seq = self.store.next_seq(&to)?;
-        let mut envelope = Envelope::new(Body::Msg(MsgBody { text }), &self.me, now_ms());
+        let body = Body::Msg(MsgBody { text: text.clone() });
+        let mut envelope = Envelope::new(body, &self.me, now_ms());
         envelope.seq = Some(seq);
         envelope.reply_to = reply_to;
-        let Body::Msg(MsgBody { text }) = &envelope.body else {
-            unreachable!("built as a message just above")
-        };
         let message = StoredMessage {
             id: envelope.id,
             conversation: to,
             sender: self.me.clone(),
             ts: envelope.ts,
             seq: Some(seq),
-            text: text.clone(),
+            text,
             reply_to,
             outgoing: true,
             status: MessageStatus::Queued,

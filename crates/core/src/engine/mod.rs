@@ -60,6 +60,8 @@ pub(crate) struct Engine {
     /// "Connected", held back until the broker confirmed our subscriptions
     /// on a fresh session: before that, messages to us would be dropped.
     ready: Option<ConnectionState>,
+    /// When the current link came up (see `resend::watch_early_ack`).
+    link_up_at: Option<Instant>,
 }
 
 /// What [`spawn`] needs.
@@ -99,6 +101,7 @@ pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
         presence: PresenceState::Online,
         resend_at: None,
         ready: None,
+        link_up_at: None,
     };
     tokio::spawn(engine.run())
 }
@@ -178,6 +181,7 @@ impl Engine {
         self.publisher.reset();
         self.liveness.reset();
         self.ready = None;
+        self.link_up_at = None;
         self.suspect_unconfirmed();
         let state = self.supervisor.failed(failure, Instant::now(), now_ms());
         match &state {
@@ -260,6 +264,7 @@ impl Engine {
     }
 
     fn link_up(&mut self, session_present: bool) {
+        self.link_up_at = Some(Instant::now());
         self.publisher.reset();
         self.liveness.reset();
         let state = self.supervisor.connected(Instant::now(), now_ms());
@@ -312,10 +317,13 @@ impl Engine {
             return;
         };
         match self.store.outbox_acked(outbox_id) {
-            Ok(Some(id)) => self.emit(Event::Status {
-                id,
-                status: crate::store::MessageStatus::Sent,
-            }),
+            Ok(Some(id)) => {
+                self.watch_early_ack(id);
+                self.emit(Event::Status {
+                    id,
+                    status: crate::store::MessageStatus::Sent,
+                });
+            }
             Ok(None) => {}
             Err(e) => tracing::error!("cannot mark outbox row {outbox_id} sent: {e}"),
         }

@@ -16,6 +16,8 @@ const AT_RISK_MS: i64 = 30 * 60 * 1000;
 /// Resends start this long after a link is up, so that recipients of a
 /// restarted broker have had time to subscribe again.
 const FIRST_RESEND_AFTER_MS: i64 = 2_000;
+/// How long after connecting an acked message still counts as at risk.
+const SETTLING_MS: u64 = 10_000;
 const PLAN: ResendPlan = ResendPlan {
     max_resends: 4,
     base_ms: 2_000,
@@ -38,6 +40,27 @@ impl Engine {
             tracing::error!("cannot plan resends: {e}");
         }
         self.refresh_resend_timer();
+    }
+
+    /// A message the broker acked soon after (re)connecting is at risk too:
+    /// a restarted broker may not have its subscribers back yet, and drops
+    /// what it cannot route. Plan one check for it.
+    pub(super) fn watch_early_ack(&mut self, id: crate::protocol::MessageId) {
+        let settling = self
+            .link_up_at
+            .is_some_and(|up| up.elapsed() < Duration::from_millis(SETTLING_MS));
+        if !settling {
+            return;
+        }
+        let due = now_ms() + FIRST_RESEND_AFTER_MS;
+        if let Err(e) = self.store.plan_resend(id, due) {
+            tracing::error!("cannot plan a resend: {e}");
+            return;
+        }
+        let at = Instant::now() + Duration::from_millis(FIRST_RESEND_AFTER_MS as u64);
+        if self.resend_at.is_none_or(|t| t > at) {
+            self.resend_at = Some(at);
+        }
     }
 
     pub(super) fn refresh_resend_timer(&mut self) {
