@@ -35,10 +35,10 @@ test: deps
 	$(CARGO) test --workspace
 	scripts/check-bindings.sh
 
-# The desktop app end to end under Xvfb (WebDriver); not yet in `test`.
+# Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`).
 e2e: deps ui
 	$(CARGO) build -p tether-cli -p tether-app
-	$(CARGO) test -p tether-tests --test app_e2e -- --ignored --nocapture
+	$(CARGO) test -p tether-tests --test app_e2e -- --nocapture
 
 # Builds and starts the desktop app (with a local Mosquitto on
 # 127.0.0.1:1883 when no broker runs there; see scripts/run-app.sh).

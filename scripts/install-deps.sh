@@ -36,6 +36,7 @@ TAURI_APT_PACKAGES=(
     xvfb
     webkit2gtk-driver
     xdotool
+    openbox
     dbus
     gnome-keyring
 )

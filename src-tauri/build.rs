@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "subscribe_events",
     "conversations",
     "history",
+    "gaps",
     "send_message",
     "mark_read",
     "search",

@@ -65,6 +65,7 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::subscribe_events,
             commands::chat::conversations,
             commands::chat::history,
+            commands::chat::gaps,
             commands::chat::send_message,
             commands::chat::mark_read,
             commands::chat::search,

@@ -23,6 +23,7 @@ const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
 #[derive(Debug)]
 pub struct Desktop {
     xvfb: Child,
+    window_manager: Child,
     driver: Child,
     display: String,
     port: u16,
@@ -34,6 +35,7 @@ impl Desktop {
     pub fn start(tether_home: &Path) -> io::Result<Desktop> {
         let home = tempfile::tempdir()?;
         let (xvfb, display) = start_xvfb()?;
+        let window_manager = start_window_manager(&display)?;
         let port = free_port();
         let native_port = free_port();
         let tauri_driver = find_tauri_driver()?;
@@ -50,7 +52,7 @@ impl Desktop {
             .env("DISPLAY", &display)
             .env("HOME", home.path())
             .env("TETHER_HOME", tether_home)
-            .env("TETHER_LOG", "info")
+            .env("TETHER_LOG", "info,tether_core=debug")
             .env_remove("TETHER_PASSWORD")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stdin(Stdio::null())
@@ -60,17 +62,20 @@ impl Desktop {
             .spawn()?;
         let desktop = Desktop {
             xvfb,
+            window_manager,
             driver,
             display,
             port,
             home,
         };
-        wait_for_port(port, Duration::from_secs(20)).map_err(|e| {
-            io::Error::other(format!(
-                "tauri-driver did not start ({e}):\n{}",
-                desktop.log()
-            ))
-        })?;
+        // Both ends: tauri-driver listens at once, but forwards to
+        // WebKitWebDriver, which takes a moment longer on a cold machine; a
+        // session asked for before then fails outright.
+        for (what, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+            wait_for_port(port, Duration::from_secs(20)).map_err(|e| {
+                io::Error::other(format!("{what} did not start ({e}):\n{}", desktop.log()))
+            })?;
+        }
         Ok(desktop)
     }
 
@@ -88,9 +93,8 @@ impl Desktop {
         std::fs::read_to_string(self.home.path().join("driver.log")).unwrap_or_default()
     }
 
-    /// Gives the X input focus to the window titled `title`. Xvfb runs no
-    /// window manager, so nothing else would: without it the page never
-    /// has focus, as if the user were looking at another window.
+    /// Brings the window titled `title` to the front with the input focus,
+    /// as a user clicking on it would (through the window manager).
     pub fn focus_window(&self, title: &str) -> io::Result<()> {
         let status = Command::new("xdotool")
             .args([
@@ -99,7 +103,8 @@ impl Desktop {
                 "--onlyvisible",
                 "--name",
                 title,
-                "windowfocus",
+                "windowactivate",
+                "--sync",
             ])
             .env("DISPLAY", &self.display)
             .status()?;
@@ -122,10 +127,14 @@ impl Drop for Desktop {
     fn drop(&mut self) {
         // The whole group: dbus-run-session, dbus-daemon, gnome-keyring,
         // tauri-driver, WebKitWebDriver and the app.
+        // `kill -s KILL -- -PGID`: procps' kill reads `-KILL -PGID` as two
+        // signal options and kills nothing (while exiting 0).
         let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.driver.id())])
+            .args(["-s", "KILL", "--", &format!("-{}", self.driver.id())])
             .status();
         let _ = self.driver.wait();
+        let _ = self.window_manager.kill();
+        let _ = self.window_manager.wait();
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
@@ -195,6 +204,26 @@ fn start_xvfb() -> io::Result<(Child, String)> {
     Err(io::Error::other(
         "could not start Xvfb on any display :90–:199",
     ))
+}
+
+/// A window manager, as every desktop has: it gives a newly mapped window
+/// the focus and activates windows on request. Without one, X input focus
+/// stays on the root window and the page never has focus (no read receipts,
+/// notifications for every message).
+fn start_window_manager(display: &str) -> io::Result<Child> {
+    Command::new("openbox")
+        .args(["--sm-disable"])
+        .env("DISPLAY", display)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot start openbox ({e}); `make deps` installs it"),
+            )
+        })
 }
 
 fn wait_for_port(port: u16, within: Duration) -> io::Result<()> {

@@ -82,7 +82,7 @@ pub struct SendArgs {
 
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    /// Exit after this many new messages.
+    /// Exit after this many new messages (and the updates that came with them).
     #[arg(long)]
     pub count: Option<usize>,
     /// Exit after this many seconds.

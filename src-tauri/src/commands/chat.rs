@@ -4,7 +4,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tether_core::Event;
 use tether_core::protocol::MessageId;
-use tether_core::store::{ConversationId, ConversationSummary, StoredMessage};
+use tether_core::store::{ConversationId, ConversationSummary, Gap, StoredMessage};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -55,6 +55,14 @@ pub async fn history(
         .await?
         .history(conversation, before, limit)
         .await?)
+}
+
+/// Runs of messages known to be missing in a conversation (still open), so
+/// the chat can mark them after a restart, not only when they are detected.
+#[tauri::command]
+pub async fn gaps(state: State<'_, AppState>, conversation: String) -> Result<Vec<Gap>, AppError> {
+    let conversation = self::conversation(&conversation)?;
+    Ok(state.client().await?.gaps(conversation).await?)
 }
 
 #[tauri::command]

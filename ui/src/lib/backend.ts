@@ -8,6 +8,7 @@ import type { ConnectionState } from './bindings/ConnectionState';
 import type { ConversationId } from './bindings/ConversationId';
 import type { ConversationSummary } from './bindings/ConversationSummary';
 import type { Event } from './bindings/Event';
+import type { Gap } from './bindings/Gap';
 import type { PresenceRecord } from './bindings/PresenceRecord';
 import type { PresenceState } from './bindings/PresenceState';
 import type { Room } from './bindings/Room';
@@ -100,6 +101,11 @@ export function history(
   limit: number,
 ): Promise<StoredMessage[]> {
   return call('history', { conversation, before, limit });
+}
+
+/** Runs of messages known to be missing in the conversation (still open). */
+export function gaps(conversation: ConversationId): Promise<Gap[]> {
+  return call('gaps', { conversation });
 }
 
 export function sendMessage(conversation: ConversationId, text: string): Promise<StoredMessage> {

@@ -65,7 +65,16 @@ async fn pump(
             if args.count.is_some_and(|n| received >= n) {
                 // Let the delivered/read receipts reach the broker first.
                 client.flush(Duration::from_secs(5)).await?;
-                return Ok(());
+                // What arrived in the same burst (receipts and presence are
+                // applied after the messages they came with) is shown too,
+                // not cut off by the count.
+                loop {
+                    match events.try_recv() {
+                        Ok(event) => print_json(&event)?,
+                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => {}
+                        Err(_) => return Ok(()),
+                    }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { conversations } from '../stores/conversations.svelte';
+import { focusRequests } from '../stores/focus.svelte';
 import { messages } from '../stores/messages.svelte';
 import { presence } from '../stores/presence.svelte';
 import { session } from '../stores/session.svelte';
@@ -55,8 +56,11 @@ describe('ConversationList', () => {
     const [bob, dev] = screen.getAllByRole('button');
     expect(bob).toHaveAttribute('tabindex', '0');
     expect(dev).toHaveAttribute('tabindex', '-1');
+    const focusAsks = focusRequests.composer;
     await ue.click(bob!);
     expect(messages.conversation).toBe('u:bob');
+    // The cursor goes to the composer, ready to type.
+    expect(focusRequests.composer).toBe(focusAsks + 1);
     expect(bob).toHaveAttribute('aria-current', 'true');
     await ue.keyboard('{ArrowDown}');
     expect(dev).toHaveFocus();

@@ -60,7 +60,17 @@ export class MessagesStore {
     this.hasMore = true;
     this.loading = false;
     this.error = null;
-    await this.loadOlder();
+    await Promise.all([this.loadOlder(), this.#loadGaps(conversation)]);
+  }
+
+  /** Adds the gaps the store still knows of (reported before this window opened). */
+  async #loadGaps(conversation: ConversationId): Promise<void> {
+    try {
+      for (const gap of await backend.gaps(conversation)) this.addGap(gap);
+    } catch {
+      // Markers are advice: the messages themselves load without them, and
+      // live gap events still arrive.
+    }
   }
 
   /** Closes the open conversation (keeps gap reports). */

@@ -20,17 +20,38 @@ describe('messages store', () => {
     const calls = mockBackend({
       history: (args) => (args.before === null ? newest : older),
     });
+    const pages = () => calls.filter((c) => c.cmd === 'history');
     await store.open('u:bob');
-    expect(calls[0]).toEqual({ cmd: 'history', args: { conversation: 'u:bob', before: null, limit: PAGE_SIZE } });
+    expect(pages()[0]).toEqual({ cmd: 'history', args: { conversation: 'u:bob', before: null, limit: PAGE_SIZE } });
     expect(store.messages).toHaveLength(PAGE_SIZE);
     expect(store.hasMore).toBe(true);
 
     await store.loadOlder();
-    expect(calls[1]?.args.before).toEqual([1000, 'n000']);
+    expect(pages()[1]?.args.before).toEqual([1000, 'n000']);
     expect(ids(store.messages.slice(0, 3))).toEqual(['o1', 'o2', 'n000']);
     expect(store.hasMore).toBe(false);
     await store.loadOlder();
-    expect(calls).toHaveLength(2);
+    expect(pages()).toHaveLength(2);
+  });
+
+  it('shows the gaps the store still knows of when a conversation opens', async () => {
+    mockBackend({
+      history: () => [msg({ conversation: 'u:bob', sender: 'bob', seq: 9 })],
+      gaps: (args) => (args.conversation === 'u:bob' ? [{ conversation: 'u:bob', sender: 'bob', first: 4, last: 7 }] : []),
+    });
+    await store.open('u:bob');
+    expect(store.gaps.map((g) => [g.sender, g.ranges])).toEqual([['bob', [{ first: 4, last: 7 }]]]);
+    // A live report of the same run adds nothing twice.
+    store.handle({ type: 'gap', gap: { conversation: 'u:bob', sender: 'bob', first: 4, last: 7 } });
+    expect(store.gaps).toHaveLength(1);
+  });
+
+  it('opens a conversation even when its gaps cannot be read', async () => {
+    mockBackend({ history: () => [msg({ conversation: 'u:bob' })], gaps: reject('store', 'disk full') });
+    await store.open('u:bob');
+    expect(store.messages).toHaveLength(1);
+    expect(store.error).toBeNull();
+    expect(store.gaps).toEqual([]);
   });
 
   it('merges pages and live events without duplicates, ordered by (ts, id)', async () => {
