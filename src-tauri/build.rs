@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "connection_state",
     "outbox_len",
     "retry_now",
+    "autostart",
+    "set_autostart",
 ];
 
 fn main() {

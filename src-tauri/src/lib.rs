@@ -5,11 +5,13 @@
 //! `tauri::ipc::Channel`, not global events. State lives in `app.manage`.
 //!
 //! # Layout
-//! - `commands/`: the `#[tauri::command]`s (accounts, chat, rooms, link).
+//! - `commands/`: the `#[tauri::command]`s (accounts, chat, rooms, link,
+//!   system: start at login).
 //! - `error`: [`error::AppError`], serialized as `{code, message}`.
 //! - `state`: paths, keyring, the signed-in session, the UI channel.
 //! - `events`: forwards core events to the UI, tray and notifications.
 //! - `tray`: tray icon, menu and unread count; close-to-tray.
+//!   Started with `--hidden` (the opt-in login autostart), only the tray shows.
 //! - `notify`: OS notifications while the window is in the background.
 
 mod commands;
@@ -23,6 +25,9 @@ use tauri::{Manager, WindowEvent};
 use tether_core::account::Paths;
 
 pub use commands::accounts::AccountView;
+
+/// The argument the login autostart passes: start in the tray, no window.
+const START_HIDDEN: &str = "--hidden";
 
 /// Builds and runs the app; returns when it quits.
 pub fn run() -> Result<(), AppStartError> {
@@ -41,9 +46,20 @@ pub fn run() -> Result<(), AppStartError> {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        // Off until the user turns it on in Settings; a login start goes
+        // straight to the tray.
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![START_HIDDEN]),
+        ))
         .manage(state::AppState::new(paths))
         .setup(|app| {
             tray::build(app)?;
+            if std::env::args().any(|a| a == START_HIDDEN)
+                && let Some(window) = app.get_webview_window("main")
+            {
+                window.hide()?;
+            }
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -78,6 +94,8 @@ pub fn run() -> Result<(), AppStartError> {
             commands::link::connection_state,
             commands::link::outbox_len,
             commands::link::retry_now,
+            commands::system::autostart,
+            commands::system::set_autostart,
         ])
         .build(tauri::generate_context!())?
         .run(|app, event| {

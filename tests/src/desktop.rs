@@ -84,6 +84,23 @@ impl Desktop {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Starts `app` and opens a WebDriver session on its window.
+    pub async fn open_app(&self, app: &Path) -> io::Result<fantoccini::Client> {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.webdriver_url())
+            .await
+            .map_err(|e| {
+                io::Error::other(format!("no WebDriver session ({e}); log:\n{}", self.log()))
+            })
+    }
+
     pub fn display(&self) -> &str {
         &self.display
     }

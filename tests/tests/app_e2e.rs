@@ -12,8 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::cli::{run, tether};
-use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator, elements::Element};
 use serde_json::{Value, json};
 use tether_tests::desktop::{Desktop, app_bin};
 use tether_tests::{Mosquitto, MosquittoOptions, mosquitto_passwd, workspace_root};
@@ -24,14 +23,7 @@ const CLI_WAIT: Duration = Duration::from_secs(60);
 const ENTER: &str = "\u{E007}";
 
 async fn open_app(desktop: &Desktop) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("wry"));
-    caps.insert("tauri:options".into(), json!({ "application": app_bin() }));
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&desktop.webdriver_url())
-        .await
-        .unwrap_or_else(|e| panic!("no WebDriver session ({e}); log:\n{}", desktop.log()))
+    desktop.open_app(&app_bin()).await.unwrap()
 }
 
 async fn find(c: &Client, css: &str) -> Element {
@@ -299,7 +291,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     assert!(heard.stdout.contains("sent while offline"), "{heard:#?}");
     wait_status(&c, "sent while offline", "delivered").await;
 
-    step("dark theme");
+    step("settings");
     // Dark theme, by the manual override.
     find(&c, ".settings .trigger").await.click().await.unwrap();
     find(&c, "select[id$='-theme']")
@@ -307,6 +299,33 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         .select_by_value("dark")
         .await
         .unwrap();
+    // Start at login, opt-in: the login item appears, starting in the tray.
+    find(&c, "input[id$='-autostart']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let autostart_dir = desktop.home().join(".config/autostart");
+    let deadline = Instant::now() + UI_WAIT;
+    let entry = loop {
+        let found = std::fs::read_dir(&autostart_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .find_map(|e| std::fs::read_to_string(e.path()).ok());
+        if let Some(entry) = found {
+            break entry;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no login item in {autostart_dir:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        entry.contains("tether-app") && entry.contains("--hidden"),
+        "{entry}"
+    );
     find(&c, ".settings .done").await.click().await.unwrap();
     screenshot(&c, "chat-dark").await;
 

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod chat;
 pub mod link;
 pub mod rooms;
+pub mod system;

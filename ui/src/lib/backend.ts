@@ -145,3 +145,15 @@ export function presence(): Promise<PresenceRecord[]> {
 export function setPresence(state: PresenceState): Promise<void> {
   return call('set_presence', { state });
 }
+
+// This computer
+
+/** Whether Tether starts (into the tray) when the user logs in. */
+export function autostart(): Promise<boolean> {
+  return call('autostart');
+}
+
+/** Turns start-at-login on or off; resolves to the state now in effect. */
+export function setAutostart(enabled: boolean): Promise<boolean> {
+  return call('set_autostart', { enabled });
+}

@@ -120,6 +120,7 @@ export const en = {
     theme: 'Theme',
     light: 'Light',
     dark: 'Dark',
+    startAtLogin: 'Start Tether in the tray when I log in',
     close: 'Close settings',
   },
   chat: {

@@ -119,6 +119,7 @@ export const zhCN: Dictionary = {
     theme: '主题',
     light: '浅色',
     dark: '深色',
+    startAtLogin: '登录系统时在托盘中启动 Tether',
     close: '关闭设置',
   },
   chat: {

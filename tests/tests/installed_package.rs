@@ -1,0 +1,51 @@
+//! The installed Linux package: its binary starts under Xvfb, opens the
+//! Tether window and shows the sign-in form with the local default broker.
+//!
+//! `scripts/test-package.sh` (part of `make test`) builds the .deb, installs
+//! it with apt, runs this test against the installed binary (path in
+//! `TETHER_INSTALLED_APP`) and uninstalls it again.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::Locator;
+use tether_tests::desktop::Desktop;
+
+#[ignore = "needs the package installed: scripts/test-package.sh runs it"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_installed_app_starts_and_shows_the_sign_in_form() {
+    let app = PathBuf::from(
+        std::env::var_os("TETHER_INSTALLED_APP")
+            .expect("TETHER_INSTALLED_APP names the installed binary"),
+    );
+    assert!(
+        app.starts_with("/usr"),
+        "{} is not an installed path",
+        app.display()
+    );
+    let home = tempfile::tempdir().unwrap();
+    let desktop = Desktop::start(home.path()).unwrap();
+    let c = desktop.open_app(&app).await.unwrap();
+
+    let broker = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("input[id$='-broker']"))
+        .await
+        .unwrap_or_else(|e| panic!("no sign-in form: {e}; log:\n{}", desktop.log()));
+    assert!(
+        broker
+            .prop("value")
+            .await
+            .unwrap()
+            .is_some_and(|v| v.starts_with("mqtt://")),
+        "the broker field has no default"
+    );
+    assert_eq!(c.title().await.unwrap(), "Tether");
+    c.find(Locator::Css("input[id$='-password']"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type='submit']")).await.unwrap();
+    c.close().await.unwrap();
+}
