@@ -6,7 +6,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: deps ui build test e2e run fmt clippy
+.PHONY: deps ui build test e2e package run fmt clippy
 
 # System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver
 # and the UI's npm packages; a fast no-op when everything is present.
@@ -23,7 +23,8 @@ build: ui
 # Everything CI checks, fastest failures first. The cross-component tests
 # run the `tether` and `tether-app` binaries, so those are built before
 # `cargo test`; the ts-rs export tests regenerate ui/src/lib/bindings,
-# which must then be unchanged.
+# which must then be unchanged. Last, the .deb is built from that debug
+# build, installed with apt, started under Xvfb and removed again.
 test: deps
 	$(CARGO) fmt --all -- --check
 	$(NPM) --prefix ui run check
@@ -34,11 +35,17 @@ test: deps
 	$(CARGO) build -p tether-cli -p tether-app
 	$(CARGO) test --workspace
 	scripts/check-bindings.sh
+	scripts/test-package.sh
 
 # Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`).
 e2e: deps ui
 	$(CARGO) build -p tether-cli -p tether-app
 	$(CARGO) test -p tether-tests --test app_e2e -- --nocapture
+
+# Release .deb and .rpm in target/release/bundle/ (AppImage, .msi/NSIS and
+# .dmg are built by .github/workflows/build.yml on their own platforms).
+package: ui
+	scripts/bundle.sh deb,rpm
 
 # Builds and starts the desktop app (with a local Mosquitto on
 # 127.0.0.1:1883 when no broker runs there; see scripts/run-app.sh).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bundles the desktop app with the Tauri bundler (the CLI from ui/'s npm
-# packages), from the repository root where it finds src-tauri/.
+# packages), run inside src-tauri/ so it finds the app crate there (from
+# the root it would take the workspace Cargo.toml for the app).
 #
 # Usage: scripts/bundle.sh [--debug] BUNDLES
 #   BUNDLES  comma-separated: deb,rpm (AppImage needs a download of its
@@ -8,7 +9,7 @@
 #   --debug  bundle the debug build (fast when it exists; for tests)
 # Output: target/{release,debug}/bundle/<kind>/
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../src-tauri"
 
 args=()
 if [[ "${1:-}" == "--debug" ]]; then
@@ -17,4 +18,4 @@ if [[ "${1:-}" == "--debug" ]]; then
 fi
 bundles=${1:?usage: scripts/bundle.sh [--debug] deb,rpm}
 # No signing keys, no updater here: plain, unsigned packages.
-exec ui/node_modules/.bin/tauri build "${args[@]}" --bundles "$bundles" --ci
+exec ../ui/node_modules/.bin/tauri build "${args[@]}" --bundles "$bundles" --ci
