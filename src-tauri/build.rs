@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "retry_now",
     "autostart",
     "set_autostart",
+    "subscribe_requests",
 ];
 
 fn main() {

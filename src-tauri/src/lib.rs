@@ -12,12 +12,15 @@
 //! - `events`: forwards core events to the UI, tray and notifications.
 //! - `tray`: tray icon, menu and unread count; close-to-tray.
 //!   Started with `--hidden` (the opt-in login autostart), only the tray shows.
-//! - `notify`: OS notifications while the window is in the background.
+//! - `notify`: OS notifications while the window is in the background;
+//!   clicking one opens its chat (Linux).
+//! - `requests`: what the shell asks of the UI (open a conversation).
 
 mod commands;
 pub mod error;
 mod events;
 mod notify;
+mod requests;
 mod state;
 mod tray;
 
@@ -55,6 +58,7 @@ pub fn run() -> Result<(), AppStartError> {
         .manage(state::AppState::new(paths))
         .setup(|app| {
             tray::build(app)?;
+            notify::init(app);
             if std::env::args().any(|a| a == START_HIDDEN)
                 && let Some(window) = app.get_webview_window("main")
             {
@@ -96,6 +100,7 @@ pub fn run() -> Result<(), AppStartError> {
             commands::link::retry_now,
             commands::system::autostart,
             commands::system::set_autostart,
+            commands::system::subscribe_requests,
         ])
         .build(tauri::generate_context!())?
         .run(|app, event| {

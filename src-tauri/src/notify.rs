@@ -1,13 +1,26 @@
 //! OS notifications for messages that arrive while the window is not in
-//! front. The text is passed as plain text; notification servers that
-//! understand markup get it escaped by the plugin's platform layer.
+//! front. Clicking one brings the window forward with that chat open where
+//! the platform reports clicks to us (Linux desktop notifications, through
+//! notify-rust's action signals); elsewhere the plugin shows it and a click
+//! brings the app forward as the OS does.
+//!
+//! Message text is always shown as text: Linux notification servers read
+//! the body as markup, so it is escaped there.
 
 use tauri::{AppHandle, Manager};
-use tauri_plugin_notification::NotificationExt;
 use tether_core::store::{ConversationId, StoredMessage};
 
 /// Longest body shown; the rest is in the app.
 const MAX_BODY_CHARS: usize = 200;
+
+/// Keeps what notifications need between messages (Linux: the one shown
+/// per conversation).
+pub fn init(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    app.manage(linux::Shown::default());
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
 
 pub fn new_message(app: &AppHandle, message: &StoredMessage) {
     let in_front = app
@@ -25,7 +38,134 @@ pub fn new_message(app: &AppHandle, message: &StoredMessage) {
     if message.text.chars().count() > MAX_BODY_CHARS {
         body.push('…');
     }
+    show(app, message.conversation.clone(), title, body);
+}
+
+#[cfg(target_os = "linux")]
+fn show(app: &AppHandle, conversation: ConversationId, title: String, body: String) {
+    linux::show(app, conversation, &title, &escape_markup(&body));
+}
+
+#[cfg(not(target_os = "linux"))]
+fn show(app: &AppHandle, _conversation: ConversationId, title: String, body: String) {
+    use tauri_plugin_notification::NotificationExt;
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::debug!("notification not shown: {e}");
+    }
+}
+
+/// The body as plain text for servers that understand the notification
+/// spec's markup subset (`<b>`, `<a href>`, `<img>`, entities).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    //! One notification per conversation, replaced as new messages come, and
+    //! a blocking wait for its click on the blocking pool (notify-rust's API).
+
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    use tauri::{AppHandle, Manager};
+    use tether_core::store::ConversationId;
+
+    use crate::state::AppState;
+    use crate::tray;
+
+    /// Waits for clicks at most this many at once: each holds a blocking
+    /// thread until its notification is clicked or closed. Past it, a
+    /// notification is still shown, only without the click action.
+    const MAX_WAITING: usize = 16;
+
+    /// The notification now shown for each conversation (replaced in place).
+    #[derive(Default)]
+    pub struct Shown {
+        ids: Mutex<HashMap<ConversationId, u32>>,
+        waiting: Arc<AtomicUsize>,
+    }
+
+    pub fn show(app: &AppHandle, conversation: ConversationId, title: &str, body: &str) {
+        let Some(shown) = app.try_state::<Shown>() else {
+            return;
+        };
+        let mut notification = notify_rust::Notification::new();
+        notification
+            .appname("Tether")
+            .summary(title)
+            .body(body)
+            .auto_icon();
+        let previous = shown
+            .ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&conversation)
+            .copied();
+        if let Some(id) = previous {
+            notification.id(id);
+        }
+        let wait = shown.waiting.fetch_add(1, Ordering::SeqCst) < MAX_WAITING;
+        if wait {
+            notification.action("default", "Open");
+        } else {
+            shown.waiting.fetch_sub(1, Ordering::SeqCst);
+        }
+        let handle = match notification.show() {
+            Ok(handle) => handle,
+            Err(e) => {
+                if wait {
+                    shown.waiting.fetch_sub(1, Ordering::SeqCst);
+                }
+                tracing::debug!("notification not shown: {e}");
+                return;
+            }
+        };
+        shown
+            .ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(conversation.clone(), handle.id());
+        if !wait {
+            return;
+        }
+        let app = app.clone();
+        let waiting = shown.waiting.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            handle.wait_for_action(|action| {
+                if action == "default" {
+                    tray::show_main_window(&app);
+                    app.state::<AppState>().open_in_ui(conversation);
+                }
+            });
+            waiting.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markup;
+
+    #[test]
+    fn markup_in_a_message_stays_text() {
+        assert_eq!(
+            escape_markup(r#"<b>hi</b> & <a href="x">'y'</a>"#),
+            "&lt;b&gt;hi&lt;/b&gt; &amp; &lt;a href=&quot;x&quot;&gt;&#39;y&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_markup("plain 文字"), "plain 文字");
     }
 }

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tauri::ipc::Channel;
 use tether_core::account::{Account, Paths};
 use tether_core::secrets::{KeyringSecrets, SecretStore};
+use tether_core::store::ConversationId;
 use tether_core::{Client, Event};
 
 use crate::error::AppError;
+use crate::requests::ShellRequest;
 
 /// The signed-in account.
 pub struct Session {
@@ -39,6 +41,7 @@ pub struct AppState {
     secrets: Result<Arc<dyn SecretStore>, String>,
     session: tokio::sync::Mutex<Option<Session>>,
     ui: Mutex<Option<Channel<Event>>>,
+    requests: Mutex<Option<Channel<ShellRequest>>>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             secrets,
             session: tokio::sync::Mutex::new(None),
             ui: Mutex::new(None),
+            requests: Mutex::new(None),
         }
     }
 
@@ -105,6 +109,21 @@ impl AppState {
             && let Err(e) = channel.send(event.clone())
         {
             tracing::debug!("UI channel closed: {e}");
+        }
+    }
+
+    /// Where the shell's requests to the UI go from now on.
+    pub fn set_request_channel(&self, channel: Channel<ShellRequest>) {
+        *self.requests.lock().unwrap_or_else(PoisonError::into_inner) = Some(channel);
+    }
+
+    /// Asks the UI to show a conversation (a notification was clicked).
+    pub fn open_in_ui(&self, conversation: ConversationId) {
+        let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(channel) = requests.as_ref()
+            && let Err(e) = channel.send(ShellRequest::OpenConversation { conversation })
+        {
+            tracing::debug!("UI request channel closed: {e}");
         }
     }
 }

@@ -1,5 +1,6 @@
-//! A headless desktop for driving the real app: an Xvfb display, a private
-//! D-Bus session with gnome-keyring as the Secret Service, and tauri-driver
+//! A headless desktop for driving the real app: an Xvfb display with a window
+//! manager (openbox), a private D-Bus session with gnome-keyring as the Secret
+//! Service and dunst as the notification server, and tauri-driver
 //! (with WebKitWebDriver) for WebDriver sessions against `tether-app`.
 //!
 //! Everything runs in one process group that [`Desktop`]'s `Drop` kills,
@@ -19,7 +20,15 @@ use crate::free_port;
 /// Where Debian's webkit2gtk-driver installs the native driver.
 const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
 
-/// A display, a session bus with a keyring, and a WebDriver endpoint.
+/// Where the desktop's session bus address is written, under its `HOME`.
+const BUS_FILE: &str = "session-bus";
+
+/// Where dunst logs each notification it receives, under `HOME`: one line
+/// of summary and body as the app sent them (markup unparsed).
+const NOTIFICATION_LOG: &str = "notifications.log";
+
+/// A display, a session bus with a keyring and a notification server, and a
+/// WebDriver endpoint.
 #[derive(Debug)]
 pub struct Desktop {
     xvfb: Child,
@@ -39,10 +48,15 @@ impl Desktop {
         let port = free_port();
         let native_port = free_port();
         let tauri_driver = find_tauri_driver()?;
+        configure_dunst(home.path())?;
         // A non-empty unlock password: with an empty one gnome-keyring makes
         // no login collection, and the Secret Service cannot store items.
+        // dunst is the notification server (as a desktop has one); the bus
+        // address is written down so tests can reach it (dunstctl).
         let script = format!(
             "printf 'desktop-test-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
+             dunst >/dev/null 2>&1 & \
+             printf '%s' \"$DBUS_SESSION_BUS_ADDRESS\" > \"$HOME/{BUS_FILE}\"; \
              exec '{}' --port {port} --native-port {native_port} --native-driver {WEBKIT_DRIVER}",
             tauri_driver.display()
         );
@@ -134,6 +148,27 @@ impl Desktop {
         }
     }
 
+    /// Each notification shown so far, as `summary|body` in the raw form
+    /// the notification server received (so escaping can be checked).
+    pub fn notifications(&self) -> Vec<String> {
+        std::fs::read_to_string(self.home.path().join(NOTIFICATION_LOG))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// `program` on this desktop: its display and session bus (for
+    /// xdotool, dunstctl and the like).
+    pub fn command(&self, program: &str) -> io::Result<Command> {
+        let bus = std::fs::read_to_string(self.home.path().join(BUS_FILE))?;
+        let mut cmd = Command::new(program);
+        cmd.env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
+            .env("HOME", self.home.path());
+        Ok(cmd)
+    }
+
     /// The fake `HOME` (the keyring's files live below it).
     pub fn home(&self) -> &Path {
         self.home.path()
@@ -155,6 +190,31 @@ impl Drop for Desktop {
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
+}
+
+/// A dunst rule for every notification that runs a script appending its
+/// summary and body to [`NOTIFICATION_LOG`] (dunst passes them as `$2`, `$3`).
+fn configure_dunst(home: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = home.join(".config/dunst");
+    std::fs::create_dir_all(&dir)?;
+    let script = home.join("log-notification.sh");
+    let log = home.join(NOTIFICATION_LOG);
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s|%s\\n' \"$2\" \"$3\" >> '{}'\n",
+            log.display()
+        ),
+    )?;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::write(
+        dir.join("dunstrc"),
+        format!(
+            "[log]\n    appname = \"*\"\n    script = {}\n",
+            script.display()
+        ),
+    )
 }
 
 /// `tether-app` next to the `tether` binary (same target directory).

@@ -87,6 +87,37 @@ async fn wait_js(c: &Client, script: &str, want: Value) {
     }
 }
 
+/// Whether the app's window is mapped (shown) on the desktop.
+fn window_shown(desktop: &Desktop) -> bool {
+    desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["search", "--onlyvisible", "--name", "^Tether$"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+}
+
+/// What `dunstctl args` prints, trimmed.
+fn dunstctl(desktop: &Desktop, args: &[&str]) -> String {
+    let out = desktop
+        .command("dunstctl")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + UI_WAIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within {UI_WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Progress in the test's output, so a stall shows where it happened.
 fn step(what: &str) {
     eprintln!("[app_e2e] {what}");
@@ -157,6 +188,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     let passwd = scratch.path().join("passwd");
     mosquitto_passwd(&passwd, "alice", &alice_pw).unwrap();
     mosquitto_passwd(&passwd, "bob", "bob-pw").unwrap();
+    mosquitto_passwd(&passwd, "carol", "carol-pw").unwrap();
     let mut broker = Mosquitto::start_with(MosquittoOptions {
         allow_anonymous: false,
         password_file: Some(passwd),
@@ -272,6 +304,50 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     );
     wait_status(&c, "hi bob, from the app", "delivered").await;
     screenshot(&c, "chat").await;
+
+    step("notification");
+    // Closing the window keeps Tether running in the tray: a message from
+    // carol shows as a notification (its markup as text), and clicking it
+    // brings the window back with her chat open.
+    desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["key", "--clearmodifiers", "alt+F4"])
+        .status()
+        .unwrap();
+    wait_until("the window hides", || !window_shown(&desktop)).await;
+    let carol_home = scratch.path().join("carol");
+    let mut carol = tether(
+        &carol_home,
+        &[
+            "--broker",
+            url.as_str(),
+            "--user",
+            "carol",
+            "send",
+            "--to",
+            "alice",
+            "<b>ping</b> from carol",
+        ],
+    );
+    carol.env("TETHER_PASSWORD", "carol-pw");
+    run(carol, "", CLI_WAIT).expect_code(0);
+    wait_until("a notification shows", || {
+        dunstctl(&desktop, &["count", "displayed"]) == "1"
+    })
+    .await;
+    dunstctl(&desktop, &["action", "0"]);
+    wait_until("the window comes back", || window_shown(&desktop)).await;
+    find_text(&c, ".chat header", "carol").await;
+    find_text(&c, "article.message", "<b>ping</b> from carol").await;
+    let shown = desktop.notifications();
+    assert!(
+        shown.contains(&"carol|&lt;b&gt;ping&lt;/b&gt; from carol".to_owned()),
+        "the notification body was not escaped: {shown:?}"
+    );
+
+    click_text(&c, "nav.conversations button", "bob").await;
+    find_text(&c, ".chat header", "bob").await;
 
     step("broker outage");
     // The broker goes away: the banner says so, and a message sent now is

@@ -1,10 +1,20 @@
-//! Settings that belong to this computer rather than to an account:
-//! starting Tether when the user logs in (off unless they turn it on).
+//! This computer rather than an account: starting Tether when the user
+//! logs in (off unless they turn it on), and the shell's requests to the UI.
 
-use tauri::AppHandle;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
 
 use crate::error::AppError;
+use crate::requests::ShellRequest;
+use crate::state::AppState;
+
+/// The shell's requests to the UI (open a conversation after a
+/// notification click); the UI subscribes once it is ready.
+#[tauri::command]
+pub fn subscribe_requests(state: State<'_, AppState>, on_request: Channel<ShellRequest>) {
+    state.set_request_channel(on_request);
+}
 
 fn autostart_error(e: tauri_plugin_autostart::Error) -> AppError {
     AppError::new(

@@ -12,6 +12,7 @@ import type { Gap } from './bindings/Gap';
 import type { PresenceRecord } from './bindings/PresenceRecord';
 import type { PresenceState } from './bindings/PresenceState';
 import type { Room } from './bindings/Room';
+import type { ShellRequest } from './bindings/ShellRequest';
 import type { StoredMessage } from './bindings/StoredMessage';
 import { toAppError, type AccountView } from './types';
 
@@ -70,6 +71,21 @@ export async function subscribeEvents(handler: (event: Event) => void): Promise<
     close() {
       open = false;
       onEvent.onmessage = () => {};
+    },
+  };
+}
+
+/** The shell's requests (open a conversation after a notification click). */
+export async function subscribeRequests(handler: (request: ShellRequest) => void): Promise<Subscription> {
+  let open = true;
+  const onRequest = new Channel<ShellRequest>((request) => {
+    if (open) handler(request);
+  });
+  await call<void>('subscribe_requests', { onRequest });
+  return {
+    close() {
+      open = false;
+      onRequest.onmessage = () => {};
     },
   };
 }

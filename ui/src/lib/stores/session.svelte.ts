@@ -8,6 +8,7 @@ import { conversations } from './conversations.svelte';
 import { startEvents, stopEvents } from './events';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
+import { startRequests } from './requests';
 import { rooms } from './rooms.svelte';
 import { search } from './search.svelte';
 import { typing } from './typing.svelte';
@@ -190,6 +191,8 @@ export class SessionStore {
     } catch (e) {
       this.eventsError = toAppError(e);
     }
+    // Only notification clicks use it: without it the app still works.
+    startRequests().catch((e: unknown) => console.warn('shell requests unavailable', toAppError(e)));
     void conversations.load();
     void presence.load(account.user);
     void rooms.load();

@@ -1,0 +1,18 @@
+//! What the shell asks of the UI, beside the account's event stream: today
+//! only "open this conversation" (a notification was clicked). A channel of
+//! its own keeps the core's `Event` type free of shell concerns.
+
+use serde::Serialize;
+use tether_core::store::ConversationId;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ShellRequest {
+    /// Show this conversation, ready to reply.
+    OpenConversation {
+        #[ts(type = "string")]
+        conversation: ConversationId,
+    },
+}
