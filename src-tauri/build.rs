@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "subscribe_events",
     "conversations",
     "history",
+    "history_after",
     "gaps",
     "send_message",
     "mark_read",

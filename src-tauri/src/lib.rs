@@ -85,6 +85,7 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::subscribe_events,
             commands::chat::conversations,
             commands::chat::history,
+            commands::chat::history_after,
             commands::chat::gaps,
             commands::chat::send_message,
             commands::chat::mark_read,

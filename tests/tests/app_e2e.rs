@@ -21,6 +21,7 @@ const UI_WAIT: Duration = Duration::from_secs(30);
 const CLI_WAIT: Duration = Duration::from_secs(60);
 /// WebDriver's code for the Enter key.
 const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
 
 async fn open_app(desktop: &Desktop) -> Client {
     desktop.open_app(&app_bin()).await.unwrap()
@@ -346,8 +347,23 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         "the notification body was not escaped: {shown:?}"
     );
 
-    click_text(&c, "nav.conversations button", "bob").await;
+    step("search");
+    // A hit in another conversation opens it with that message in view,
+    // highlighted.
+    let search = find(&c, "input[type='search']").await;
+    search.send_keys("from the cli").await.unwrap();
+    click_text(&c, ".results button.hit", "hello from the cli").await;
     find_text(&c, ".chat header", "bob").await;
+    wait_js(
+        &c,
+        "const f = document.querySelector('[data-key] .focus'); \
+         return f ? f.parentElement.textContent.includes('hello from the cli') : false",
+        json!(true),
+    )
+    .await;
+    screenshot(&c, "search").await;
+    search.send_keys(ESCAPE).await.unwrap();
+    find_text(&c, "nav.conversations button", "carol").await;
 
     step("broker outage");
     // The broker goes away: the banner says so, and a message sent now is

@@ -237,6 +237,17 @@ impl Client {
             .await
     }
 
+    /// Messages after `(ts, id)`, oldest first (see [`crate::store::Store::history_after`]).
+    pub async fn history_after(
+        &self,
+        conversation: ConversationId,
+        after: (i64, MessageId),
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.read(move |s| s.history_after(&conversation, after, limit))
+            .await
+    }
+
     pub async fn search(
         &self,
         query: String,

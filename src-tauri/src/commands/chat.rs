@@ -57,6 +57,24 @@ pub async fn history(
         .await?)
 }
 
+/// The page after a message, oldest first: scrolling back down from a
+/// search hit opened in the past.
+#[tauri::command]
+pub async fn history_after(
+    state: State<'_, AppState>,
+    conversation: String,
+    after: (i64, MessageId),
+    limit: usize,
+) -> Result<Vec<StoredMessage>, AppError> {
+    let conversation = self::conversation(&conversation)?;
+    let limit = limit.min(MAX_PAGE);
+    Ok(state
+        .client()
+        .await?
+        .history_after(conversation, after, limit)
+        .await?)
+}
+
 /// Runs of messages known to be missing in a conversation (still open), so
 /// the chat can mark them after a restart, not only when they are detected.
 #[tauri::command]

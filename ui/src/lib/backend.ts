@@ -119,6 +119,15 @@ export function history(
   return call('history', { conversation, before, limit });
 }
 
+/** A page of messages strictly after `(ts, id)`, oldest first. */
+export function historyAfter(
+  conversation: ConversationId,
+  after: [number, string],
+  limit: number,
+): Promise<StoredMessage[]> {
+  return call('history_after', { conversation, after, limit });
+}
+
 /** Runs of messages known to be missing in the conversation (still open). */
 export function gaps(conversation: ConversationId): Promise<Gap[]> {
   return call('gaps', { conversation });

@@ -44,18 +44,31 @@ fn exists(conn: &Connection, id: &MessageId) -> Result<bool, StoreError> {
     Ok(stmt.exists(params![id.as_bytes().as_slice()])?)
 }
 
+/// Which way a history page runs from its cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Newest first, strictly before the cursor (or from the newest).
+    Older,
+    /// Oldest first, strictly after the cursor.
+    Newer,
+}
+
 /// The history page query; `?1` conversation rowid, `?2` limit, and with a
-/// cursor `?3`/`?4` the exclusive upper bound `(ts, id)`.
-pub(crate) fn history_sql(with_cursor: bool) -> String {
+/// cursor `?3`/`?4` the exclusive bound `(ts, id)` on the page's side.
+pub(crate) fn history_sql(direction: Direction, with_cursor: bool) -> String {
+    let (cmp, order) = match direction {
+        Direction::Older => ("<", "DESC"),
+        Direction::Newer => (">", "ASC"),
+    };
     let cursor = if with_cursor {
-        "AND (m.ts, m.id) < (?3, ?4)"
+        format!("AND (m.ts, m.id) {cmp} (?3, ?4)")
     } else {
-        ""
+        String::new()
     };
     format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
           WHERE m.conv = ?1 {cursor}
-          ORDER BY m.ts DESC, m.id DESC LIMIT ?2"
+          ORDER BY m.ts {order}, m.id {order} LIMIT ?2"
     )
 }
 
@@ -130,34 +143,52 @@ impl Store {
         before: Option<(i64, MessageId)>,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut page = self.page(conv, Direction::Older, before, limit)?;
+        page.reverse();
+        Ok(page)
+    }
+
+    /// The `limit` oldest messages strictly after `after`, oldest first: the
+    /// way back down to the present from a message opened in the past (a
+    /// search hit).
+    pub fn history_after(
+        &self,
+        conv: &ConversationId,
+        after: (i64, MessageId),
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        self.page(conv, Direction::Newer, Some(after), limit)
+    }
+
+    /// One page in the query's own order.
+    fn page(
+        &self,
+        conv: &ConversationId,
+        direction: Direction,
+        cursor: Option<(i64, MessageId)>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
         let Some(conv_id) = conversation_rowid(&self.conn, conv)? else {
             return Ok(Vec::new());
         };
-        // Walking messages_conv_ts backwards from the cursor makes this
-        // O(page) however long the conversation is; the row-value comparison
-        // is what lets SQLite seek instead of filtering.
+        // Walking messages_conv_ts from the cursor makes this O(page) however
+        // long the conversation is; the row-value comparison is what lets
+        // SQLite seek instead of filtering.
         let limit = limit_param(limit);
-        let raw = match before {
-            Some((ts, id)) => self
-                .conn
-                .prepare_cached(&history_sql(true))?
+        let sql = history_sql(direction, cursor.is_some());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let raw = match cursor {
+            Some((ts, id)) => stmt
                 .query_map(
                     params![conv_id, limit, ts, id.as_bytes().as_slice()],
                     RawMessage::from_row,
                 )?
                 .collect::<Result<Vec<_>, _>>()?,
-            None => self
-                .conn
-                .prepare_cached(&history_sql(false))?
+            None => stmt
                 .query_map(params![conv_id, limit], RawMessage::from_row)?
                 .collect::<Result<Vec<_>, _>>()?,
         };
-        let mut out = raw
-            .into_iter()
-            .map(RawMessage::decode)
-            .collect::<Result<Vec<_>, _>>()?;
-        out.reverse();
-        Ok(out)
+        raw.into_iter().map(RawMessage::decode).collect()
     }
 
     /// All conversations, most recent activity first (empty ones last).

@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import type { GapEntry } from '../stores/timeline';
@@ -37,6 +38,26 @@ describe('MessageList', () => {
     // The spacer still spans all rows, so the scrollbar is honest.
     const spacer = container.querySelector<HTMLElement>('.spacer');
     expect(parseFloat(spacer?.style.height ?? '0')).toBeGreaterThan(10_000 * 20);
+  });
+
+  it('brings a search hit far back in a long list into view, highlighted', async () => {
+    const base = Date.UTC(2024, 0, 1);
+    const many = Array.from({ length: 10_000 }, (_, i) => msg({ id: `m${i}`, ts: base + i * 1000, text: `row ${i}` }));
+    const onShowLatest = vi.fn();
+    const { container } = render(MessageList, {
+      ...props(many),
+      focus: 'm500',
+      hasNewer: true,
+      onShowLatest,
+    });
+    await tick();
+    const keys = Array.from(container.querySelectorAll<HTMLElement>('[data-key]')).map((r) => r.dataset.key);
+    expect(keys).toContain('m500');
+    expect(keys).not.toContain('m9999');
+    expect(container.querySelector('[data-key="m500"] .focus')).not.toBeNull();
+    // The present is not loaded: "jump to latest" asks for it.
+    screen.getByRole('button', { name: /latest/i }).click();
+    expect(onShowLatest).toHaveBeenCalledOnce();
   });
 
   it('shows delivery states of outgoing messages', () => {

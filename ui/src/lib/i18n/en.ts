@@ -133,6 +133,7 @@ export const en = {
     cancel: 'Cancel',
     messages: (name: string) => `Messages with ${name}`,
     loadingOlder: 'Loading older messages…',
+    loadingNewer: 'Loading newer messages…',
     loadFailed: 'Messages could not be loaded.',
     retry: 'Retry',
     beginning: 'This is the beginning of the conversation.',

@@ -132,6 +132,7 @@ export const zhCN: Dictionary = {
     cancel: '取消',
     messages: (name) => `与 ${name} 的消息`,
     loadingOlder: '正在加载更早的消息…',
+    loadingNewer: '正在加载更新的消息…',
     loadFailed: '无法加载消息。',
     retry: '重试',
     beginning: '这是会话的开始。',

@@ -2,6 +2,7 @@
 
 import * as backend from '../backend';
 import type { ConversationId } from '../bindings/ConversationId';
+import type { StoredMessage } from '../bindings/StoredMessage';
 import { roomConversation, userConversation } from '../ids';
 import { isWindowActive } from '../window';
 import { conversations } from './conversations.svelte';
@@ -22,10 +23,19 @@ export async function openConversation(id: ConversationId): Promise<void> {
   await opening;
 }
 
+/** Opens a search hit's conversation scrolled to it. */
+export async function openSearchHit(hit: StoredMessage): Promise<void> {
+  const opening = messages.openAt(hit);
+  markOpenReadIfActive();
+  await opening;
+}
+
 /** Sends text to the open conversation; rejects with an AppError. */
 export async function sendText(text: string): Promise<void> {
   const conversation = messages.conversation;
   if (conversation === null) return;
+  // What is sent shows at the bottom, so the chat goes back to the present.
+  if (messages.hasNewer) await messages.open(conversation);
   const message = await backend.sendMessage(conversation, text);
   dispatch({ type: 'message', message });
 }

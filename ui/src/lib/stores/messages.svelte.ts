@@ -10,6 +10,7 @@ import type { MessageStatus } from '../bindings/MessageStatus';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { toAppError, type AppError } from '../types';
 import {
+  compareMessages,
   gapCount,
   higherStatus,
   lowerBound,
@@ -29,8 +30,17 @@ export class MessagesStore {
   messages = $state.raw<StoredMessage[]>([]);
   /** Whether older pages may exist. */
   hasMore = $state(false);
+  /**
+   * Whether newer messages exist past the loaded window (it was opened at a
+   * search hit); live messages past it are then left to `loadNewer`.
+   */
+  hasNewer = $state(false);
+  /** The message to bring into view and highlight (a search hit), or null. */
+  focus = $state<string | null>(null);
   /** A history page is being fetched. */
   loading = $state(false);
+  /** A page of newer messages is being fetched. */
+  loadingNewer = $state(false);
   /** The last history request failed. */
   error = $state<AppError | null>(null);
   /** Gap reports by conversation. */
@@ -50,17 +60,64 @@ export class MessagesStore {
     return this.#gaps[conversation] ?? [];
   }
 
-  /** Opens a conversation and loads its newest page. */
+  /** Opens a conversation and loads its newest page (again, if a search hit had it open in the past). */
   async open(conversation: ConversationId): Promise<void> {
-    if (conversation === this.conversation) return;
+    if (conversation === this.conversation && !this.hasNewer) return;
+    const gaps = conversation !== this.conversation;
+    this.#reset(conversation);
+    this.hasMore = true;
+    await Promise.all([this.loadOlder(), gaps ? this.#loadGaps(conversation) : null]);
+  }
+
+  /**
+   * Opens the conversation of `hit` with the messages around it loaded and
+   * it in focus; pages then load both ways from there.
+   */
+  async openAt(hit: StoredMessage): Promise<void> {
+    const gaps = hit.conversation !== this.conversation;
+    this.#reset(hit.conversation);
+    const generation = this.#generation;
+    const half = PAGE_SIZE / 2;
+    const cursor: [number, string] = [hit.ts, hit.id];
+    this.loading = true;
+    this.loadingNewer = true;
+    try {
+      const [older, newer] = await Promise.all([
+        backend.history(hit.conversation, cursor, half),
+        backend.historyAfter(hit.conversation, cursor, half),
+        gaps ? this.#loadGaps(hit.conversation) : null,
+      ]);
+      if (generation !== this.#generation) return;
+      this.add([...older, hit, ...newer]);
+      this.hasMore = older.length >= half;
+      this.hasNewer = newer.length >= half;
+      this.focus = hit.id;
+    } catch (e) {
+      if (generation === this.#generation) {
+        this.error = toAppError(e);
+        // Retrying then loads the newest page: the chat works without the hit.
+        this.hasMore = true;
+      }
+    } finally {
+      if (generation === this.#generation) {
+        this.loading = false;
+        this.loadingNewer = false;
+      }
+    }
+  }
+
+  /** Empties the window for `conversation`. */
+  #reset(conversation: ConversationId | null): void {
     this.#generation++;
     this.conversation = conversation;
     this.messages = [];
     this.#byId.clear();
-    this.hasMore = true;
+    this.hasMore = false;
+    this.hasNewer = false;
+    this.focus = null;
     this.loading = false;
+    this.loadingNewer = false;
     this.error = null;
-    await Promise.all([this.loadOlder(), this.#loadGaps(conversation)]);
   }
 
   /** Adds the gaps the store still knows of (reported before this window opened). */
@@ -75,13 +132,7 @@ export class MessagesStore {
 
   /** Closes the open conversation (keeps gap reports). */
   close(): void {
-    this.#generation++;
-    this.conversation = null;
-    this.messages = [];
-    this.#byId.clear();
-    this.hasMore = false;
-    this.loading = false;
-    this.error = null;
+    this.#reset(null);
   }
 
   /** Forgets everything (account switch or sign-out). */
@@ -112,17 +163,37 @@ export class MessagesStore {
     }
   }
 
+  /** Fetches the page after the newest loaded message (window opened in the past). */
+  async loadNewer(): Promise<void> {
+    const conversation = this.conversation;
+    const newest = this.newest;
+    if (conversation === null || newest === undefined || this.loadingNewer || !this.hasNewer) return;
+    const generation = this.#generation;
+    this.loadingNewer = true;
+    this.error = null;
+    try {
+      const page = await backend.historyAfter(conversation, [newest.ts, newest.id], PAGE_SIZE);
+      if (generation !== this.#generation) return;
+      this.add(page);
+      this.hasNewer = page.length >= PAGE_SIZE;
+    } catch (e) {
+      if (generation === this.#generation) this.error = toAppError(e);
+    } finally {
+      if (generation === this.#generation) this.loadingNewer = false;
+    }
+  }
+
   /** Retries after a failed page load. */
   async retry(): Promise<void> {
     this.error = null;
-    await this.loadOlder();
+    await Promise.all([this.loadOlder(), this.loadNewer()]);
   }
 
   /** The store's event handler: a plain function of the event. */
   handle(event: Event): void {
     switch (event.type) {
       case 'message':
-        if (event.message.conversation === this.conversation) this.add([event.message]);
+        if (event.message.conversation === this.conversation) this.add([event.message], true);
         return;
       case 'status':
         this.applyStatus(event.id, event.status);
@@ -138,12 +209,18 @@ export class MessagesStore {
     }
   }
 
-  /** Merges messages of the open conversation; known ids only update status. */
-  add(incoming: readonly StoredMessage[]): void {
+  /**
+   * Merges messages of the open conversation; known ids only update status.
+   * While newer pages are still unloaded, live messages past the window wait
+   * for `loadNewer` (the store has them), so the window stays contiguous.
+   */
+  add(incoming: readonly StoredMessage[], live = false): void {
     const fresh: StoredMessage[] = [];
     const seen = new Set<string>();
+    const newest = this.newest;
     for (const raw of incoming) {
       if (raw.conversation !== this.conversation || seen.has(raw.id)) continue;
+      if (live && this.hasNewer && newest !== undefined && compareMessages(raw, newest) > 0) continue;
       seen.add(raw.id);
       const pending = this.#pendingStatus.get(raw.id);
       let message = raw;

@@ -34,6 +34,56 @@ describe('messages store', () => {
     expect(pages()).toHaveLength(2);
   });
 
+  it('opens at a search hit with messages on both sides, then pages newer and back to the present', async () => {
+    const half = PAGE_SIZE / 2;
+    const hit = msg({ conversation: 'u:bob', ts: 5000, id: 'hit' });
+    const before = Array.from({ length: half }, (_, i) => msg({ conversation: 'u:bob', ts: 4000 + i, id: `b${String(i).padStart(3, '0')}` }));
+    const after = Array.from({ length: half }, (_, i) => msg({ conversation: 'u:bob', ts: 6000 + i, id: `a${String(i).padStart(3, '0')}` }));
+    const later = [msg({ conversation: 'u:bob', ts: 9000, id: 'z1' })];
+    const latest = [msg({ conversation: 'u:bob', ts: 9500, id: 'now' })];
+    const calls = mockBackend({
+      history: (args) => (args.before === null ? latest : before),
+      history_after: (args) => ((args.after as [number, string])[1] === 'hit' ? after : later),
+    });
+    await store.openAt(hit);
+    expect(calls.find((c) => c.cmd === 'history')?.args).toEqual({ conversation: 'u:bob', before: [5000, 'hit'], limit: half });
+    expect(calls.find((c) => c.cmd === 'history_after')?.args).toEqual({ conversation: 'u:bob', after: [5000, 'hit'], limit: half });
+    expect(store.messages).toHaveLength(PAGE_SIZE + 1);
+    expect(store.messages[half]?.id).toBe('hit');
+    expect(store.focus).toBe('hit');
+    expect(store.hasMore).toBe(true);
+    expect(store.hasNewer).toBe(true);
+
+    // A live message past the window waits for its page; one inside it shows.
+    store.handle({ type: 'message', message: msg({ conversation: 'u:bob', ts: 9999, id: 'live' }) });
+    store.handle({ type: 'message', message: msg({ conversation: 'u:bob', ts: 5500, id: 'inside' }) });
+    expect(store.get('live')).toBeUndefined();
+    expect(store.get('inside')).toBeDefined();
+
+    await store.loadNewer();
+    expect(calls.filter((c) => c.cmd === 'history_after')[1]?.args.after).toEqual([6000 + half - 1, `a${String(half - 1).padStart(3, '0')}`]);
+    expect(store.newest?.id).toBe('z1');
+    expect(store.hasNewer).toBe(false);
+
+    // Opening the same conversation again while in the past returns to the present.
+    await store.openAt(hit);
+    expect(store.hasNewer).toBe(true);
+    await store.open('u:bob');
+    expect(ids(store.messages)).toEqual(['now']);
+    expect(store.hasNewer).toBe(false);
+    expect(store.focus).toBeNull();
+  });
+
+  it('falls back to the newest page when a search hit cannot be opened', async () => {
+    const hit = msg({ conversation: 'u:bob', ts: 5000, id: 'hit' });
+    mockBackend({ history: () => [hit], history_after: reject('store', 'disk full') });
+    await store.openAt(hit);
+    expect(store.error?.message).toBe('disk full');
+    await store.retry();
+    expect(store.error).toBeNull();
+    expect(ids(store.messages)).toEqual(['hit']);
+  });
+
   it('shows the gaps the store still knows of when a conversation opens', async () => {
     mockBackend({
       history: () => [msg({ conversation: 'u:bob', sender: 'bob', seq: 9 })],

@@ -69,11 +69,48 @@ fn history_pages_across_equal_timestamps() {
 }
 
 #[test]
+fn history_after_walks_forward_from_a_message() {
+    let mut s = mem();
+    let c = room("dev");
+    let batch: Vec<_> = (1..=25u128)
+        .map(|i| incoming(i, &c, "bob", 1000 + (i as i64) / 10, None, "x"))
+        .collect();
+    s.store_incoming_batch(&batch).unwrap();
+    s.store_incoming(&incoming(100, &dm("zed"), "zed", 1001, None, "x"))
+        .unwrap();
+    // From message 9 (ts 1000, the last of its timestamp): 10.. follow,
+    // across the equal-timestamp boundary, oldest first.
+    let from = s.message(mid(9)).unwrap().unwrap();
+    let mut cursor = (from.ts, from.id);
+    let mut seen = Vec::new();
+    loop {
+        let page = s.history_after(&c, cursor, 4).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        let last = page.last().unwrap();
+        cursor = (last.ts, last.id);
+        seen.extend(ids(&page));
+    }
+    assert_eq!(seen, (10..=25).collect::<Vec<_>>());
+    assert!(
+        s.history_after(&dm("nobody"), cursor, 4)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
 fn history_uses_the_conversation_index() {
     let s = mem();
-    for with_cursor in [true, false] {
+    use super::super::messages::{Direction, history_sql};
+    for (direction, with_cursor) in [
+        (Direction::Older, true),
+        (Direction::Older, false),
+        (Direction::Newer, true),
+    ] {
         use rusqlite::types::Value;
-        let sql = super::super::messages::history_sql(with_cursor);
+        let sql = history_sql(direction, with_cursor);
         let mut args = vec![Value::Integer(1), Value::Integer(50)];
         if with_cursor {
             args.extend([Value::Integer(5), Value::Blob(vec![0; 16])]);
