@@ -37,6 +37,7 @@ TAURI_APT_PACKAGES=(
     webkit2gtk-driver
     xdotool
     openbox
+    imagemagick
     dunst
     dbus
     gnome-keyring

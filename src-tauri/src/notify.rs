@@ -74,29 +74,24 @@ fn escape_markup(text: &str) -> String {
 
 #[cfg(target_os = "linux")]
 mod linux {
-    //! One notification per conversation, replaced as new messages come, and
-    //! a blocking wait for its click on the blocking pool (notify-rust's API).
+    //! One notification per conversation, replaced as new messages come,
+    //! each with a task awaiting its click (notify-rust's async API over
+    //! zbus: no thread is held while a notification waits).
 
     use std::collections::HashMap;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex, PoisonError};
+    use std::sync::{Mutex, PoisonError};
 
+    use notify_rust::NotificationResponse;
     use tauri::{AppHandle, Manager};
     use tether_core::store::ConversationId;
 
     use crate::state::AppState;
     use crate::tray;
 
-    /// Waits for clicks at most this many at once: each holds a blocking
-    /// thread until its notification is clicked or closed. Past it, a
-    /// notification is still shown, only without the click action.
-    const MAX_WAITING: usize = 16;
-
     /// The notification now shown for each conversation (replaced in place).
     #[derive(Default)]
     pub struct Shown {
         ids: Mutex<HashMap<ConversationId, u32>>,
-        waiting: Arc<AtomicUsize>,
     }
 
     pub fn show(app: &AppHandle, conversation: ConversationId, title: &str, body: &str) {
@@ -108,7 +103,8 @@ mod linux {
             .appname("Tether")
             .summary(title)
             .body(body)
-            .auto_icon();
+            .auto_icon()
+            .action("default", "Open");
         let previous = shown
             .ids
             .lock()
@@ -118,40 +114,36 @@ mod linux {
         if let Some(id) = previous {
             notification.id(id);
         }
-        let wait = shown.waiting.fetch_add(1, Ordering::SeqCst) < MAX_WAITING;
-        if wait {
-            notification.action("default", "Open");
-        } else {
-            shown.waiting.fetch_sub(1, Ordering::SeqCst);
-        }
-        let handle = match notification.show() {
-            Ok(handle) => handle,
-            Err(e) => {
-                if wait {
-                    shown.waiting.fetch_sub(1, Ordering::SeqCst);
-                }
-                tracing::debug!("notification not shown: {e}");
-                return;
-            }
-        };
-        shown
-            .ids
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(conversation.clone(), handle.id());
-        if !wait {
-            return;
-        }
         let app = app.clone();
-        let waiting = shown.waiting.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            handle.wait_for_action(|action| {
-                if action == "default" {
-                    tray::show_main_window(&app);
-                    app.state::<AppState>().open_in_ui(conversation);
+        tauri::async_runtime::spawn(async move {
+            let handle = match notification.show_async().await {
+                Ok(handle) => handle,
+                Err(e) => {
+                    tracing::debug!("notification not shown: {e}");
+                    return;
                 }
-            });
-            waiting.fetch_sub(1, Ordering::SeqCst);
+            };
+            if let Some(shown) = app.try_state::<Shown>() {
+                shown
+                    .ids
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(conversation.clone(), handle.id());
+            }
+            let mut clicked = false;
+            handle
+                .wait_for_action_async(|response| {
+                    clicked = matches!(response, NotificationResponse::Default)
+                        || matches!(response, NotificationResponse::Action(a) if a == "default");
+                })
+                .await;
+            if clicked {
+                tray::show_main_window(&app);
+                app.state::<AppState>().open_in_ui(conversation);
+                // Servers that keep a clicked notification (dunst's action
+                // command does) would show it after its chat is open.
+                handle.close_async().await;
+            }
         });
     }
 }

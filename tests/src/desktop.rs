@@ -148,6 +148,34 @@ impl Desktop {
         }
     }
 
+    /// Saves what the window titled `title` shows on screen as a PNG, read
+    /// off the X server (ImageMagick's `import`): what a user sees, which
+    /// WebDriver's own snapshot is not always (it can reuse stale
+    /// compositing layers).
+    pub fn screenshot(&self, title: &str, path: &Path) -> io::Result<()> {
+        let found = self
+            .command("xdotool")?
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()?;
+        let window = String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .next()
+            .map(str::to_owned)
+            .ok_or_else(|| io::Error::other(format!("no visible window titled {title:?}")))?;
+        let status = self
+            .command("import")?
+            .args(["-window", &window])
+            .arg(path)
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!(
+                "import could not capture {title:?}"
+            )))
+        }
+    }
+
     /// Each notification shown so far, as `summary|body` in the raw form
     /// the notification server received (so escaping can be checked).
     pub fn notifications(&self) -> Vec<String> {

@@ -124,11 +124,15 @@ fn step(what: &str) {
     eprintln!("[app_e2e] {what}");
 }
 
-async fn screenshot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
+/// The app's window as it is on screen, into docs/screenshots. A moment
+/// first, for the last change to be painted.
+async fn screenshot(desktop: &Desktop, name: &str) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let dir = workspace_root().join("docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    desktop
+        .screenshot("^Tether$", &dir.join(format!("{name}.png")))
+        .unwrap();
 }
 
 /// The delivery state shown on the outgoing message with this text.
@@ -233,7 +237,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     if remember.prop("checked").await.unwrap().as_deref() != Some("true") {
         remember.click().await.unwrap();
     }
-    screenshot(&c, "login").await;
+    screenshot(&desktop, "login").await;
     find(&c, "button[type='submit']")
         .await
         .click()
@@ -304,7 +308,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         "bob never got alice's message: {lines:#?}"
     );
     wait_status(&c, "hi bob, from the app", "delivered").await;
-    screenshot(&c, "chat").await;
+    screenshot(&desktop, "chat").await;
 
     step("notification");
     // Closing the window keeps Tether running in the tray: a message from
@@ -361,7 +365,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         json!(true),
     )
     .await;
-    screenshot(&c, "search").await;
+    screenshot(&desktop, "search").await;
     search.send_keys(ESCAPE).await.unwrap();
     find_text(&c, "nav.conversations button", "carol").await;
 
@@ -387,7 +391,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         .await
         .unwrap();
     wait_status(&c, "sent while offline", "queued").await;
-    screenshot(&c, "offline").await;
+    screenshot(&desktop, "offline").await;
     broker.restart().unwrap();
     c.execute("document.querySelector('.banner button')?.click()", vec![])
         .await
@@ -439,7 +443,14 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         "{entry}"
     );
     find(&c, ".settings .done").await.click().await.unwrap();
-    screenshot(&c, "chat-dark").await;
+    // The search hit's highlight has faded by now, as has the panel.
+    wait_js(
+        &c,
+        "return document.querySelector('.settings .panel, .focus') === null",
+        json!(true),
+    )
+    .await;
+    screenshot(&desktop, "chat-dark").await;
 
     step("restart");
     // Restart: remembered, so no login form; the history is there.

@@ -40,7 +40,8 @@ describe('MessageList', () => {
     expect(parseFloat(spacer?.style.height ?? '0')).toBeGreaterThan(10_000 * 20);
   });
 
-  it('brings a search hit far back in a long list into view, highlighted', async () => {
+  it('brings a search hit far back in a long list into view, highlighted for a moment', async () => {
+    vi.useFakeTimers();
     const base = Date.UTC(2024, 0, 1);
     const many = Array.from({ length: 10_000 }, (_, i) => msg({ id: `m${i}`, ts: base + i * 1000, text: `row ${i}` }));
     const onShowLatest = vi.fn();
@@ -55,6 +56,10 @@ describe('MessageList', () => {
     expect(keys).toContain('m500');
     expect(keys).not.toContain('m9999');
     expect(container.querySelector('[data-key="m500"] .focus')).not.toBeNull();
+    vi.advanceTimersByTime(3000);
+    await tick();
+    expect(container.querySelector('.focus')).toBeNull();
+    vi.useRealTimers();
     // The present is not loaded: "jump to latest" asks for it.
     screen.getByRole('button', { name: /latest/i }).click();
     expect(onShowLatest).toHaveBeenCalledOnce();
