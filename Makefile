@@ -6,7 +6,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: deps ui build test e2e package run fmt clippy
+.PHONY: deps ui build test e2e bench package run fmt clippy
 
 # System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver
 # and the UI's npm packages; a fast no-op when everything is present.
@@ -22,7 +22,8 @@ build: ui
 
 # Everything CI checks, fastest failures first. The cross-component tests
 # run the `tether` and `tether-app` binaries, so those are built before
-# `cargo test`; the ts-rs export tests regenerate ui/src/lib/bindings,
+# `cargo test`, then the benchmarks run once on tiny sizes; the ts-rs
+# export tests regenerate ui/src/lib/bindings,
 # which must then be unchanged. Last, the .deb is built from that debug
 # build, installed with apt, started under Xvfb and removed again.
 test: deps
@@ -34,6 +35,7 @@ test: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build -p tether-cli -p tether-app
 	$(CARGO) test --workspace
+	target/debug/tether bench --quick
 	scripts/check-bindings.sh
 	scripts/test-package.sh
 
@@ -41,6 +43,13 @@ test: deps
 e2e: deps ui
 	$(CARGO) build -p tether-cli -p tether-app
 	$(CARGO) test -p tether-tests --test app_e2e -- --nocapture
+
+# The benchmark suite at full size on a release build (about 15 minutes):
+# prints the table and writes it into docs/BENCHMARKS.md. `make test`
+# only runs it on tiny sizes (`tether bench --quick`) to show it works.
+bench: deps
+	$(CARGO) build --release -p tether-cli
+	target/release/tether bench --out docs/BENCHMARKS.md
 
 # Release .deb and .rpm in target/release/bundle/ (AppImage, .msi/NSIS and
 # .dmg are built by .github/workflows/build.yml on their own platforms).

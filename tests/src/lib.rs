@@ -11,31 +11,16 @@
 //! than pointing at a line inside the harness.
 
 pub mod desktop;
-mod mosquitto;
-mod proxy;
 pub mod raw_mqtt;
 
 use std::io;
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-pub use mosquitto::{MOSQUITTO_LOG_FILE, Mosquitto, MosquittoOptions};
-pub use proxy::BlackHoleProxy;
 pub use raw_mqtt::{LinkEvent, RawClient, raw_options};
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-///
-/// The port is released before returning, so another process could take it
-/// in between; [`Mosquitto::start`] copes with that by retrying on a new
-/// port. Returns 0 only if the OS refuses to hand out an ephemeral port,
-/// which later binds will then report loudly.
-pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .unwrap_or(0)
-}
+/// The broker and network parts are shared with the benchmarks.
+pub use tether_testbed::{
+    BlackHoleProxy, MOSQUITTO_LOG_FILE, Mosquitto, MosquittoOptions, free_port, mosquitto_passwd,
+};
 
 /// Path of the built `tether` CLI binary, for tests that run it as a process.
 ///
@@ -97,36 +82,4 @@ pub fn require_tether_bin() -> io::Result<PathBuf> {
 pub fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-/// Adds (or replaces) `user` with `password` in a Mosquitto password file,
-/// creating the file if needed, by running `mosquitto_passwd -b`.
-pub fn mosquitto_passwd(file: &Path, user: &str, password: &str) -> io::Result<()> {
-    // `-b` refuses to open a missing file and `-c` would truncate an
-    // existing one, so make sure the file exists and always use `-b`.
-    if !file.exists() {
-        std::fs::File::create(file)?;
-    }
-    let output = Command::new("mosquitto_passwd")
-        .arg("-b")
-        .arg(file)
-        .arg(user)
-        .arg(password)
-        .output()
-        .map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("running mosquitto_passwd (install mosquitto, see `make deps`): {e}"),
-            )
-        })?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(io::Error::other(format!(
-            "mosquitto_passwd -b {} {user} failed ({}): {}",
-            file.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        )))
-    }
 }

@@ -124,6 +124,11 @@ fn step(what: &str) {
     eprintln!("[app_e2e] {what}");
 }
 
+fn log_tail(log: &str, lines: usize) -> String {
+    let all: Vec<&str> = log.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 /// The app's window as it is on screen, into docs/screenshots. A moment
 /// first, for the last change to be painted.
 async fn screenshot(desktop: &Desktop, name: &str) {
@@ -404,7 +409,11 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     )
     .await;
     let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
-    assert!(heard.stdout.contains("sent while offline"), "{heard:#?}");
+    assert!(
+        heard.stdout.contains("sent while offline"),
+        "{heard:#?}\nbroker log (end):\n{}",
+        log_tail(&broker.log(), 80)
+    );
     wait_status(&c, "sent while offline", "delivered").await;
 
     step("settings");

@@ -22,6 +22,8 @@ pub enum CliError {
     Secret(#[from] tether_core::secrets::SecretError),
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
+    #[error("benchmark failed: {0}")]
+    Bench(#[from] tether_bench::BenchError),
 }
 
 impl CliError {

@@ -46,14 +46,18 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
-    let paths = Paths::from_env()?;
+    // The benchmarks use scratch directories of their own, no account.
+    let paths = || Paths::from_env();
     let account = &cli.account;
     match cli.command {
-        Command::Send(args) => commands::send::run(account, args, &paths).await,
-        Command::Listen(args) => commands::listen::run(account, args, &paths).await,
-        Command::History(args) => commands::read::history(account, args, &paths),
-        Command::Search { query, limit } => commands::read::search(account, &query, limit, &paths),
-        Command::Rooms(command) => commands::rooms::run(account, command, &paths).await,
-        Command::Account(command) => commands::account::run(account, command, &paths),
+        Command::Bench(args) => commands::bench::run(args).await,
+        Command::Send(args) => commands::send::run(account, args, &paths()?).await,
+        Command::Listen(args) => commands::listen::run(account, args, &paths()?).await,
+        Command::History(args) => commands::read::history(account, args, &paths()?),
+        Command::Search { query, limit } => {
+            commands::read::search(account, &query, limit, &paths()?)
+        }
+        Command::Rooms(command) => commands::rooms::run(account, command, &paths()?).await,
+        Command::Account(command) => commands::account::run(account, command, &paths()?),
     }
 }

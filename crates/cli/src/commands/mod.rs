@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod account;
+pub mod bench;
 pub mod listen;
 pub mod read;
 pub mod rooms;

@@ -48,6 +48,9 @@ pub struct MosquittoOptions {
     pub allow_anonymous: bool,
     /// Per-client queue limit for offline/in-flight messages.
     pub max_queued_messages: Option<u32>,
+    /// Log every packet (`log_type all`), which tests read when they fail;
+    /// benchmarks turn it off so that logging does not slow the broker.
+    pub log_packets: bool,
 }
 
 impl Default for MosquittoOptions {
@@ -58,6 +61,7 @@ impl Default for MosquittoOptions {
             acl_file: None,
             allow_anonymous: true,
             max_queued_messages: None,
+            log_packets: true,
         }
     }
 }
@@ -66,7 +70,7 @@ impl MosquittoOptions {
     /// The mosquitto.conf text for a broker on `port` living in `dir`.
     pub fn render(&self, port: u16, dir: &Path) -> String {
         let mut conf = format!(
-            "# Written by the tether-tests harness.\n\
+            "# Written by the tether testbed.\n\
              # Keep root when tests run as root: the default `mosquitto` user\n\
              # could not write into the tempdir. Ignored when not root.\n\
              user root\n\
@@ -74,10 +78,17 @@ impl MosquittoOptions {
              listener {port} 127.0.0.1\n\
              allow_anonymous {anon}\n\
              log_dest file {log}\n\
-             log_type all\n\
+             {log_types}\
              log_timestamp_format %H:%M:%S\n\
              connection_messages true\n",
             anon = self.allow_anonymous,
+            // "information" carries the "running" line that start-up
+            // waits for (and one line per connection, which is cheap).
+            log_types = if self.log_packets {
+                "log_type all\n"
+            } else {
+                "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+            },
             log = dir.join(MOSQUITTO_LOG_FILE).display(),
         );
         if self.persistence {

@@ -1,0 +1,37 @@
+//! Tether's benchmarks. Each starts its own Mosquitto on a free port and
+//! measures the real engine (SQLite store on disk, durable outbox, the
+//! same `Client` the app and the CLI use) side by side with a baseline
+//! taken in the same run: Mosquitto's C clients, the keep-alive, or
+//! rumqttc on its own. Every figure is the median of several runs.
+//!
+//! `tether bench` runs them and prints the table; `make bench` also writes
+//! it into docs/BENCHMARKS.md. `--quick` runs each on a tiny size, which
+//! is what `make test` checks: they work, not how fast.
+//!
+//! # Layout
+//! - `plan`: which benchmarks, at which sizes (full or quick).
+//! - `suite`: runs them and turns samples into table rows and verdicts.
+//! - `throughput` (P1, P5), `latency` (P2), `link` (P3, P4),
+//!   `history` (P6): the measurements.
+//! - `peer`: a Tether client as a benchmark drives it.
+//! - `c_clients`: the `mosquitto_pub` / `mosquitto_sub` baseline.
+//! - `stats`, `report`, `machine`: medians, the table, the machine.
+
+mod c_clients;
+mod error;
+mod history;
+mod latency;
+mod link;
+mod machine;
+mod peer;
+mod plan;
+mod report;
+mod stats;
+mod suite;
+mod throughput;
+
+pub use error::BenchError;
+pub use machine::Machine;
+pub use plan::{Id, Plan};
+pub use report::{Report, Row, Verdict};
+pub use suite::run;

@@ -1,0 +1,142 @@
+//! Which benchmarks run, and how big.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A benchmark of the table (ids as in the project's issue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Id {
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    P6,
+}
+
+impl Id {
+    pub const ALL: [Id; 6] = [Id::P1, Id::P2, Id::P3, Id::P4, Id::P5, Id::P6];
+}
+
+impl FromStr for Id {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Id, String> {
+        Id::ALL
+            .into_iter()
+            .find(|id| format!("{id:?}").eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("no benchmark {s:?} (P1 … P6)"))
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Tiny sizes: proves each benchmark works, in well under a minute.
+    pub quick: bool,
+    /// Runs per figure (the median is reported); `None`: the size's default.
+    pub runs: Option<usize>,
+    /// Only these; empty means all.
+    pub only: Vec<Id>,
+}
+
+impl Plan {
+    pub fn includes(&self, id: Id) -> bool {
+        self.only.is_empty() || self.only.contains(&id)
+    }
+
+    pub fn sizes(&self) -> Sizes {
+        let mut sizes = if self.quick {
+            Sizes::quick()
+        } else {
+            Sizes::full()
+        };
+        if let Some(runs) = self.runs.filter(|&r| r > 0) {
+            sizes.runs = runs;
+            sizes.outage_runs = runs;
+        }
+        sizes
+    }
+}
+
+/// The sizes of one suite run.
+#[derive(Debug, Clone)]
+pub struct Sizes {
+    /// Runs per figure for P1, P2, P3, P5.
+    pub runs: usize,
+    pub p1_messages: usize,
+    pub p2_rate: u32,
+    pub p2_seconds: u32,
+    pub keep_alive: u16,
+    pub outages: Vec<Duration>,
+    /// Runs per outage length in P4 (the 60 s one dominates the suite).
+    pub outage_runs: usize,
+    pub p5_messages: usize,
+    pub p6_sizes: Vec<usize>,
+    pub p6_queries: usize,
+    pub p6_start_ups: usize,
+}
+
+impl Sizes {
+    pub fn full() -> Sizes {
+        Sizes {
+            runs: 5,
+            p1_messages: 10_000,
+            p2_rate: 200,
+            p2_seconds: 10,
+            keep_alive: 5,
+            outages: vec![Duration::from_secs(10), Duration::from_secs(60)],
+            outage_runs: 3,
+            p5_messages: 10_000,
+            p6_sizes: vec![10_000, 100_000, 1_000_000],
+            p6_queries: 200,
+            p6_start_ups: 5,
+        }
+    }
+
+    pub fn quick() -> Sizes {
+        Sizes {
+            runs: 2,
+            p1_messages: 200,
+            p2_rate: 200,
+            p2_seconds: 1,
+            keep_alive: 5,
+            outages: vec![Duration::from_secs(1)],
+            outage_runs: 1,
+            p5_messages: 200,
+            p6_sizes: vec![2_000],
+            p6_queries: 20,
+            p6_start_ups: 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_either_case() {
+        assert_eq!("p3".parse::<Id>(), Ok(Id::P3));
+        assert_eq!("P6".parse::<Id>(), Ok(Id::P6));
+        assert!("P9".parse::<Id>().is_err());
+    }
+
+    #[test]
+    fn runs_override_the_size() {
+        let plan = Plan {
+            quick: true,
+            runs: Some(4),
+            only: vec![],
+        };
+        assert_eq!(plan.sizes().runs, 4);
+        assert!(plan.includes(Id::P5));
+        let only = Plan {
+            quick: false,
+            runs: None,
+            only: vec![Id::P1],
+        };
+        assert_eq!(only.sizes().runs, 5);
+        assert!(!only.includes(Id::P2));
+    }
+}

@@ -1,0 +1,135 @@
+//! P1: messages per second from one user to another through the broker,
+//! with everything Tether does for durability on both sides (outbox commit
+//! before sending, history and dedupe on receipt), against the C clients
+//! on the same broker. P5: the same flow for a backlog queued offline.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tether_core::protocol::{Body, Envelope, MsgBody};
+use tether_testbed::{BlackHoleProxy, Mosquitto};
+use tokio::time::Instant;
+
+use crate::c_clients::{Publisher, Subscriber, numbered_line, seq_of};
+use crate::error::BenchError;
+use crate::peer::{Arrival, Peer, arrivals, collect_arrivals, is_connected};
+
+/// Chat text of message `i`: its number, then filler to a typical length.
+pub fn text(i: usize) -> String {
+    format!("{i:08} the quick brown fox jumps over the lazy dog, again and again")
+}
+
+/// Bytes Tether puts on the wire for [`text`]: the C clients send payloads
+/// of this size, so both move the same bytes.
+pub fn wire_len(peer: &Peer) -> usize {
+    let envelope = Envelope::new(Body::Msg(MsgBody { text: text(0) }), &peer.user, 0);
+    envelope.encode().len()
+}
+
+/// Time for the whole batch to arrive; generous, a stall is a failure.
+fn batch_timeout(n: usize) -> Duration {
+    Duration::from_secs(30) + Duration::from_millis(n as u64 * 2)
+}
+
+/// Checks that `got` holds messages 0..n in order.
+fn in_order(got: &[Arrival]) -> bool {
+    got.iter()
+        .enumerate()
+        .all(|(i, a)| a.text.split(' ').next() == Some(format!("{i:08}").as_str()))
+}
+
+/// The P1 pair: alice and bob, connected directly to the broker.
+pub struct Pair {
+    pub alice: Peer,
+    pub bob: Peer,
+}
+
+impl Pair {
+    pub async fn connected(broker: &str, dir: &Path) -> Result<Pair, BenchError> {
+        let alice = Peer::start("alice", broker, 30, dir).await?;
+        let bob = Peer::start("bob", broker, 30, dir).await?;
+        alice.connected(Duration::from_secs(10)).await?;
+        bob.connected(Duration::from_secs(10)).await?;
+        Ok(Pair { alice, bob })
+    }
+
+    /// One P1 sample: `n` messages sent back to back; messages per second
+    /// from the first send to the last arrival.
+    pub async fn tether_rate(&self, n: usize) -> Result<f64, BenchError> {
+        let Pair { alice, bob } = self;
+        let pending = collect_arrivals(bob, &alice.user, n);
+        let to = alice.chat_with(bob);
+        let start = Instant::now();
+        for i in 0..n {
+            alice.client.send(to.clone(), text(i)).await?;
+        }
+        let got = arrivals(pending, "bob receiving the batch", batch_timeout(n)).await?;
+        if !in_order(&got) {
+            return Err(BenchError::Wrong("messages arrived out of order".into()));
+        }
+        let last = got.last().map_or(start, |a| a.at);
+        // Receipts and acks settle before the next sample starts.
+        alice.client.flush(batch_timeout(n)).await?;
+        Ok(n as f64 / (last - start).as_secs_f64())
+    }
+}
+
+/// One baseline sample: `n` lines of `len` bytes through mosquitto_pub -l
+/// to mosquitto_sub; messages per second from the first write to the last
+/// arrival.
+pub fn c_rate(port: u16, n: usize, len: usize, run: usize) -> Result<f64, BenchError> {
+    let topic = format!("bench/p1/{run}");
+    let sub = Subscriber::ready(port, &topic)?;
+    let mut publisher = Publisher::connected(port, &topic)?;
+    let lines: String = (0..n).map(|i| numbered_line(i, len) + "\n").collect();
+    let start = std::time::Instant::now();
+    let writer = publisher.write_all_then_close(lines);
+    let mut last = start;
+    for i in 0..n {
+        let (line, at) = sub.next(batch_timeout(n))?;
+        if seq_of(&line) != Some(i) {
+            return Err(BenchError::Wrong(format!(
+                "mosquitto_sub got {line:.12}… as message {i}"
+            )));
+        }
+        last = at;
+    }
+    let _ = writer.join();
+    Ok(n as f64 / (last - start).as_secs_f64())
+}
+
+/// One P5 sample: alice, cut off behind a black-holed proxy, queues `n`
+/// messages; once she is connected again, messages per second until bob
+/// has them all, and whether they came in the order sent.
+pub async fn offline_flush(
+    broker: &Mosquitto,
+    n: usize,
+    dir: &Path,
+) -> Result<(f64, bool), BenchError> {
+    let proxy =
+        BlackHoleProxy::start(broker.port()).map_err(BenchError::io("starting the proxy"))?;
+    let alice = Peer::start("alice", &proxy.url(), 5, dir).await?;
+    let bob = Peer::start("bob", &broker.url(), 30, dir).await?;
+    alice.connected(Duration::from_secs(10)).await?;
+    bob.connected(Duration::from_secs(10)).await?;
+
+    proxy.set_black_hole(true);
+    proxy.cut_all();
+    alice
+        .wait_state("offline", Duration::from_secs(30), |s| !is_connected(s))
+        .await?;
+    let to = alice.chat_with(&bob);
+    for i in 0..n {
+        alice.client.send(to.clone(), text(i)).await?;
+    }
+    let pending = collect_arrivals(&bob, &alice.user, n);
+    proxy.set_black_hole(false);
+    alice.client.retry_now().await?;
+    let start = alice.connected(Duration::from_secs(60)).await?;
+    let got = arrivals(pending, "bob receiving the backlog", batch_timeout(n)).await?;
+    let last = got.last().map_or(start, |a| a.at);
+    let rate = n as f64 / (last - start).as_secs_f64();
+    alice.client.shutdown().await;
+    bob.client.shutdown().await;
+    Ok((rate, in_order(&got)))
+}
