@@ -49,7 +49,7 @@ impl From<ClientError> for AppError {
             | ClientError::MessageTooLong { .. }
             | ClientError::Unsendable(_)
             | ClientError::Account(_) => "bad_input",
-            ClientError::Store(_) => "store",
+            ClientError::Store(_) | ClientError::NotQueued(_) => "store",
             ClientError::Stopped => "internal",
         };
         AppError::new(code, e.to_string())

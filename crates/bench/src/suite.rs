@@ -11,12 +11,23 @@ use crate::stats::{median, percentile};
 use crate::throughput::{Pair, c_rate, offline_flush, wire_len};
 use crate::{history, latency, link};
 
-fn broker() -> Result<Mosquitto, BenchError> {
+/// Mosquitto with docs/deploy's `set_tcp_nodelay true` (or its default,
+/// `false`), no per-packet log lines, and no cap on a client's queue (the
+/// default 1000 drops QoS 1 messages to a subscriber that falls behind,
+/// which the C clients' burst in P1 does).
+fn broker_with(tcp_nodelay: bool) -> Result<Mosquitto, BenchError> {
     Mosquitto::start_with(MosquittoOptions {
         log_packets: false,
+        tcp_nodelay,
+        max_queued_messages: Some(0),
         ..MosquittoOptions::default()
     })
     .map_err(BenchError::io("starting mosquitto"))
+}
+
+/// The broker as docs/deploy configures it.
+fn broker() -> Result<Mosquitto, BenchError> {
+    broker_with(true)
 }
 
 fn row(
@@ -76,8 +87,26 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
         }
         if plan.includes(Id::P2) {
             progress("P2: latency at a steady rate");
-            report.rows.push(p2(&broker, &pair, &sizes).await?);
+            report.rows.push(p2(&broker, &pair, &sizes, "").await?);
         }
+        pair.alice.client.shutdown().await;
+        pair.bob.client.shutdown().await;
+    }
+    if plan.includes(Id::P2) {
+        // The same on Mosquitto's defaults, to show what the setting is for.
+        progress("P2: latency on a Mosquitto with Nagle's algorithm on");
+        let broker = broker_with(false)?;
+        let pair = Pair::connected(&broker.url(), &dir.join("p2-nagle")).await?;
+        let mut row = p2(
+            &broker,
+            &pair,
+            &sizes,
+            ", broker with set_tcp_nodelay false",
+        )
+        .await?;
+        row.verdict = Verdict::Info;
+        row.target = "— (docs/deploy sets it true)".into();
+        report.rows.push(row);
         pair.alice.client.shutdown().await;
         pair.bob.client.shutdown().await;
     }
@@ -137,7 +166,7 @@ async fn p1(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<(Row, f64)
     ))
 }
 
-async fn p2(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<Row, BenchError> {
+async fn p2(broker: &Mosquitto, pair: &Pair, sizes: &Sizes, note: &str) -> Result<Row, BenchError> {
     let count = (sizes.p2_rate * sizes.p2_seconds) as usize;
     let (rate_hz, len, port) = (sizes.p2_rate, wire_len(&pair.alice), broker.port());
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
@@ -162,7 +191,7 @@ async fn p2(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<Row, Bench
     let ((t50, t99), (b50, b99)) = (summary(&ours), summary(&theirs));
     Ok(row(
         "P2",
-        format!("one-way latency p50 / p99 at {rate_hz} msg/s ({count} msgs per run)"),
+        format!("one-way latency p50 / p99 at {rate_hz} msg/s ({count} msgs per run{note})"),
         format!("{t50:.2} / {t99:.2} ms"),
         format!("C clients: {b50:.2} / {b99:.2} ms"),
         "p99 ≤ baseline + 2 ms",

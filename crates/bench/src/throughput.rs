@@ -60,9 +60,8 @@ impl Pair {
         let pending = collect_arrivals(bob, &alice.user, n);
         let to = alice.chat_with(bob);
         let start = Instant::now();
-        for i in 0..n {
-            alice.client.send(to.clone(), text(i)).await?;
-        }
+        // Handed over back to back, as mosquitto_pub -l reads its lines.
+        alice.client.send_many(to, (0..n).map(text)).await?;
         let got = arrivals(pending, "bob receiving the batch", batch_timeout(n)).await?;
         if !in_order(&got) {
             return Err(BenchError::Wrong("messages arrived out of order".into()));
@@ -118,10 +117,10 @@ pub async fn offline_flush(
     alice
         .wait_state("offline", Duration::from_secs(30), |s| !is_connected(s))
         .await?;
-    let to = alice.chat_with(&bob);
-    for i in 0..n {
-        alice.client.send(to.clone(), text(i)).await?;
-    }
+    alice
+        .client
+        .send_many(alice.chat_with(&bob), (0..n).map(text))
+        .await?;
     let pending = collect_arrivals(&bob, &alice.user, n);
     proxy.set_black_hole(false);
     alice.client.retry_now().await?;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::account::Account;
-use crate::engine::{self, Command, WINDOW};
+use crate::engine::{self, Command, SendRequest, WINDOW};
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::protocol::{Body, Envelope, MessageId, PresenceBody, PresenceState, RoomId, UserId};
@@ -81,6 +81,10 @@ impl Client {
             rumqttc::AsyncClient::new(options, usize::from(WINDOW) * 4 + 64);
         let mut network = rumqttc::NetworkOptions::new();
         network.set_connection_timeout(u64::from(account.keep_alive_secs.clamp(5, 10)));
+        // Chat packets are small and each one matters now: Nagle's algorithm
+        // would hold one back behind an unacknowledged segment, and with the
+        // peer's delayed ACK that adds up to ~40 ms (measured in P2).
+        network.set_tcp_nodelay(true);
         eventloop.set_network_options(network);
 
         let (commands_tx, commands_rx) = mpsc::channel(256);
@@ -145,13 +149,43 @@ impl Client {
         reply_to: Option<MessageId>,
     ) -> Result<StoredMessage, ClientError> {
         let text = text.into();
-        self.request(|reply| Command::Send {
-            to,
-            text,
-            reply_to,
-            reply,
+        self.request(|reply| {
+            Command::Send(SendRequest {
+                to,
+                text,
+                reply_to,
+                reply,
+            })
         })
         .await
+    }
+
+    /// Sends many messages in order, handed to the engine back to back so
+    /// that they are committed together (one transaction per burst rather
+    /// than per message). Stops at the first refused message; those before
+    /// it are queued.
+    pub async fn send_many(
+        &self,
+        to: ConversationId,
+        texts: impl IntoIterator<Item = String>,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        let mut answers = Vec::new();
+        for text in texts {
+            let (reply, answer) = oneshot::channel();
+            self.command(Command::Send(SendRequest {
+                to: to.clone(),
+                text,
+                reply_to: None,
+                reply,
+            }))
+            .await?;
+            answers.push(answer);
+        }
+        let mut sent = Vec::with_capacity(answers.len());
+        for answer in answers {
+            sent.push(answer.await.map_err(|_| ClientError::Stopped)??);
+        }
+        Ok(sent)
     }
 
     /// Marks a conversation read and tells the senders; returns how many

@@ -15,6 +15,10 @@ pub enum ClientError {
     Unsendable(#[source] crate::protocol::DecodeError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A burst of messages could not be committed (the store's error, as
+    /// text: every message of the burst reports it).
+    #[error("the message could not be saved ({0}), so it was not sent; try again")]
+    NotQueued(String),
     #[error(transparent)]
     Account(#[from] AccountError),
     #[error("the connection task has stopped; restart Tether")]
@@ -28,7 +32,7 @@ impl ClientError {
             ClientError::EmptyMessage => "empty_message",
             ClientError::MessageTooLong { .. } => "message_too_long",
             ClientError::Unsendable(_) => "unsendable",
-            ClientError::Store(_) => "store",
+            ClientError::Store(_) | ClientError::NotQueued(_) => "store",
             ClientError::Account(_) => "account",
             ClientError::Stopped => "stopped",
         }

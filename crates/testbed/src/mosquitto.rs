@@ -48,6 +48,9 @@ pub struct MosquittoOptions {
     pub allow_anonymous: bool,
     /// Per-client queue limit for offline/in-flight messages.
     pub max_queued_messages: Option<u32>,
+    /// `set_tcp_nodelay`: send each packet at once instead of letting
+    /// Nagle's algorithm hold small ones back (docs/deploy turns it on).
+    pub tcp_nodelay: bool,
     /// Log every packet (`log_type all`), which tests read when they fail;
     /// benchmarks turn it off so that logging does not slow the broker.
     pub log_packets: bool,
@@ -61,6 +64,7 @@ impl Default for MosquittoOptions {
             acl_file: None,
             allow_anonymous: true,
             max_queued_messages: None,
+            tcp_nodelay: false,
             log_packets: true,
         }
     }
@@ -109,6 +113,9 @@ impl MosquittoOptions {
         }
         if let Some(file) = &self.acl_file {
             conf.push_str(&format!("acl_file {}\n", file.display()));
+        }
+        if self.tcp_nodelay {
+            conf.push_str("set_tcp_nodelay true\n");
         }
         if let Some(max) = self.max_queued_messages {
             conf.push_str(&format!("max_queued_messages {max}\n"));

@@ -8,25 +8,19 @@ use tokio::sync::oneshot;
 
 use super::Engine;
 use super::driver::Control;
+use super::sending::SendRequest;
 use crate::clock::now_ms;
 use crate::error::ClientError;
-use crate::event::Event;
 use crate::protocol::{
-    Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, PresenceState, ReceiptStatus, RoomId,
-    RoomMetaBody, Topic, TypingBody,
+    Body, Envelope, PresenceState, ReceiptStatus, RoomId, RoomMetaBody, Topic, TypingBody,
 };
-use crate::store::{ConversationId, MessageStatus, OutboxEntry, StoredMessage};
+use crate::store::{ConversationId, OutboxEntry};
 
 type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
 
 #[derive(Debug)]
 pub(crate) enum Command {
-    Send {
-        to: ConversationId,
-        text: String,
-        reply_to: Option<MessageId>,
-        reply: Reply<StoredMessage>,
-    },
+    Send(SendRequest),
     MarkRead {
         conversation: ConversationId,
         reply: Reply<usize>,
@@ -60,13 +54,9 @@ pub(crate) enum Command {
 impl Engine {
     pub(super) async fn handle_command(&mut self, command: Command) -> ControlFlow<()> {
         match command {
-            Command::Send {
-                to,
-                text,
-                reply_to,
-                reply,
-            } => {
-                let _ = reply.send(self.send_message(to, text, reply_to));
+            Command::Send(first) => {
+                let burst = self.gather_sends(first);
+                self.send_messages(burst);
             }
             Command::MarkRead {
                 conversation,
@@ -112,59 +102,6 @@ impl Engine {
         ControlFlow::Continue(())
     }
 
-    /// Commits the message and its envelope to the outbox; `pump` sends it.
-    fn send_message(
-        &mut self,
-        to: ConversationId,
-        text: String,
-        reply_to: Option<MessageId>,
-    ) -> Result<StoredMessage, ClientError> {
-        if text.trim().is_empty() {
-            return Err(ClientError::EmptyMessage);
-        }
-        if text.len() > MAX_TEXT_BYTES {
-            return Err(ClientError::MessageTooLong {
-                len: text.len(),
-                max: MAX_TEXT_BYTES,
-            });
-        }
-        if let ConversationId::Room(room) = &to {
-            self.ensure_joined(room)?;
-        }
-        let topic = self.message_topic(&to);
-        let seq = self.store.next_seq(&to)?;
-        let body = Body::Msg(MsgBody { text: text.clone() });
-        let mut envelope = Envelope::new(body, &self.me, now_ms());
-        envelope.seq = Some(seq);
-        envelope.reply_to = reply_to;
-        let message = StoredMessage {
-            id: envelope.id,
-            conversation: to,
-            sender: self.me.clone(),
-            ts: envelope.ts,
-            seq: Some(seq),
-            text,
-            reply_to,
-            outgoing: true,
-            status: MessageStatus::Queued,
-            unsupported: false,
-        };
-        // Receivers would drop an envelope over the size limit (64 KiB of
-        // control characters grows past 256 KiB once escaped): refuse it here.
-        let payload = envelope.encode_checked().map_err(ClientError::Unsendable)?;
-        let entry = OutboxEntry {
-            topic: topic.render(&self.prefix),
-            payload,
-            qos: 1,
-            retain: false,
-        };
-        self.store.enqueue_message(&message, &entry)?;
-        self.emit(Event::Message {
-            message: message.clone(),
-        });
-        Ok(message)
-    }
-
     fn mark_read(&mut self, conversation: &ConversationId) -> Result<usize, ClientError> {
         let unread = self.store.mark_read(conversation)?;
         let mut count = 0;
@@ -177,7 +114,7 @@ impl Engine {
         Ok(count)
     }
 
-    fn ensure_joined(&mut self, room: &RoomId) -> Result<(), ClientError> {
+    pub(super) fn ensure_joined(&mut self, room: &RoomId) -> Result<(), ClientError> {
         let joined = self.store.joined_rooms()?.iter().any(|r| &r.id == room);
         if joined {
             Ok(())

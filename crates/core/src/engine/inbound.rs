@@ -54,10 +54,22 @@ impl Engine {
         for other in others {
             self.apply(other);
         }
-        for publish in &batch {
-            if let Err(e) = self.mqtt.try_ack(publish) {
-                tracing::warn!("ack not queued; the broker will redeliver: {e}");
+        self.unacked.extend(batch);
+        self.flush_acks();
+    }
+
+    /// Hands waiting PUBACKs to rumqttc, in order, as far as its request
+    /// queue has room. It takes no requests at all while our own publishes
+    /// fill its inflight window, so the queue can be full; an ack that does
+    /// not fit waits for the next link event. Dropping it instead would
+    /// stall the link: the broker stops sending once its window of unacked
+    /// messages is full, and MQTT 3.1.1 only redelivers on a new connection.
+    pub(super) fn flush_acks(&mut self) {
+        while let Some(publish) = self.unacked.front() {
+            if self.mqtt.try_ack(publish).is_err() {
+                return;
             }
+            self.unacked.pop_front();
         }
     }
 

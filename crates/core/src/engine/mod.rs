@@ -11,6 +11,7 @@ mod drops;
 mod inbound;
 mod publisher;
 mod resend;
+mod sending;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -24,6 +25,7 @@ pub(crate) use commands::Command;
 use driver::{Control, DriverEvent, Tagged};
 use drops::Drops;
 use publisher::Publisher;
+pub(crate) use sending::SendRequest;
 
 use crate::clock::now_ms;
 use crate::event::Event;
@@ -62,6 +64,12 @@ pub(crate) struct Engine {
     ready: Option<ConnectionState>,
     /// When the current link came up (see `resend::watch_early_ack`).
     link_up_at: Option<Instant>,
+    /// PUBACKs for received messages that rumqttc's request queue had no
+    /// room for yet (see `inbound::flush_acks`).
+    unacked: std::collections::VecDeque<rumqttc::Publish>,
+    /// A command taken off the queue while gathering a burst of sends; it
+    /// runs next, so commands still apply in the order they were sent.
+    deferred: Option<Command>,
 }
 
 /// What [`spawn`] needs.
@@ -102,6 +110,8 @@ pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
         resend_at: None,
         ready: None,
         link_up_at: None,
+        unacked: std::collections::VecDeque::new(),
+        deferred: None,
     };
     tokio::spawn(engine.run())
 }
@@ -118,6 +128,12 @@ impl Engine {
         let state = self.supervisor.connect();
         self.open_link(state).await;
         loop {
+            if let Some(command) = self.deferred.take() {
+                if self.handle_command(command).await.is_break() {
+                    return;
+                }
+                continue;
+            }
             let retry_at = self.supervisor.retry_at();
             let dead_at = self
                 .supervisor
@@ -182,6 +198,9 @@ impl Engine {
         self.liveness.reset();
         self.ready = None;
         self.link_up_at = None;
+        // Acks belong to the link that carried the messages; the broker
+        // sends unacked ones again on the next.
+        self.unacked.clear();
         self.suspect_unconfirmed();
         let state = self.supervisor.failed(failure, Instant::now(), now_ms());
         match &state {
@@ -202,9 +221,13 @@ impl Engine {
     }
 
     /// Handles one event from the link, then everything else already
-    /// waiting, so a burst of messages is stored in one transaction.
+    /// waiting, so a burst of messages is stored in one transaction and a
+    /// burst of PUBACKs settles in another.
     async fn handle_link_events(&mut self, first: Tagged) {
+        // The driver polled the event loop: its request queue has room again.
+        self.flush_acks();
         let mut batch = Vec::new();
+        let mut acked = Vec::new();
         let mut next = Some(first);
         while let Some((generation, event)) = next.take() {
             if generation == self.generation {
@@ -213,21 +236,30 @@ impl Engine {
                         self.liveness.heard_from_broker();
                         batch.push(p);
                     }
+                    DriverEvent::Mqtt(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(ack))) => {
+                        self.liveness.heard_from_broker();
+                        // The window is freed at once (rumqttc may reuse the
+                        // packet id right away); the store catches up below.
+                        acked.extend(self.publisher.acked(ack.pkid));
+                    }
                     DriverEvent::Mqtt(event) => {
                         self.receive_batch(std::mem::take(&mut batch));
+                        self.publishes_acked(std::mem::take(&mut acked));
                         self.handle_mqtt(event);
                     }
                     DriverEvent::Failed(failure) => {
                         self.receive_batch(std::mem::take(&mut batch));
+                        self.publishes_acked(std::mem::take(&mut acked));
                         self.link_lost(&failure);
                     }
                 }
             }
-            if batch.len() < 512 {
+            if batch.len() + acked.len() < 512 {
                 next = self.link_events.try_recv().ok();
             }
         }
         self.receive_batch(batch);
+        self.publishes_acked(acked);
         self.pump();
     }
 
@@ -238,7 +270,10 @@ impl Engine {
                 self.liveness.heard_from_broker();
                 match packet {
                     Packet::ConnAck(ack) => self.link_up(ack.session_present),
-                    Packet::PubAck(ack) => self.publish_acked(ack.pkid),
+                    Packet::PubAck(ack) => {
+                        let acked = self.publisher.acked(ack.pkid);
+                        self.publishes_acked(acked.into_iter().collect());
+                    }
                     Packet::SubAck(ack) => {
                         if let Some(state) = self.ready.take() {
                             self.set_state(state);
@@ -312,20 +347,22 @@ impl Engine {
         ]
     }
 
-    fn publish_acked(&mut self, pkid: u16) {
-        let Some(outbox_id) = self.publisher.acked(pkid) else {
+    /// The broker has these outbox rows: settle them in one transaction.
+    fn publishes_acked(&mut self, outbox_ids: Vec<i64>) {
+        if outbox_ids.is_empty() {
             return;
-        };
-        match self.store.outbox_acked(outbox_id) {
-            Ok(Some(id)) => {
-                self.watch_early_ack(id);
-                self.emit(Event::Status {
-                    id,
-                    status: crate::store::MessageStatus::Sent,
-                });
+        }
+        match self.store.outbox_acked_many(&outbox_ids) {
+            Ok(changed) => {
+                for id in changed.into_iter().flatten() {
+                    self.watch_early_ack(id);
+                    self.emit(Event::Status {
+                        id,
+                        status: crate::store::MessageStatus::Sent,
+                    });
+                }
             }
-            Ok(None) => {}
-            Err(e) => tracing::error!("cannot mark outbox row {outbox_id} sent: {e}"),
+            Err(e) => tracing::error!("cannot mark {} outbox rows sent: {e}", outbox_ids.len()),
         }
     }
 
@@ -350,8 +387,10 @@ impl Engine {
             let sent =
                 self.mqtt
                     .try_publish(row.entry.topic, qos, row.entry.retain, row.entry.payload);
-            if let Err(e) = sent {
-                tracing::warn!("publish not queued, will retry on the next link: {e}");
+            if sent.is_err() {
+                // rumqttc's request queue is full: the next event from the
+                // link (it polled, so there is room) pumps again from here.
+                tracing::debug!("request queue full; publishing resumes with the next event");
                 return;
             }
             self.publisher.handed(Some(row.id));

@@ -41,14 +41,39 @@ impl Store {
     /// receiver would treat as old and ignore for gap purposes).
     pub fn next_seq(&mut self, conv: &ConversationId) -> Result<u64, StoreError> {
         let tx = self.conn.transaction()?;
-        let conv_id = ensure_conversation(&tx, conv)?;
-        let seq: i64 = tx
-            .prepare_cached(
-                "UPDATE conversations SET out_seq = out_seq + 1 WHERE id = ?1 RETURNING out_seq",
-            )?
-            .query_row(params![conv_id], |r| r.get(0))?;
+        let seq = next_seq_in(&tx, conv)?;
         tx.commit()?;
-        to_u64(seq, "conversations.out_seq")
+        Ok(seq)
+    }
+
+    /// Our messages to `conversations[i]`, each stored (as outgoing,
+    /// `Queued`) with its publish, all in one transaction: one commit for a
+    /// burst instead of two per message. Each one's `seq` is allocated here
+    /// and handed to `build(i, seq)`, which makes the message and its
+    /// outbox entry; it cannot fail, so no number is used without a message
+    /// (a receiver would report that as a gap).
+    pub fn enqueue_messages(
+        &mut self,
+        conversations: &[ConversationId],
+        mut build: impl FnMut(usize, u64) -> (StoredMessage, OutboxEntry),
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut stored = Vec::with_capacity(conversations.len());
+        for (i, conv) in conversations.iter().enumerate() {
+            let seq = next_seq_in(&tx, conv)?;
+            let (msg, entry) = build(i, seq);
+            let msg = StoredMessage {
+                outgoing: true,
+                status: MessageStatus::Queued,
+                ..msg
+            };
+            let conv_id = insert_message(&tx, &msg)?;
+            bump_last(&tx, conv_id, &msg)?;
+            insert_outbox(&tx, &entry, Some(msg.id))?;
+            stored.push(msg);
+        }
+        tx.commit()?;
+        Ok(stored)
     }
 
     /// Stores our own message (as outgoing, `Queued`) and its publish in one
@@ -130,29 +155,58 @@ impl Store {
     /// its id. Acking an unknown or already-acked row is a no-op (`None`),
     /// since a replay after reconnect can produce a second PUBACK.
     pub fn outbox_acked(&mut self, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
+        Ok(self.outbox_acked_many(&[outbox_id])?.pop().flatten())
+    }
+
+    /// [`Store::outbox_acked`] for a run of acks in one transaction; one
+    /// answer per row, in order.
+    pub fn outbox_acked_many(
+        &mut self,
+        outbox_ids: &[i64],
+    ) -> Result<Vec<Option<MessageId>>, StoreError> {
         let tx = self.conn.transaction()?;
-        let carried: Option<Option<Vec<u8>>> = tx
-            .prepare_cached("DELETE FROM outbox WHERE id = ?1 RETURNING message_id")?
-            .query_row(params![outbox_id], |r| r.get(0))
-            .optional()?;
-        let mut changed = None;
-        if let Some(bytes) = carried.flatten() {
-            let id = uuid_from_blob(&bytes, "outbox.message_id")?;
-            tx.prepare_cached("UPDATE messages SET acked_at = ?2 WHERE id = ?1")?
-                .execute(params![bytes, crate::clock::now_ms()])?;
-            // Only Queued -> Sent: a receipt may already have raised it further.
-            let n = tx
-                .prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
-                .execute(params![
-                    bytes,
-                    MessageStatus::Sent.code(),
-                    MessageStatus::Queued.code()
-                ])?;
-            if n == 1 {
-                changed = Some(id);
-            }
-        }
+        let changed = outbox_ids
+            .iter()
+            .map(|&id| acked_in(&tx, id))
+            .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
         Ok(changed)
     }
+}
+
+/// Allocates the next outgoing `seq` of `conv` inside the caller's transaction.
+fn next_seq_in(conn: &Connection, conv: &ConversationId) -> Result<u64, StoreError> {
+    let conv_id = ensure_conversation(conn, conv)?;
+    let seq: i64 = conn
+        .prepare_cached(
+            "UPDATE conversations SET out_seq = out_seq + 1 WHERE id = ?1 RETURNING out_seq",
+        )?
+        .query_row(params![conv_id], |r| r.get(0))?;
+    to_u64(seq, "conversations.out_seq")
+}
+
+/// One ack inside the caller's transaction (see [`Store::outbox_acked`]).
+fn acked_in(tx: &Connection, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
+    let carried: Option<Option<Vec<u8>>> = tx
+        .prepare_cached("DELETE FROM outbox WHERE id = ?1 RETURNING message_id")?
+        .query_row(params![outbox_id], |r| r.get(0))
+        .optional()?;
+    let mut changed = None;
+    if let Some(bytes) = carried.flatten() {
+        let id = uuid_from_blob(&bytes, "outbox.message_id")?;
+        tx.prepare_cached("UPDATE messages SET acked_at = ?2 WHERE id = ?1")?
+            .execute(params![bytes, crate::clock::now_ms()])?;
+        // Only Queued -> Sent: a receipt may already have raised it further.
+        let n = tx
+            .prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
+            .execute(params![
+                bytes,
+                MessageStatus::Sent.code(),
+                MessageStatus::Queued.code()
+            ])?;
+        if n == 1 {
+            changed = Some(id);
+        }
+    }
+    Ok(changed)
 }

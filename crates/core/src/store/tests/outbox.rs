@@ -82,3 +82,55 @@ fn enqueue_message_is_atomic() {
     // Our own message echoed back by a room subscription is a duplicate.
     assert_eq!(s.store_incoming(&m).unwrap(), Stored::Duplicate);
 }
+
+#[test]
+fn a_burst_of_messages_is_queued_together_with_its_own_seqs() {
+    let mut s = mem();
+    let (bob, dev) = (dm("bob"), room("dev"));
+    s.next_seq(&bob).unwrap();
+    let convs = [bob.clone(), dev.clone(), bob.clone()];
+    let stored = s
+        .enqueue_messages(&convs, |i, seq| {
+            let mut m = outgoing(10 + i as u128, &convs[i], 100, "x");
+            m.seq = Some(seq);
+            (m, entry(&format!("t/{i}")))
+        })
+        .unwrap();
+    let seqs: Vec<_> = stored.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, vec![Some(2), Some(1), Some(3)]);
+    assert!(
+        stored
+            .iter()
+            .all(|m| m.outgoing && m.status == MessageStatus::Queued)
+    );
+    let rows = s.outbox_after(0, 10).unwrap();
+    let topics: Vec<_> = rows.iter().map(|r| r.entry.topic.as_str()).collect();
+    assert_eq!(topics, vec!["t/0", "t/1", "t/2"]);
+    // Acked together: one answer per row, in order; unknown rows are None.
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).chain([999]).collect();
+    let changed = s.outbox_acked_many(&ids).unwrap();
+    assert_eq!(
+        changed,
+        vec![Some(mid(10)), Some(mid(11)), Some(mid(12)), None]
+    );
+    assert_eq!(s.outbox_len().unwrap(), 0);
+}
+
+#[test]
+fn a_burst_with_a_duplicate_id_stores_nothing() {
+    let mut s = mem();
+    let c = dm("bob");
+    s.enqueue_message(&outgoing(1, &c, 1, "first"), &entry("t/1"))
+        .unwrap();
+    let result = s.enqueue_messages(&[c.clone(), c.clone()], |i, seq| {
+        // The second reuses message 1's id: the whole burst rolls back.
+        let mut m = outgoing(if i == 0 { 2 } else { 1 }, &c, 2, "x");
+        m.seq = Some(seq);
+        (m, entry("t/burst"))
+    });
+    assert!(result.is_err());
+    assert_eq!(s.outbox_len().unwrap(), 1);
+    assert!(s.message(mid(2)).unwrap().is_none());
+    // No seq was used up either.
+    assert_eq!(s.next_seq(&c).unwrap(), 1);
+}

@@ -1,0 +1,147 @@
+//! Sending chat messages with group commit: `Send` commands already
+//! waiting behind the first are taken too (up to [`MAX_BURST`]) and all are
+//! committed in one transaction. A user typing sends one at a time and
+//! pays one commit each, as before; a burst (a paste, `tether send` reading
+//! lines, a backlog) pays one per burst instead of two per message.
+
+use tokio::sync::oneshot;
+
+use super::Engine;
+use super::commands::Command;
+use crate::clock::now_ms;
+use crate::error::ClientError;
+use crate::event::Event;
+use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody};
+use crate::store::{ConversationId, MessageStatus, OutboxEntry, StoredMessage};
+
+/// Most messages committed together.
+const MAX_BURST: usize = 256;
+
+/// One message to send and where its answer goes.
+#[derive(Debug)]
+pub(crate) struct SendRequest {
+    pub to: ConversationId,
+    pub text: String,
+    pub reply_to: Option<MessageId>,
+    pub reply: oneshot::Sender<Result<StoredMessage, ClientError>>,
+}
+
+/// A request that passed the checks, with its envelope (seq still unset).
+struct Ready {
+    request: SendRequest,
+    envelope: Envelope,
+    topic: String,
+}
+
+impl Engine {
+    /// `first` and the `Send`s queued right behind it; the first other
+    /// command met is kept in `deferred`, to run next.
+    pub(super) fn gather_sends(&mut self, first: SendRequest) -> Vec<SendRequest> {
+        let mut burst = vec![first];
+        while burst.len() < MAX_BURST && self.deferred.is_none() {
+            match self.commands.try_recv() {
+                Ok(Command::Send(request)) => burst.push(request),
+                Ok(other) => self.deferred = Some(other),
+                Err(_) => break,
+            }
+        }
+        burst
+    }
+
+    /// Checks each request, commits the good ones together, answers all.
+    pub(super) fn send_messages(&mut self, burst: Vec<SendRequest>) {
+        let mut ready = Vec::with_capacity(burst.len());
+        for request in burst {
+            match self.prepare(&request) {
+                Ok((envelope, topic)) => ready.push(Ready {
+                    request,
+                    envelope,
+                    topic,
+                }),
+                Err(e) => {
+                    let _ = request.reply.send(Err(e));
+                }
+            }
+        }
+        let conversations: Vec<ConversationId> =
+            ready.iter().map(|r| r.request.to.clone()).collect();
+        let stored = self.store.enqueue_messages(&conversations, |i, seq| {
+            let Ready {
+                request,
+                envelope,
+                topic,
+            } = &ready[i];
+            let mut envelope = envelope.clone();
+            envelope.seq = Some(seq);
+            let message = StoredMessage {
+                id: envelope.id,
+                conversation: request.to.clone(),
+                sender: self.me.clone(),
+                ts: envelope.ts,
+                seq: Some(seq),
+                text: request.text.clone(),
+                reply_to: request.reply_to,
+                outgoing: true,
+                status: MessageStatus::Queued,
+                unsupported: false,
+            };
+            let entry = OutboxEntry {
+                topic: topic.clone(),
+                payload: envelope.encode(),
+                qos: 1,
+                retain: false,
+            };
+            (message, entry)
+        });
+        match stored {
+            Ok(messages) => {
+                for (message, r) in messages.into_iter().zip(ready) {
+                    self.emit(Event::Message {
+                        message: message.clone(),
+                    });
+                    let _ = r.request.reply.send(Ok(message));
+                }
+            }
+            Err(e) => {
+                tracing::error!("cannot queue messages: {e}");
+                for r in ready {
+                    let _ = r
+                        .request
+                        .reply
+                        .send(Err(ClientError::NotQueued(e.to_string())));
+                }
+            }
+        }
+    }
+
+    /// The checks a message must pass before it gets a seq, and its
+    /// envelope and topic.
+    fn prepare(&mut self, request: &SendRequest) -> Result<(Envelope, String), ClientError> {
+        let text = &request.text;
+        if text.trim().is_empty() {
+            return Err(ClientError::EmptyMessage);
+        }
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(ClientError::MessageTooLong {
+                len: text.len(),
+                max: MAX_TEXT_BYTES,
+            });
+        }
+        if let ConversationId::Room(room) = &request.to {
+            self.ensure_joined(room)?;
+        }
+        let body = Body::Msg(MsgBody { text: text.clone() });
+        let mut envelope = Envelope::new(body, &self.me, now_ms());
+        envelope.reply_to = request.reply_to;
+        // Receivers drop an envelope over the size limit (64 KiB of control
+        // characters grows past 256 KiB once escaped): refuse it here,
+        // checked with the longest seq so the real one cannot tip it over.
+        let mut widest = envelope.clone();
+        widest.seq = Some(u64::MAX);
+        widest.encode_checked().map_err(ClientError::Unsendable)?;
+        Ok((
+            envelope,
+            self.message_topic(&request.to).render(&self.prefix),
+        ))
+    }
+}
