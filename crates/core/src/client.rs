@@ -93,6 +93,7 @@ impl Client {
         let dropped = Arc::new(AtomicU64::new(0));
         engine::spawn(engine::Parts {
             me: account.user.clone(),
+            broker: (account.broker.host().to_owned(), account.broker.port()),
             prefix: account.prefix.clone(),
             keep_alive: account.keep_alive(),
             store: writer,

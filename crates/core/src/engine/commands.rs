@@ -192,6 +192,7 @@ impl Engine {
             }
         }
         let state = self.supervisor.stop();
+        self.stop_probe();
         self.set_state(state);
         let _ = self.control.send(Control::Stop).await;
     }

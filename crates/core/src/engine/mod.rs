@@ -9,6 +9,7 @@ mod commands;
 mod driver;
 mod drops;
 mod inbound;
+mod probe;
 mod publisher;
 mod resend;
 mod sending;
@@ -67,6 +68,10 @@ pub(crate) struct Engine {
     /// PUBACKs for received messages that rumqttc's request queue had no
     /// room for yet (see `inbound::flush_acks`).
     unacked: std::collections::VecDeque<rumqttc::Publish>,
+    /// The broker's host and port, for reachability probes.
+    broker: (String, u16),
+    /// The probe running while we wait to retry (see `probe`).
+    probe: Option<tokio::task::JoinHandle<()>>,
     /// A command taken off the queue while gathering a burst of sends; it
     /// runs next, so commands still apply in the order they were sent.
     deferred: Option<Command>,
@@ -75,6 +80,8 @@ pub(crate) struct Engine {
 /// What [`spawn`] needs.
 pub(crate) struct Parts {
     pub me: UserId,
+    /// The broker's host and port (probed while waiting to reconnect).
+    pub broker: (String, u16),
     pub prefix: Prefix,
     pub keep_alive: Duration,
     pub store: Store,
@@ -111,6 +118,8 @@ pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
         ready: None,
         link_up_at: None,
         unacked: std::collections::VecDeque::new(),
+        broker: parts.broker,
+        probe: None,
         deferred: None,
     };
     tokio::spawn(engine.run())
@@ -159,6 +168,9 @@ impl Engine {
                     };
                     self.handle_link_events(first).await;
                 }
+                () = probe::finished(&mut self.probe), if self.probe.is_some() => {
+                    self.broker_reachable();
+                }
                 _ = sleep_until(retry_at), if retry_at.is_some() => {
                     if let Some(state) = self.supervisor.retry() {
                         self.open_link(state).await;
@@ -178,6 +190,7 @@ impl Engine {
     }
 
     async fn open_link(&mut self, state: ConnectionState) {
+        self.stop_probe();
         self.generation += 1;
         self.set_state(state);
         if self
@@ -208,6 +221,7 @@ impl Engine {
             _ => tracing::info!("link lost: {failure}"),
         }
         self.set_state(state);
+        self.start_probe();
     }
 
     fn set_state(&mut self, state: ConnectionState) {

@@ -128,6 +128,21 @@ impl Supervisor {
         }
     }
 
+    /// The broker is reachable again (a probe connected): while waiting,
+    /// bring the next attempt forward to `now + spread` at the latest.
+    /// Returns whether it moved.
+    pub fn reachable(&mut self, now: Instant, spread: Duration) -> bool {
+        match self.phase {
+            Phase::Waiting { until } if until > now + spread => {
+                self.phase = Phase::Waiting {
+                    until: now + spread,
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Connect again now: the backoff timer fired, or the user pressed
     /// "Retry now". Only acts while waiting or after an auth failure.
     pub fn retry(&mut self) -> Option<ConnectionState> {
@@ -261,6 +276,29 @@ mod tests {
         s.connected(Instant::now(), 0);
         assert_eq!(s.retry(), None);
         assert!(s.is_up());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reachable_broker_brings_the_retry_forward_but_never_back() {
+        let mut s = sup();
+        s.connect();
+        let now = Instant::now();
+        for _ in 0..8 {
+            // Fail until the backoff ceiling is well past a second.
+            s.failed(&Failure::Link("x".into()), now, 0);
+            s.retry();
+        }
+        s.failed(&Failure::Link("x".into()), now, 0);
+        let spread = Duration::from_millis(200);
+        if s.retry_at().is_some_and(|at| at > now + spread) {
+            assert!(s.reachable(now, spread));
+        }
+        assert!(s.retry_at().is_some_and(|at| at <= now + spread));
+        // Already sooner: left alone. Not waiting: nothing to move.
+        assert!(!s.reachable(now, Duration::from_secs(5)));
+        s.retry();
+        assert!(!s.reachable(now, spread));
+        assert_eq!(s.retry_at(), None);
     }
 
     #[tokio::test(start_paused = true)]
