@@ -32,6 +32,6 @@ mod throughput;
 
 pub use error::BenchError;
 pub use machine::Machine;
-pub use plan::{Id, Plan};
+pub use plan::{Id, Plan, UnknownBenchmark};
 pub use report::{Report, Row, Verdict};
 pub use suite::run;

@@ -1,7 +1,6 @@
 //! What the numbers were measured on: CPU, cores, memory, OS, versions.
 
 use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Clone)]
 pub struct Machine {
@@ -99,27 +98,9 @@ fn mosquitto_version() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Today's UTC date from the system clock (days → civil date, as in
-/// Howard Hinnant's `civil_from_days`).
+/// Today's UTC date, `YYYY-MM-DD`.
 fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    time::OffsetDateTime::now_utc().date().to_string()
 }
 
 #[cfg(test)]
@@ -127,10 +108,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_819), (2027, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    fn dates_are_iso() {
+        let date = today();
+        assert_eq!(date.len(), 10, "{date}");
+        assert_eq!(&date[4..5], "-");
     }
 
     #[test]

@@ -18,14 +18,19 @@ impl Id {
     pub const ALL: [Id; 6] = [Id::P1, Id::P2, Id::P3, Id::P4, Id::P5, Id::P6];
 }
 
-impl FromStr for Id {
-    type Err = String;
+/// A benchmark id that is not in the table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no benchmark {0:?} (P1 … P6)")]
+pub struct UnknownBenchmark(pub String);
 
-    fn from_str(s: &str) -> Result<Id, String> {
+impl FromStr for Id {
+    type Err = UnknownBenchmark;
+
+    fn from_str(s: &str) -> Result<Id, UnknownBenchmark> {
         Id::ALL
             .into_iter()
             .find(|id| format!("{id:?}").eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("no benchmark {s:?} (P1 … P6)"))
+            .ok_or_else(|| UnknownBenchmark(s.to_owned()))
     }
 }
 

@@ -277,6 +277,8 @@ impl Engine {
         self.pump();
     }
 
+    /// Everything from the link but PUBLISH and PUBACK (those are batched
+    /// in `handle_link_events`).
     fn handle_mqtt(&mut self, event: rumqttc::Event) {
         use rumqttc::{Event as E, Outgoing, Packet};
         match event {
@@ -284,10 +286,6 @@ impl Engine {
                 self.liveness.heard_from_broker();
                 match packet {
                     Packet::ConnAck(ack) => self.link_up(ack.session_present),
-                    Packet::PubAck(ack) => {
-                        let acked = self.publisher.acked(ack.pkid);
-                        self.publishes_acked(acked.into_iter().collect());
-                    }
                     Packet::SubAck(ack) => {
                         if let Some(state) = self.ready.take() {
                             self.set_state(state);

@@ -62,14 +62,7 @@ impl Store {
         for (i, conv) in conversations.iter().enumerate() {
             let seq = next_seq_in(&tx, conv)?;
             let (msg, entry) = build(i, seq);
-            let msg = StoredMessage {
-                outgoing: true,
-                status: MessageStatus::Queued,
-                ..msg
-            };
-            let conv_id = insert_message(&tx, &msg)?;
-            bump_last(&tx, conv_id, &msg)?;
-            insert_outbox(&tx, &entry, Some(msg.id))?;
+            let (msg, _) = insert_outgoing(&tx, msg, &entry)?;
             stored.push(msg);
         }
         tx.commit()?;
@@ -85,15 +78,8 @@ impl Store {
         msg: &StoredMessage,
         entry: &OutboxEntry,
     ) -> Result<i64, StoreError> {
-        let msg = StoredMessage {
-            outgoing: true,
-            status: MessageStatus::Queued,
-            ..msg.clone()
-        };
         let tx = self.conn.transaction()?;
-        let conv_id = insert_message(&tx, &msg)?;
-        bump_last(&tx, conv_id, &msg)?;
-        let id = insert_outbox(&tx, entry, Some(msg.id))?;
+        let (_, id) = insert_outgoing(&tx, msg.clone(), entry)?;
         tx.commit()?;
         Ok(id)
     }
@@ -172,6 +158,24 @@ impl Store {
         tx.commit()?;
         Ok(changed)
     }
+}
+
+/// Our message (made outgoing and `Queued`) and its outbox row, inside the
+/// caller's transaction; returns the message as stored and the outbox id.
+fn insert_outgoing(
+    conn: &Connection,
+    msg: StoredMessage,
+    entry: &OutboxEntry,
+) -> Result<(StoredMessage, i64), StoreError> {
+    let msg = StoredMessage {
+        outgoing: true,
+        status: MessageStatus::Queued,
+        ..msg
+    };
+    let conv_id = insert_message(conn, &msg)?;
+    bump_last(conn, conv_id, &msg)?;
+    let id = insert_outbox(conn, entry, Some(msg.id))?;
+    Ok((msg, id))
 }
 
 /// Allocates the next outgoing `seq` of `conv` inside the caller's transaction.
