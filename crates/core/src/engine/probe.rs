@@ -17,13 +17,23 @@ const PROBE_EVERY: Duration = Duration::from_millis(500);
 /// Upper bound of the random delay between "reachable" and connecting.
 const SPREAD: Duration = Duration::from_millis(250);
 
-/// Resolves once a TCP connection to `host:port` succeeds.
-async fn until_reachable(host: String, port: u16) {
+/// Resolves once a TCP connection to `host:port` succeeds after one that
+/// did not: the port was closed (or unreachable) and is open again. A port
+/// that answers from the first probe on, a broker that accepts TCP but
+/// fails MQTT, never resolves it: that broker gets the backoff, not a new
+/// attempt every half second.
+async fn until_back(host: String, port: u16) {
+    let mut seen_down = false;
     loop {
         let attempt = tokio::time::timeout(PROBE_EVERY, TcpStream::connect((host.as_str(), port)));
-        if let Ok(Ok(stream)) = attempt.await {
-            drop(stream);
-            return;
+        match attempt.await {
+            Ok(Ok(stream)) => {
+                drop(stream);
+                if seen_down {
+                    return;
+                }
+            }
+            _ => seen_down = true,
         }
         tokio::time::sleep(PROBE_EVERY).await;
     }
@@ -35,7 +45,7 @@ impl Engine {
         self.stop_probe();
         if self.supervisor.retry_at().is_some() {
             let (host, port) = self.broker.clone();
-            self.probe = Some(tokio::spawn(until_reachable(host, port)));
+            self.probe = Some(tokio::spawn(until_back(host, port)));
         }
     }
 
@@ -65,5 +75,46 @@ pub(super) async fn finished(probe: &mut Option<JoinHandle<()>>) {
             let _ = handle.await;
         }
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Real sockets on loopback: the probe is the engine's I/O edge.
+
+    use std::net::{Ipv4Addr, TcpListener};
+    use std::time::Duration;
+
+    use super::until_back;
+
+    fn closed_port() -> u16 {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
+        listener.local_addr().expect("its address").port()
+    }
+
+    #[tokio::test]
+    async fn a_port_that_opens_again_is_reported() {
+        let port = closed_port();
+        let probe = tokio::spawn(until_back("127.0.0.1".into(), port));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert!(!probe.is_finished(), "reported while the port was closed");
+        let _listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).expect("the port again");
+        tokio::time::timeout(Duration::from_secs(3), probe)
+            .await
+            .expect("reported once open")
+            .expect("the probe task");
+    }
+
+    #[tokio::test]
+    async fn a_port_open_all_along_is_not_news() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
+        let port = listener.local_addr().expect("its address").port();
+        let probe = tokio::spawn(until_back("127.0.0.1".into(), port));
+        tokio::time::sleep(Duration::from_millis(1600)).await;
+        assert!(
+            !probe.is_finished(),
+            "an open port was taken for a broker coming back"
+        );
+        probe.abort();
     }
 }
