@@ -374,6 +374,57 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     search.send_keys(ESCAPE).await.unwrap();
     find_text(&c, "nav.conversations button", "carol").await;
 
+    step("no remote content");
+    // The CSP lets nothing load from elsewhere: an image or a request to
+    // another origin is refused (and reported), never fetched.
+    let refused = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const seen = []; \
+             document.addEventListener('securitypolicyviolation', e => seen.push(e.violatedDirective)); \
+             const img = new Image(); img.src = 'http://127.0.0.1:9/remote.png'; \
+             fetch('http://127.0.0.1:9/remote').catch(() => {}); \
+             setTimeout(() => done(seen.sort()), 1500);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused, json!(["connect-src", "img-src"]), "CSP reports");
+
+    step("second start");
+    // Starting Tether again while it runs in the tray hands over to the
+    // running one: its window comes back and the second process exits.
+    desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["key", "--clearmodifiers", "alt+F4"])
+        .status()
+        .unwrap();
+    wait_until("the window hides", || !window_shown(&desktop)).await;
+    let mut second = desktop
+        .command(app_bin().to_str().unwrap())
+        .unwrap()
+        .env("TETHER_HOME", &alice_home)
+        .spawn()
+        .unwrap();
+    wait_until("the second start exits", || {
+        matches!(second.try_wait(), Ok(Some(_)))
+    })
+    .await;
+    assert!(second.wait().unwrap().success(), "the second start failed");
+    wait_until("the window comes back", || window_shown(&desktop)).await;
+    let windows = desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["search", "--onlyvisible", "--name", "^Tether$"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&windows.stdout).lines().count(),
+        1,
+        "one Tether window"
+    );
+
     step("broker outage");
     // The broker goes away: the banner says so, and a message sent now is
     // queued, then delivered once the broker is back.
