@@ -24,7 +24,8 @@ build: ui
 # run the `tether` and `tether-app` binaries, so those are built before
 # `cargo test`, then the benchmarks run once on tiny sizes; the ts-rs
 # export tests regenerate ui/src/lib/bindings,
-# which must then be unchanged. Last, the .deb is built from that debug
+# which must then be unchanged, and the commands the window may call must
+# be exactly the ones the UI calls. Last, the .deb is built from that debug
 # build, installed with apt, started under Xvfb and removed again.
 test: deps
 	$(CARGO) fmt --all -- --check
@@ -37,6 +38,7 @@ test: deps
 	$(CARGO) test --workspace
 	target/debug/tether bench --quick
 	scripts/check-bindings.sh
+	scripts/check-capabilities.sh
 	scripts/test-package.sh
 
 # Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`).
