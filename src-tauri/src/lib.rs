@@ -25,12 +25,17 @@ mod state;
 mod tray;
 
 use tauri::{Manager, WindowEvent};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 use tether_core::account::Paths;
 
 pub use commands::accounts::AccountView;
 
 /// The argument the login autostart passes: start in the tray, no window.
 const START_HIDDEN: &str = "--hidden";
+
+/// What is remembered of the window. Not whether it was shown: a start
+/// from the launcher always shows it, a login start never does.
+const WINDOW_STATE: StateFlags = StateFlags::all().difference(StateFlags::VISIBLE);
 
 /// Builds and runs the app; returns when it quits.
 pub fn run() -> Result<(), AppStartError> {
@@ -47,7 +52,11 @@ pub fn run() -> Result<(), AppStartError> {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             tray::show_main_window(app);
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(WINDOW_STATE)
+                .build(),
+        )
         .plugin(tauri_plugin_notification::init())
         // Off until the user turns it on in Settings; a login start goes
         // straight to the tray.
@@ -72,6 +81,11 @@ pub fn run() -> Result<(), AppStartError> {
                 && window.label() == "main"
             {
                 api.prevent_close();
+                // Saved now, not only on Quit: a session logout ends the
+                // app with a signal, which skips the plugin's save on exit.
+                if let Err(e) = window.app_handle().save_window_state(WINDOW_STATE) {
+                    tracing::warn!("cannot save the window's size and place: {e}");
+                }
                 let _ = window.hide();
             }
         })

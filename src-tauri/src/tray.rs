@@ -1,5 +1,6 @@
-//! The system tray: unread count (tooltip, status line, window badge where
-//! the OS has one) and a menu with Open / status / Quit. Closing the window
+//! The system tray: unread count (tooltip, status line, a count next to the
+//! icon and a window badge where the OS has them) and a menu with Open /
+//! status / Quit. Closing the window
 //! only hides it, so Tether keeps receiving from the tray.
 
 use std::sync::Mutex;
@@ -105,6 +106,11 @@ fn update(app: &AppHandle, change: impl FnOnce(&mut (String, u64))) {
         n => format!("{status} · {n} unread"),
     };
     let _ = view.status.set_text(&line);
+    // Linux panels show no tooltip (libappindicator has none) but show this
+    // label next to the icon; macOS shows it in the menu bar.
+    let _ = view
+        .icon
+        .set_title((unread > 0).then(|| unread.to_string()));
     let _ = view.icon.set_tooltip(Some(format!("Tether — {line}")));
     if let Some(window) = app.get_webview_window("main") {
         let badge = (unread > 0).then(|| i64::try_from(unread).unwrap_or(i64::MAX));

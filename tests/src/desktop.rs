@@ -1,6 +1,7 @@
 //! A headless desktop for driving the real app: an Xvfb display with a window
 //! manager (openbox), a private D-Bus session with gnome-keyring as the Secret
-//! Service and dunst as the notification server, and tauri-driver
+//! Service, dunst as the notification server and a tray panel
+//! ([`TrayHost`]), and tauri-driver
 //! (with WebKitWebDriver) for WebDriver sessions against `tether-app`.
 //!
 //! Everything runs in one process group that [`Desktop`]'s `Drop` kills,
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::free_port;
+use crate::tray_host::TrayHost;
 
 /// Where Debian's webkit2gtk-driver installs the native driver.
 const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
@@ -31,12 +33,22 @@ const NOTIFICATION_LOG: &str = "notifications.log";
 /// WebDriver endpoint.
 #[derive(Debug)]
 pub struct Desktop {
-    xvfb: Child,
-    window_manager: Child,
-    driver: Child,
+    // First, so the panel's bus connection closes before the bus goes away.
+    tray: TrayHost,
+    /// Held for its `Drop`, which ends them all.
+    _processes: Processes,
     display: String,
     port: u16,
     home: TempDir,
+}
+
+/// The desktop's processes, killed together when dropped (also when
+/// [`Desktop::start`] fails half-way).
+#[derive(Debug)]
+struct Processes {
+    xvfb: Child,
+    window_manager: Option<Child>,
+    driver: Option<Child>,
 }
 
 impl Desktop {
@@ -44,7 +56,12 @@ impl Desktop {
     pub fn start(tether_home: &Path) -> io::Result<Desktop> {
         let home = tempfile::tempdir()?;
         let (xvfb, display) = start_xvfb()?;
-        let window_manager = start_window_manager(&display)?;
+        let mut processes = Processes {
+            xvfb,
+            window_manager: None,
+            driver: None,
+        };
+        processes.window_manager = Some(start_window_manager(&display)?);
         let port = free_port();
         let native_port = free_port();
         let tauri_driver = find_tauri_driver()?;
@@ -61,36 +78,45 @@ impl Desktop {
             tauri_driver.display()
         );
         let log = std::fs::File::create(home.path().join("driver.log"))?;
-        let driver = Command::new("dbus-run-session")
-            .args(["--", "sh", "-c", &script])
-            .env("DISPLAY", &display)
-            .env("HOME", home.path())
-            .env("TETHER_HOME", tether_home)
-            .env("TETHER_LOG", "info,tether_core=debug")
-            .env_remove("TETHER_PASSWORD")
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .process_group(0)
-            .spawn()?;
-        let desktop = Desktop {
-            xvfb,
-            window_manager,
-            driver,
-            display,
-            port,
-            home,
-        };
+        processes.driver = Some(
+            Command::new("dbus-run-session")
+                .args(["--", "sh", "-c", &script])
+                .env("DISPLAY", &display)
+                .env("HOME", home.path())
+                .env("TETHER_HOME", tether_home)
+                .env("TETHER_LOG", "info,tether_core=debug")
+                .env_remove("TETHER_PASSWORD")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .stdin(Stdio::null())
+                .stdout(log.try_clone()?)
+                .stderr(log)
+                .process_group(0)
+                .spawn()?,
+        );
+        let log = || std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
         // Both ends: tauri-driver listens at once, but forwards to
         // WebKitWebDriver, which takes a moment longer on a cold machine; a
         // session asked for before then fails outright.
         for (what, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
-            wait_for_port(port, Duration::from_secs(20)).map_err(|e| {
-                io::Error::other(format!("{what} did not start ({e}):\n{}", desktop.log()))
-            })?;
+            wait_for_port(port, Duration::from_secs(20))
+                .map_err(|e| io::Error::other(format!("{what} did not start ({e}):\n{}", log())))?;
         }
-        Ok(desktop)
+        // The bus address is written before tauri-driver starts, so it is
+        // there now; the panel must be up before the app makes its tray item.
+        let bus = std::fs::read_to_string(home.path().join(BUS_FILE))?;
+        let tray = TrayHost::start(&bus)?;
+        Ok(Desktop {
+            tray,
+            _processes: processes,
+            display,
+            port,
+            home,
+        })
+    }
+
+    /// The tray panel, where apps' tray items are.
+    pub fn tray(&self) -> &TrayHost {
+        &self.tray
     }
 
     /// The WebDriver URL to open sessions on.
@@ -148,6 +174,26 @@ impl Desktop {
         }
     }
 
+    /// Where the visible window titled `title` is and how big, as the X
+    /// server has it: `(x, y, width, height)`.
+    pub fn window_geometry(&self, title: &str) -> io::Result<(i32, i32, u32, u32)> {
+        let out = self
+            .command("xdotool")?
+            .args(["search", "--onlyvisible", "--name", title])
+            .args(["getwindowgeometry", "--shell"])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .ok_or_else(|| io::Error::other(format!("no {key} for {title:?} in {text:?}")))
+        };
+        let size = |key: &str| value(key).and_then(|v| u32::try_from(v).map_err(io::Error::other));
+        let place = |key: &str| value(key).and_then(|v| i32::try_from(v).map_err(io::Error::other));
+        Ok((place("X")?, place("Y")?, size("WIDTH")?, size("HEIGHT")?))
+    }
+
     /// Saves what the window titled `title` shows on screen as a PNG, read
     /// off the X server (ImageMagick's `import`): what a user sees, which
     /// WebDriver's own snapshot is not always (it can reuse stale
@@ -203,18 +249,22 @@ impl Desktop {
     }
 }
 
-impl Drop for Desktop {
+impl Drop for Processes {
     fn drop(&mut self) {
-        // The whole group: dbus-run-session, dbus-daemon, gnome-keyring,
-        // tauri-driver, WebKitWebDriver and the app.
-        // `kill -s KILL -- -PGID`: procps' kill reads `-KILL -PGID` as two
-        // signal options and kills nothing (while exiting 0).
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{}", self.driver.id())])
-            .status();
-        let _ = self.driver.wait();
-        let _ = self.window_manager.kill();
-        let _ = self.window_manager.wait();
+        if let Some(driver) = &mut self.driver {
+            // The whole group: dbus-run-session, dbus-daemon, gnome-keyring,
+            // tauri-driver, WebKitWebDriver and the app.
+            // `kill -s KILL -- -PGID`: procps' kill reads `-KILL -PGID` as two
+            // signal options and kills nothing (while exiting 0).
+            let _ = Command::new("kill")
+                .args(["-s", "KILL", "--", &format!("-{}", driver.id())])
+                .status();
+            let _ = driver.wait();
+        }
+        if let Some(window_manager) = &mut self.window_manager {
+            let _ = window_manager.kill();
+            let _ = window_manager.wait();
+        }
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }

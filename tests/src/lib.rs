@@ -12,6 +12,7 @@
 
 pub mod desktop;
 pub mod raw_mqtt;
+pub mod tray_host;
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -15,6 +15,7 @@ use common::cli::{run, tether};
 use fantoccini::{Client, Locator, elements::Element};
 use serde_json::{Value, json};
 use tether_tests::desktop::{Desktop, app_bin};
+use tether_tests::tray_host::{MenuEntry, TrayItem};
 use tether_tests::{Mosquitto, MosquittoOptions, mosquitto_passwd, workspace_root};
 
 const UI_WAIT: Duration = Duration::from_secs(30);
@@ -98,6 +99,48 @@ fn window_shown(desktop: &Desktop) -> bool {
         .status()
         .unwrap()
         .success()
+}
+
+/// Tether's item on the desktop's tray panel, once it has registered.
+async fn tray_item(desktop: &Desktop) -> TrayItem {
+    let deadline = Instant::now() + UI_WAIT;
+    loop {
+        if let Some(item) = desktop.tray().items().into_iter().next() {
+            return item;
+        }
+        assert!(Instant::now() < deadline, "no tray item registered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// What the tray shows: the menu's status line (between Open and Quit)
+/// and the count next to the icon.
+fn tray_shows(desktop: &Desktop, item: &TrayItem) -> (String, String) {
+    let menu = desktop.tray().menu(item).unwrap();
+    let labels: Vec<&str> = menu.iter().map(|e| e.label.as_str()).collect();
+    assert!(
+        matches!(labels.as_slice(), ["Open Tether", _, "Quit Tether"]),
+        "tray menu: {menu:?}"
+    );
+    let status: &MenuEntry = &menu[1];
+    assert!(!status.enabled, "the status line is not clickable");
+    let label = desktop.tray().text_property(item, "XAyatanaLabel").unwrap();
+    (status.label.clone(), label)
+}
+
+async fn wait_tray(desktop: &Desktop, item: &TrayItem, status: &str, label: &str) {
+    let deadline = Instant::now() + UI_WAIT;
+    loop {
+        let shown = tray_shows(desktop, item);
+        if shown == (status.to_owned(), label.to_owned()) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the tray shows {shown:?}, wanted ({status:?}, {label:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// What `dunstctl args` prints, trimmed.
@@ -346,10 +389,15 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         dunstctl(&desktop, &["count", "displayed"]) == "1"
     })
     .await;
+    // The tray counts it: in the menu's status line and next to the icon.
+    let tray = tray_item(&desktop).await;
+    wait_tray(&desktop, &tray, "Connected · 1 unread", "1").await;
     dunstctl(&desktop, &["action", "0"]);
     wait_until("the window comes back", || window_shown(&desktop)).await;
     find_text(&c, ".chat header", "carol").await;
     find_text(&c, "article.message", "<b>ping</b> from carol").await;
+    // Read in the open chat: the count goes.
+    wait_tray(&desktop, &tray, "Connected", "").await;
     let shown = desktop.notifications();
     assert!(
         shown.contains(&"carol|&lt;b&gt;ping&lt;/b&gt; from carol".to_owned()),
@@ -424,6 +472,18 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         1,
         "one Tether window"
     );
+
+    step("tray menu");
+    // Closed to the tray, "Open Tether" in the tray's menu brings it back.
+    desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["key", "--clearmodifiers", "alt+F4"])
+        .status()
+        .unwrap();
+    wait_until("the window hides", || !window_shown(&desktop)).await;
+    desktop.tray().click(&tray, "Open Tether").unwrap();
+    wait_until("the window comes back", || window_shown(&desktop)).await;
 
     step("broker outage");
     // The broker goes away: the banner says so, and a message sent now is
@@ -512,11 +572,39 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     .await;
     screenshot(&desktop, "chat-dark").await;
 
+    step("quit from the tray");
+    // The user moves and resizes the window, then quits from the tray: the
+    // app exits (its tray item goes) and the window's place is remembered.
+    desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["search", "--onlyvisible", "--name", "^Tether$"])
+        .args(["windowsize", "--sync", "%1", "900", "600"])
+        .args(["windowmove", "--sync", "%1", "70", "50"])
+        .status()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let placed = desktop.window_geometry("^Tether$").unwrap();
+    assert_eq!(
+        (placed.2, placed.3),
+        (900, 600),
+        "xdotool resized the window"
+    );
+    desktop.tray().click(&tray, "Quit Tether").unwrap();
+    wait_until("the app exits", || desktop.tray().items().is_empty()).await;
+    // The session's app is gone already; ending the session may say so.
+    let _ = c.close().await;
+
     step("restart");
-    // Restart: remembered, so no login form; the history is there.
-    c.close().await.unwrap();
+    // Restart: remembered, so no login form; the history is there, and the
+    // window is where and as big as the user left it.
     let c = open_app(&desktop).await;
     find(&c, ".main-view").await;
+    assert_eq!(
+        desktop.window_geometry("^Tether$").unwrap(),
+        placed,
+        "the window's place and size after a restart"
+    );
     find_text(&c, "nav.conversations button", "bob").await;
     assert!(
         c.find(Locator::Css("input[id$='-password']"))
