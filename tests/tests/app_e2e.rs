@@ -143,6 +143,17 @@ async fn wait_tray(desktop: &Desktop, item: &TrayItem, status: &str, label: &str
     }
 }
 
+/// Closes the window as a user does (Alt+F4); Tether goes to the tray.
+async fn close_window(desktop: &Desktop) {
+    desktop
+        .command("xdotool")
+        .unwrap()
+        .args(["key", "--clearmodifiers", "alt+F4"])
+        .status()
+        .unwrap();
+    wait_until("the window hides", || !window_shown(desktop)).await;
+}
+
 /// What `dunstctl args` prints, trimmed.
 fn dunstctl(desktop: &Desktop, args: &[&str]) -> String {
     let out = desktop
@@ -362,13 +373,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     // Closing the window keeps Tether running in the tray: a message from
     // carol shows as a notification (its markup as text), and clicking it
     // brings the window back with her chat open.
-    desktop
-        .command("xdotool")
-        .unwrap()
-        .args(["key", "--clearmodifiers", "alt+F4"])
-        .status()
-        .unwrap();
-    wait_until("the window hides", || !window_shown(&desktop)).await;
+    close_window(&desktop).await;
     let carol_home = scratch.path().join("carol");
     let mut carol = tether(
         &carol_home,
@@ -442,13 +447,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     step("second start");
     // Starting Tether again while it runs in the tray hands over to the
     // running one: its window comes back and the second process exits.
-    desktop
-        .command("xdotool")
-        .unwrap()
-        .args(["key", "--clearmodifiers", "alt+F4"])
-        .status()
-        .unwrap();
-    wait_until("the window hides", || !window_shown(&desktop)).await;
+    close_window(&desktop).await;
     let mut second = desktop
         .command(app_bin().to_str().unwrap())
         .unwrap()
@@ -475,13 +474,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
 
     step("tray menu");
     // Closed to the tray, "Open Tether" in the tray's menu brings it back.
-    desktop
-        .command("xdotool")
-        .unwrap()
-        .args(["key", "--clearmodifiers", "alt+F4"])
-        .status()
-        .unwrap();
-    wait_until("the window hides", || !window_shown(&desktop)).await;
+    close_window(&desktop).await;
     desktop.tray().click(&tray, "Open Tether").unwrap();
     wait_until("the window comes back", || window_shown(&desktop)).await;
 
