@@ -7,7 +7,7 @@
 //! Everything that happens is forwarded, tagged with the generation of the
 //! link it belongs to, so the engine can ignore stragglers of a dead link.
 
-use rumqttc::{ConnectReturnCode, ConnectionError, Event, EventLoop};
+use rumqttc::{ConnectReturnCode, ConnectionError, Event, EventLoop, StateError};
 use tokio::sync::mpsc;
 
 use crate::supervisor::Failure;
@@ -109,6 +109,18 @@ pub(crate) fn classify(e: &ConnectionError) -> Failure {
             Failure::Link("the broker did not answer in time".into())
         }
         ConnectionError::Tls(tls) => Failure::Link(format!("TLS failed: {tls}")),
+        // A link that was up and broke: say so in words, not rumqttc's
+        // layers ("Mqtt state: Mqtt serialization/deserialization error: IO…").
+        ConnectionError::MqttState(
+            StateError::Io(io) | StateError::Deserialization(rumqttc::mqttbytes::Error::Io(io)),
+        ) => Failure::Link(format!("the connection to the broker was lost: {io}")),
+        ConnectionError::MqttState(StateError::ConnectionAborted) => {
+            Failure::Link("the broker closed the connection".into())
+        }
+        ConnectionError::MqttState(StateError::AwaitPingResp) => {
+            Failure::Link("the broker stopped answering".into())
+        }
+        ConnectionError::MqttState(state) => Failure::Link(format!("MQTT protocol error: {state}")),
         other => Failure::Link(other.to_string()),
     }
 }
@@ -139,5 +151,23 @@ mod tests {
             panic!()
         };
         assert!(m.starts_with("cannot reach the broker"), "{m}");
+    }
+
+    #[test]
+    fn a_broken_link_is_said_in_words() {
+        let reset = || std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        for e in [
+            StateError::Io(reset()),
+            StateError::Deserialization(rumqttc::mqttbytes::Error::Io(reset())),
+        ] {
+            let Failure::Link(m) = classify(&ConnectionError::MqttState(e)) else {
+                panic!()
+            };
+            assert!(
+                m.starts_with("the connection to the broker was lost: "),
+                "{m}"
+            );
+            assert!(!m.contains("serialization"), "{m}");
+        }
     }
 }
