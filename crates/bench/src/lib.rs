@@ -23,15 +23,15 @@ mod history;
 mod latency;
 mod link;
 mod machine;
-mod peer;
+pub mod peer;
 mod plan;
 mod report;
-mod stats;
+pub mod stats;
 mod suite;
 mod throughput;
 
 pub use error::BenchError;
 pub use machine::Machine;
 pub use plan::{Id, Plan, UnknownBenchmark};
-pub use report::{Report, Row, Verdict};
+pub use report::{ENGINE_SECTION, Report, Row, Verdict};
 pub use suite::run;

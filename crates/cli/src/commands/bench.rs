@@ -1,7 +1,7 @@
 //! `tether bench`: runs the benchmark suite, prints its table, and with
 //! `--out` writes it into a Markdown file.
 
-use tether_bench::{Machine, Plan, Verdict};
+use tether_bench::{ENGINE_SECTION, Machine, Plan, Verdict};
 
 use crate::args::BenchArgs;
 use crate::failure::CliError;
@@ -17,7 +17,7 @@ pub async fn run(args: BenchArgs) -> Result<(), CliError> {
     let report = tether_bench::run(&plan, &|step| eprintln!("… {step}")).await?;
     print!("{}", report.table());
     if let Some(path) = &args.out {
-        report.write_into(path, &machine, &command_line(&args))?;
+        report.write_into(path, ENGINE_SECTION, &machine, &command_line(&args))?;
         eprintln!("written into {}", path.display());
     }
     let missed = report

@@ -1,0 +1,246 @@
+//! `tether-app-bench`: benchmarks of the desktop app itself, the ones
+//! `tether bench` cannot reach because they need the window: P7 (receiving
+//! a steady stream in the open chat: UI stalls and memory growth) and P8
+//! (start to interactive, idle memory of the app with its WebKit
+//! processes). The real release app runs under Xvfb with a session bus and
+//! keyring (the e2e tests' desktop), driven over WebDriver, against its own
+//! Mosquitto; bob is a Tether client in this process.
+//!
+//! Prints a table and with `--out` writes it into docs/BENCHMARKS.md
+//! between its own markers (the engine's section is left as it is).
+//! `--quick` runs each once on a tiny size: `make test` checks that they
+//! work, not how fast.
+//!
+//! # Layout
+//! - `scene`: broker, desktop, alice's remembered profile, bob.
+//! - `start` (P8), `load` (P7): the measurements.
+//! - `procs`: memory of the app's process tree from /proc.
+//! - `error`: what can stop a benchmark.
+
+mod error;
+mod load;
+mod procs;
+mod scene;
+mod start;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use tether_bench::stats::{median, ms};
+use tether_bench::{Machine, Report, Row, Verdict};
+
+use crate::error::AppBenchError;
+use crate::load::Stream;
+use crate::scene::Scene;
+
+/// The section of docs/BENCHMARKS.md this binary writes.
+const SECTION: &str = "desktop app";
+
+#[derive(Debug, Parser)]
+#[command(about = "Benchmarks of the Tether desktop app (P7, P8)")]
+struct Args {
+    /// One run of each on a tiny size (shows they work, not how fast).
+    #[arg(long)]
+    quick: bool,
+    /// Starts to measure for P8 (the median is reported).
+    #[arg(long)]
+    runs: Option<usize>,
+    /// Write the table into this Markdown file, between its markers.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// What one invocation measures.
+struct Plan {
+    starts: usize,
+    idle: Duration,
+    history: usize,
+    stream: Stream,
+}
+
+impl Plan {
+    fn new(args: &Args) -> Plan {
+        let (starts, idle, history, stream) = if args.quick {
+            (
+                1,
+                1,
+                20,
+                Stream {
+                    rate: 100,
+                    seconds: 2,
+                },
+            )
+        } else {
+            (
+                5,
+                10,
+                1_000,
+                Stream {
+                    rate: 1_000,
+                    seconds: 60,
+                },
+            )
+        };
+        Plan {
+            starts: args.runs.unwrap_or(starts).max(1),
+            idle: Duration::from_secs(idle),
+            history,
+            stream,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tether-app-bench: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tether-app-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: &Args) -> Result<(), AppBenchError> {
+    let plan = Plan::new(args);
+    let machine = Machine::read();
+    eprintln!("tether-app-bench on {}", machine.describe());
+    eprintln!(
+        "… setting up (broker, desktop, {} messages of history)",
+        plan.history
+    );
+    let scene = Scene::start(plan.history).await?;
+    let mut starts = Vec::new();
+    for run in 1..=plan.starts {
+        eprintln!("… P8 start {run}/{}", plan.starts);
+        starts.push(start::cold_start(&scene, plan.idle).await?);
+    }
+    eprintln!(
+        "… P7 receiving {} msg/s for {} s",
+        plan.stream.rate, plan.stream.seconds
+    );
+    let load = load::receive_stream(&scene, plan.stream).await?;
+    let report = Report {
+        rows: [
+            start_rows(&starts, plan.idle),
+            load_rows(&load, plan.stream),
+        ]
+        .concat(),
+    };
+    print!("{}", report.table());
+    if let Some(path) = &args.out {
+        report.write_into(path, SECTION, &machine, &command_line(args))?;
+        eprintln!("written into {}", path.display());
+    }
+    Ok(())
+}
+
+fn start_rows(starts: &[start::StartSample], idle: Duration) -> Vec<Row> {
+    let times: Vec<f64> = starts.iter().map(|s| ms(s.to_interactive)).collect();
+    let pss_samples: Vec<f64> = starts.iter().map(|s| s.idle.pss_mib()).collect();
+    let processes = starts.first().map_or(0, |s| s.idle.processes);
+    let (Some(time), Some(pss)) = (median(&times), median(&pss_samples)) else {
+        return Vec::new();
+    };
+    let spread = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(0.0, f64::max);
+        format!("{lo:.0}–{hi:.0}")
+    };
+    vec![
+        Row {
+            id: "P8".into(),
+            measure: format!(
+                "start to interactive (signed in, chat list shown), median of {}",
+                starts.len()
+            ),
+            tether: format!("{time:.0} ms ({} ms)", spread(&times)),
+            baseline: "—".into(),
+            target: "≤ 500 ms".into(),
+            verdict: Verdict::from_bool(time <= 500.0),
+        },
+        Row {
+            id: "P8".into(),
+            measure: format!(
+                "idle memory after {} s: PSS of app + WebKit ({processes} processes)",
+                idle.as_secs()
+            ),
+            tether: format!("{pss:.0} MB ({} MB)", spread(&pss_samples)),
+            baseline: "—".into(),
+            target: "≤ 200 MB".into(),
+            verdict: Verdict::from_bool(pss <= 200.0),
+        },
+    ]
+}
+
+fn load_rows(load: &load::LoadSample, stream: Stream) -> Vec<Row> {
+    let planned = Duration::from_secs(u64::from(stream.seconds));
+    // Without frames there is nothing to judge (the probe did not run).
+    let measured = load.frames > u64::from(stream.seconds) * 10;
+    let growth = load.after.rss_mib() - load.before.rss_mib();
+    vec![
+        Row {
+            id: "P7".into(),
+            measure: format!(
+                "longest frame gap, {} msg/s for {} s into the open chat",
+                stream.rate, stream.seconds
+            ),
+            tether: format!(
+                "{:.0} ms ({} gaps > 100 ms in {} frames)",
+                load.longest_frame_gap_ms, load.stalls, load.frames
+            ),
+            baseline: "—".into(),
+            target: "no stall > 100 ms".into(),
+            verdict: if measured {
+                Verdict::from_bool(load.longest_frame_gap_ms <= 100.0)
+            } else {
+                Verdict::Info
+            },
+        },
+        Row {
+            id: "P7".into(),
+            measure: "RSS growth of app + WebKit over that stream".into(),
+            tether: format!(
+                "{growth:+.0} MB ({:.0} → {:.0} MB)",
+                load.before.rss_mib(),
+                load.after.rss_mib()
+            ),
+            baseline: "—".into(),
+            target: "≤ 50 MB".into(),
+            verdict: Verdict::from_bool(growth <= 50.0),
+        },
+        Row {
+            id: "P7".into(),
+            measure: "last message on screen after it was sent (sending took)".into(),
+            tether: format!(
+                "{:.0} ms ({:.1} s for {:.0} s planned)",
+                ms(load.last_shown_after),
+                load.sending.as_secs_f64(),
+                planned.as_secs_f64()
+            ),
+            baseline: "—".into(),
+            target: "—".into(),
+            verdict: Verdict::Info,
+        },
+    ]
+}
+
+/// How to reproduce this run, as the document states it.
+fn command_line(args: &Args) -> String {
+    if args.quick {
+        return "tether-app-bench --quick".into();
+    }
+    match args.runs {
+        Some(runs) => format!("tether-app-bench --runs {runs}"),
+        None => "make bench".into(),
+    }
+}
