@@ -40,7 +40,7 @@ pub struct AppState {
     /// "remember me" can say what is wrong.
     secrets: Result<Arc<dyn SecretStore>, String>,
     session: tokio::sync::Mutex<Option<Session>>,
-    ui: Mutex<Option<Channel<Event>>>,
+    ui: Mutex<Option<Channel<Vec<Event>>>>,
     requests: Mutex<Option<Channel<ShellRequest>>>,
 }
 
@@ -99,14 +99,15 @@ impl AppState {
     }
 
     /// Where events for the UI go from now on.
-    pub fn set_ui_channel(&self, channel: Channel<Event>) {
+    pub fn set_ui_channel(&self, channel: Channel<Vec<Event>>) {
         *self.ui.lock().unwrap_or_else(PoisonError::into_inner) = Some(channel);
     }
 
-    pub fn send_to_ui(&self, event: &Event) {
+    /// Sends a batch of events (see `events`: at most one per frame).
+    pub fn send_to_ui(&self, batch: &[Event]) {
         let ui = self.ui.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(channel) = ui.as_ref()
-            && let Err(e) = channel.send(event.clone())
+            && let Err(e) = channel.send(batch.to_vec())
         {
             tracing::debug!("UI channel closed: {e}");
         }

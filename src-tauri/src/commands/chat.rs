@@ -22,12 +22,12 @@ fn conversation(key: &str) -> Result<ConversationId, AppError> {
 #[tauri::command]
 pub async fn subscribe_events(
     state: State<'_, AppState>,
-    on_event: Channel<Event>,
+    on_event: Channel<Vec<Event>>,
 ) -> Result<(), AppError> {
     if let Ok(client) = state.client().await {
         let current = client.connection().borrow().clone();
         on_event
-            .send(Event::Connection { state: current })
+            .send(vec![Event::Connection { state: current }])
             .map_err(|e| AppError::new("internal", e.to_string()))?;
     }
     state.set_ui_channel(on_event);

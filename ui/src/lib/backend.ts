@@ -59,12 +59,13 @@ export type Subscription = { close(): void };
 
 /**
  * Opens a channel for the active account's events. Call again after every
- * login or account switch; close the previous subscription first.
+ * login or account switch; close the previous subscription first. Events
+ * come in batches, at most one per display frame (the shell gathers them).
  */
-export async function subscribeEvents(handler: (event: Event) => void): Promise<Subscription> {
+export async function subscribeEvents(handler: (events: Event[]) => void): Promise<Subscription> {
   let open = true;
-  const onEvent = new Channel<Event>((event) => {
-    if (open) handler(event);
+  const onEvent = new Channel<Event[]>((events) => {
+    if (open) handler(events);
   });
   await call<void>('subscribe_events', { onEvent });
   return {

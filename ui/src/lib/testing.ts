@@ -33,19 +33,26 @@ export function reject(code: string, message: string): Handler {
 }
 
 /** Captures the channel handed to subscribe_events, to push events through it. */
-export function channelCapture(): { handler: Handler, emit: (event: Event) => void, get subscribed(): number } {
-  let channel: Channel<Event> | null = null;
+export function channelCapture(): {
+  handler: Handler,
+  emit: (event: Event) => void,
+  emitBatch: (events: Event[]) => void,
+  get subscribed(): number,
+} {
+  let channel: Channel<Event[]> | null = null;
   let subscribed = 0;
+  const emitBatch = (events: Event[]): void => {
+    if (!channel) throw new Error('not subscribed');
+    channel.onmessage(events);
+  };
   return {
     handler: (args) => {
-      channel = args.onEvent as Channel<Event>;
+      channel = args.onEvent as Channel<Event[]>;
       subscribed++;
       return null;
     },
-    emit(event) {
-      if (!channel) throw new Error('not subscribed');
-      channel.onmessage(event);
-    },
+    emit: (event) => emitBatch([event]),
+    emitBatch,
     get subscribed() {
       return subscribed;
     },

@@ -19,6 +19,22 @@ describe('HeightMap', () => {
     expect(map.indexOf('k99999')).toBe(99_999);
   });
 
+  it('remembers measured heights of rows that come back, but not of every row ever seen', () => {
+    const map = new HeightMap();
+    const estimate = () => 50;
+    map.setRows(['a', 'b'], estimate);
+    map.measure(0, 'a', 80);
+    map.flush();
+    // An older page prepended and dropped again: 'a' keeps its height.
+    map.setRows(['x', 'a', 'b'], estimate);
+    map.setRows(['a', 'b'], estimate);
+    expect(map.offsets[1]).toBe(80);
+    // A long stream passes by: what left long ago is forgotten.
+    for (let i = 0; i < 20; i++) map.setRows(Array.from({ length: 100 }, (_, j) => `s${i}-${j}`), estimate);
+    map.setRows(['a', 'b'], estimate);
+    expect(map.offsets[1]).toBe(50);
+  });
+
   it('applies measurements from the changed row on', () => {
     const map = build();
     expect(map.measure(1, 'k1', 60)).toBe(false);

@@ -3,6 +3,9 @@
 // arrays and updated from the first changed row only; the visible window is
 // found by binary search. Handles hundreds of thousands of rows.
 
+/** Heights remembered beyond the current rows before they are let go. */
+const KNOWN_SLACK = 1000;
+
 export class HeightMap {
   /** Row key → last known height (measured, else estimated). Survives re-layouts. */
   #known = new Map<string, number>();
@@ -46,6 +49,11 @@ export class HeightMap {
     }
     this.#keys = keys;
     this.#heights = heights;
+    // Rows that left (a long stream lets old messages go) would otherwise
+    // be remembered forever; past a bound, keep only the current ones.
+    if (this.#known.size > 2 * n + KNOWN_SLACK) {
+      this.#known = new Map(keys.map((key, i) => [key, heights[i]!]));
+    }
     this.offsets = new Float64Array(n + 1);
     this.#dirtyFrom = Infinity;
     this.#recompute(0);

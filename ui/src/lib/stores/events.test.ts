@@ -21,6 +21,17 @@ describe('event dispatch', () => {
     typing.reset();
   });
 
+  it('applies a batch from the shell in order', async () => {
+    const channel = channelCapture();
+    mockBackend({ subscribe_events: channel.handler, history: () => [], outbox_len: () => 0 });
+    await startEvents();
+    await messages.open('u:bob');
+    const batch = [1, 2, 3].map((i) => msg({ conversation: 'u:bob', ts: i, text: `m${i}` }));
+    channel.emitBatch(batch.map((message) => ({ type: 'message', message })));
+    expect(messages.messages).toEqual(batch);
+    expect(conversations.find('u:bob')?.last_text).toBe('m3');
+  });
+
   it('routes channel events to the stores', async () => {
     const channel = channelCapture();
     mockBackend({ subscribe_events: channel.handler, history: () => [], outbox_len: () => 0 });

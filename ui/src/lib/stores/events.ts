@@ -3,6 +3,7 @@
 
 import * as backend from '../backend';
 import type { Event } from '../bindings/Event';
+import type { StoredMessage } from '../bindings/StoredMessage';
 import { isWindowActive } from '../window';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
@@ -13,18 +14,31 @@ import { typing } from './typing.svelte';
 
 /** Applies one event to every store. A plain function: tests call it directly. */
 export function dispatch(event: Event): void {
-  messages.handle(event);
-  conversations.handle(event);
-  presence.handle(event);
-  typing.handle(event);
-  connection.handle(event);
-  rooms.handle(event);
-  if (event.type === 'message') {
-    const m = event.message;
-    // Read receipts only for what the user can actually see.
-    if (!m.outgoing && m.conversation === messages.conversation && isWindowActive()) {
-      void conversations.markRead(m.conversation);
-    }
+  dispatchAll([event]);
+}
+
+/**
+ * Applies a batch from the shell (at most one per display frame). Its
+ * messages join the open chat in one merge, not one per message, and
+ * Svelte renders once after the whole batch.
+ */
+export function dispatchAll(events: readonly Event[]): void {
+  const incoming: StoredMessage[] = [];
+  for (const event of events) if (event.type === 'message') incoming.push(event.message);
+  if (incoming.length > 0) messages.add(incoming, true);
+  for (const event of events) {
+    if (event.type !== 'message') messages.handle(event);
+    conversations.handle(event);
+    presence.handle(event);
+    typing.handle(event);
+    connection.handle(event);
+    rooms.handle(event);
+  }
+  // Read receipts only for what the user can actually see; one request
+  // per batch (the conversations store coalesces those in flight too).
+  const open = messages.conversation;
+  if (open !== null && incoming.some((m) => !m.outgoing && m.conversation === open) && isWindowActive()) {
+    void conversations.markRead(open);
   }
 }
 
@@ -35,7 +49,7 @@ let serial = 0;
 export async function startEvents(): Promise<void> {
   stopEvents();
   const mine = ++serial;
-  const sub = await backend.subscribeEvents(dispatch);
+  const sub = await backend.subscribeEvents(dispatchAll);
   if (mine !== serial) {
     sub.close();
     return;

@@ -20,6 +20,13 @@ import {
 } from './timeline';
 
 export const PAGE_SIZE = 100;
+/**
+ * Live messages kept while the list follows the newest. Past this (plus a
+ * page of slack, so trimming is not per message) the oldest are let go:
+ * they page back in from the store if the user scrolls up. A long stream
+ * then costs neither memory nor time per render.
+ */
+export const LIVE_WINDOW = 500;
 /** Status updates remembered for messages we have not seen yet. */
 const MAX_PENDING_STATUS = 2000;
 
@@ -43,6 +50,11 @@ export class MessagesStore {
   loadingNewer = $state(false);
   /** The last history request failed. */
   error = $state<AppError | null>(null);
+  /**
+   * Whether the list shows the newest messages and follows new ones (set
+   * by the list as the user scrolls); only then are old ones let go.
+   */
+  #following = true;
   /** Gap reports by conversation. */
   #gaps = $state.raw<Record<ConversationId, GapEntry[]>>({});
 
@@ -118,6 +130,22 @@ export class MessagesStore {
     this.loading = false;
     this.loadingNewer = false;
     this.error = null;
+    this.#following = true;
+  }
+
+  /** The list follows the newest messages (true) or the user scrolled away. */
+  setFollowing(following: boolean): void {
+    this.#following = following;
+    if (following) this.#trim();
+  }
+
+  /** Lets the oldest loaded messages go while following a long stream. */
+  #trim(): void {
+    if (!this.#following || this.hasNewer || this.messages.length <= LIVE_WINDOW + PAGE_SIZE) return;
+    const drop = this.messages.length - LIVE_WINDOW;
+    for (const m of this.messages.slice(0, drop)) this.#byId.delete(m.id);
+    this.messages = this.messages.slice(drop);
+    this.hasMore = true;
   }
 
   /** Adds the gaps the store still knows of (reported before this window opened). */
@@ -234,6 +262,7 @@ export class MessagesStore {
     if (fresh.length === 0) return;
     for (const m of fresh) this.#byId.set(m.id, m);
     this.messages = mergeSorted(this.messages, fresh);
+    if (live) this.#trim();
   }
 
   /** Raises a message's status (never lowers it). */

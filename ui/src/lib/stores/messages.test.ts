@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { appError, mockBackend, msg, reject } from '../testing';
-import { MessagesStore, PAGE_SIZE } from './messages.svelte';
+import { LIVE_WINDOW, MessagesStore, PAGE_SIZE } from './messages.svelte';
 
 function ids(list: readonly StoredMessage[]): string[] {
   return list.map((m) => m.id);
@@ -200,5 +200,34 @@ describe('messages store', () => {
     expect(store.gapsOf('r:dev')).toHaveLength(1);
     store.reset();
     expect(store.gapsOf('r:dev')).toHaveLength(0);
+  });
+
+  it('lets the oldest messages go while following a long stream, and pages them back in', async () => {
+    const calls = mockBackend({ history: () => [], gaps: () => [] });
+    await store.open('u:bob');
+    const stream = Array.from({ length: LIVE_WINDOW + PAGE_SIZE + 1 }, (_, i) =>
+      msg({ conversation: 'u:bob', ts: 10_000 + i, id: `s${String(i).padStart(4, '0')}` }),
+    );
+    for (const m of stream) store.handle({ type: 'message', message: m });
+    expect(store.messages).toHaveLength(LIVE_WINDOW);
+    expect(store.newest?.id).toBe(stream.at(-1)?.id);
+    expect(store.hasMore).toBe(true);
+    const oldestKept = store.messages[0]!;
+    expect(store.get(stream[0]!.id)).toBeUndefined();
+
+    // Scrolled up: nothing is let go while the user reads.
+    store.setFollowing(false);
+    const more = Array.from({ length: LIVE_WINDOW + PAGE_SIZE }, (_, i) =>
+      msg({ conversation: 'u:bob', ts: 20_000 + i, id: `t${String(i).padStart(4, '0')}` }),
+    );
+    for (const m of more) store.handle({ type: 'message', message: m });
+    expect(store.messages).toHaveLength(LIVE_WINDOW + more.length);
+    await store.loadOlder();
+    const pages = calls.filter((c) => c.cmd === 'history');
+    expect(pages.at(-1)?.args.before).toEqual([oldestKept.ts, oldestKept.id]);
+
+    // Back at the bottom: trimmed again.
+    store.setFollowing(true);
+    expect(store.messages).toHaveLength(LIVE_WINDOW);
   });
 });
