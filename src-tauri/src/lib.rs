@@ -14,12 +14,14 @@
 //!   Started with `--hidden` (the opt-in login autostart), only the tray shows.
 //! - `notify`: OS notifications while the window is in the background;
 //!   clicking one opens its chat (Linux).
+//! - `rendering`: how the page is painted (no GL compositing on Linux).
 //! - `requests`: what the shell asks of the UI (open a conversation).
 
 mod commands;
 pub mod error;
 mod events;
 mod notify;
+mod rendering;
 mod requests;
 mod state;
 mod tray;
@@ -68,6 +70,9 @@ pub fn run() -> Result<(), AppStartError> {
         .setup(|app| {
             tray::build(app)?;
             notify::init(app);
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::configure(&window);
+            }
             if std::env::args().any(|a| a == START_HIDDEN)
                 && let Some(window) = app.get_webview_window("main")
             {
