@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::error::AppBenchError;
-use crate::procs::Memory;
+use crate::procs::{CpuTimes, Memory};
 use crate::scene::{Scene, wait_js};
 
 const OPEN_CHAT: &str = "const b = [...document.querySelectorAll('nav.conversations button')]\
@@ -27,8 +27,14 @@ const INSTALL_PROBE: &str = "const p = { longest: 0, stalls: 0, frames: 0, last:
       p.frames++; p.last = t; requestAnimationFrame(tick); }; \
     requestAnimationFrame(tick); return true";
 
+/// Reads the probe and starts it over.
 const READ_PROBE: &str = "const p = window.__frameProbe; \
-    return [p.longest, p.stalls, p.frames]";
+    const seen = [p.longest, p.stalls, p.frames]; p.longest = 0; p.stalls = 0; p.frames = 0; \
+    return seen";
+
+/// The page at rest before the stream: the baseline for frame gaps (what
+/// this machine's WebKit manages with nothing to do).
+const IDLE_PROBE: Duration = Duration::from_secs(5);
 
 const MESSAGE_SHOWN: &str = "return [...document.querySelectorAll('article.message')]\
     .some(a => a.textContent.includes(arguments[0]))";
@@ -46,21 +52,57 @@ impl Stream {
     }
 }
 
+/// What the frame probe saw over a stretch of time.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadSample {
-    pub longest_frame_gap_ms: f64,
+pub struct Frames {
+    pub longest_gap_ms: f64,
     pub stalls: u64,
     pub frames: u64,
+    pub over: Duration,
+}
+
+impl Frames {
+    fn read(probe: &Value, over: Duration) -> Frames {
+        let number = |i: usize| probe.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
+        Frames {
+            longest_gap_ms: number(0),
+            stalls: number(1) as u64,
+            frames: number(2) as u64,
+            over,
+        }
+    }
+
+    pub fn per_second(&self) -> f64 {
+        self.frames as f64 / self.over.as_secs_f64().max(0.001)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadSample {
+    /// The page at rest, just before the stream.
+    pub idle: Frames,
+    /// From the first message sent to the last one on screen.
+    pub streaming: Frames,
     pub before: Memory,
     pub after: Memory,
-    /// From the last message sent to it being on screen.
-    pub last_shown_after: Duration,
+    /// From the last message sent to it being on screen; `None` if it was
+    /// not within [`SHOWN_WITHIN`] (the page fell behind).
+    pub last_shown_after: Option<Duration>,
     /// How long sending took (longer than planned if bob fell behind).
     pub sending: Duration,
+    /// RSS of app + WebKit every few seconds of the stream, in MiB: a
+    /// straight climb is a leak, a climb that levels off is a heap sizing
+    /// itself to the load.
+    pub rss_trace: Vec<f64>,
+    /// Where the CPU went during the stream.
+    pub cpu: String,
 }
 
 /// Bursts of this many milliseconds' worth of messages.
 const TICK_MS: u32 = 10;
+
+/// How long the page may take to show the last message after it was sent.
+pub const SHOWN_WITHIN: Duration = Duration::from_secs(120);
 
 pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample, AppBenchError> {
     let session = scene.open_app().await?;
@@ -86,13 +128,28 @@ pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample,
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = scene.app_memory()?;
     session.execute(INSTALL_PROBE, vec![]).await?;
+    let probing = Instant::now();
+    tokio::time::sleep(IDLE_PROBE).await;
+    let idle = Frames::read(
+        &session.execute(READ_PROBE, vec![]).await?,
+        probing.elapsed(),
+    );
 
     let total = stream.total();
     let ticks = (stream.seconds * 1000 / TICK_MS).max(1);
     let per_tick = total.div_ceil(ticks as usize);
+    let app = scene
+        .app_pid()?
+        .ok_or_else(|| AppBenchError::Setup("the app is not running".into()))?;
+    let cpu_before = CpuTimes::read(app).map_err(AppBenchError::io("reading CPU times"))?;
     let started = Instant::now();
     let mut sent = 0;
+    let mut rss_trace = vec![before.rss_mib()];
+    let sample_every = (5_000 / TICK_MS).max(1);
     for tick in 0..ticks {
+        if tick > 0 && tick % sample_every == 0 {
+            rss_trace.push(scene.app_memory()?.rss_mib());
+        }
         let due = started + Duration::from_millis(u64::from(tick * TICK_MS));
         tokio::time::sleep_until(due.into()).await;
         let n = per_tick.min(total - sent);
@@ -105,29 +162,41 @@ pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample,
         sent += n;
     }
     let sending = started.elapsed();
+    let cpu = CpuTimes::read(app)
+        .map_err(AppBenchError::io("reading CPU times"))?
+        .since(&cpu_before);
     let last_sent = Instant::now();
     let last = vec![json!(format!("stream {}", total - 1))];
-    let shown = wait_js(
+    let shown = match wait_js(
         &session,
         "the last message on screen",
         MESSAGE_SHOWN,
         last,
         Duration::from_millis(20),
-        Duration::from_secs(300),
+        SHOWN_WITHIN,
     )
-    .await?;
-    let probe = session.execute(READ_PROBE, vec![]).await?;
+    .await
+    {
+        Ok(at) => Some(at.saturating_duration_since(last_sent)),
+        // A finding, not a failure of the benchmark: measured and reported.
+        Err(AppBenchError::Timeout(..)) => None,
+        Err(e) => return Err(e),
+    };
+    let streaming = Frames::read(
+        &session.execute(READ_PROBE, vec![]).await?,
+        started.elapsed(),
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = scene.app_memory()?;
     scene.quit_app(session).await?;
-    let number = |i: usize| probe.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
     Ok(LoadSample {
-        longest_frame_gap_ms: number(0),
-        stalls: number(1) as u64,
-        frames: number(2) as u64,
+        idle,
+        streaming,
         before,
         after,
-        last_shown_after: shown.saturating_duration_since(last_sent),
+        last_shown_after: shown,
+        rss_trace,
+        cpu,
         sending,
     })
 }

@@ -5,17 +5,59 @@
 use std::io;
 use std::path::Path;
 
-/// Summed over the process tree, in kibibytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Summed over the process tree, in kibibytes, with each process's part.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Memory {
     /// Proportional set size: shared pages split among their users, so
     /// the sum over processes is what the app costs the machine.
     pub pss_kib: u64,
     pub rss_kib: u64,
     pub processes: usize,
+    pub parts: Vec<Part>,
+}
+
+/// One process of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Its command name (`tether-app`, `WebKitWebProces`…, as the kernel
+    /// truncates it).
+    pub name: String,
+    pub pss_kib: u64,
+    pub rss_kib: u64,
 }
 
 impl Memory {
+    /// Each process's PSS, e.g. `tether-app 90 + WebKitWebProces 150 MB`.
+    pub fn pss_parts(&self) -> String {
+        let parts: Vec<String> = self
+            .parts
+            .iter()
+            .map(|p| format!("{} {:.0}", p.name, p.pss_kib as f64 / 1024.0))
+            .collect();
+        format!("{} MB", parts.join(" + "))
+    }
+
+    /// How each process's RSS changed from `before` (matched by name).
+    pub fn rss_growth_parts(&self, before: &Memory) -> String {
+        let parts: Vec<String> = self
+            .parts
+            .iter()
+            .map(|p| {
+                let was = before
+                    .parts
+                    .iter()
+                    .find(|b| b.name == p.name)
+                    .map_or(0, |b| b.rss_kib);
+                format!(
+                    "{} {:+.0}",
+                    p.name,
+                    (p.rss_kib as f64 - was as f64) / 1024.0
+                )
+            })
+            .collect();
+        format!("{} MB", parts.join(", "))
+    }
+
     pub fn pss_mib(&self) -> f64 {
         self.pss_kib as f64 / 1024.0
     }
@@ -50,6 +92,110 @@ pub fn find_app(binary: &Path, home: &Path) -> io::Result<Option<u32>> {
 
 /// `root` and all its descendants, summed.
 pub fn tree_memory(root: u32) -> io::Result<Memory> {
+    let mut total = Memory::default();
+    for pid in tree(root)? {
+        // A process may end between listing and reading: skip it.
+        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
+            continue;
+        };
+        let part = Part {
+            name: name_of(pid),
+            pss_kib: field_kib(&rollup, "Pss:"),
+            rss_kib: field_kib(&rollup, "Rss:"),
+        };
+        total.pss_kib += part.pss_kib;
+        total.rss_kib += part.rss_kib;
+        total.processes += 1;
+        total.parts.push(part);
+    }
+    Ok(total)
+}
+
+/// CPU time used so far by `root`, each of its descendants, and this
+/// process, by command name; and the whole machine's busy and total time.
+/// All in clock ticks (`/proc`'s unit).
+#[derive(Debug, Clone, Default)]
+pub struct CpuTimes {
+    pub processes: Vec<(String, u64)>,
+    pub machine_busy: u64,
+    pub machine_total: u64,
+}
+
+impl CpuTimes {
+    pub fn read(root: u32) -> io::Result<CpuTimes> {
+        let mut processes: Vec<(String, u64)> = tree(root)?
+            .into_iter()
+            .filter_map(|pid| Some((name_of(pid), cpu_ticks(pid)?)))
+            .collect();
+        let me = std::process::id();
+        if let Some(ticks) = cpu_ticks(me) {
+            processes.push(("benchmark (bob)".to_owned(), ticks));
+        }
+        let stat = std::fs::read_to_string("/proc/stat")?;
+        let all: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        let total: u64 = all.iter().sum();
+        // idle and iowait are the 4th and 5th numbers.
+        let idle = all.get(3).copied().unwrap_or(0) + all.get(4).copied().unwrap_or(0);
+        Ok(CpuTimes {
+            processes,
+            machine_busy: total - idle,
+            machine_total: total,
+        })
+    }
+
+    /// Each process's share of one core between `earlier` and now, and
+    /// the machine's busy share, e.g. `tether-app 40%, … ; machine 95% busy`.
+    pub fn since(&self, earlier: &CpuTimes) -> String {
+        let total = self
+            .machine_total
+            .saturating_sub(earlier.machine_total)
+            .max(1) as f64;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let parts: Vec<String> = self
+            .processes
+            .iter()
+            .map(|(name, ticks)| {
+                let was = earlier
+                    .processes
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or(0, |(_, t)| *t);
+                // Machine ticks count every core: a process's share of one.
+                let share = ticks.saturating_sub(was) as f64 / total * cores * 100.0;
+                format!("{name} {share:.0}%")
+            })
+            .collect();
+        let busy = self.machine_busy.saturating_sub(earlier.machine_busy) as f64 / total * 100.0;
+        format!(
+            "{} of a core; all {cores:.0} cores {busy:.0}% busy",
+            parts.join(", ")
+        )
+    }
+}
+
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Fields 14 and 15 of stat (utime, stime); the name was field 2.
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+fn name_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|n| n.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// `root` and all its descendants.
+fn tree(root: u32) -> io::Result<Vec<u32>> {
     let parents: Vec<(u32, u32)> = pids()?
         .into_iter()
         .filter_map(|pid| Some((pid, parent_of(pid)?)))
@@ -66,17 +212,7 @@ pub fn tree_memory(root: u32) -> io::Result<Memory> {
         );
         i += 1;
     }
-    let mut total = Memory::default();
-    for pid in tree {
-        // A process may end between listing and reading: skip it.
-        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
-            continue;
-        };
-        total.pss_kib += field_kib(&rollup, "Pss:");
-        total.rss_kib += field_kib(&rollup, "Rss:");
-        total.processes += 1;
-    }
-    Ok(total)
+    Ok(tree)
 }
 
 fn pids() -> io::Result<Vec<u32>> {

@@ -16,9 +16,11 @@ use crate::scene::{Scene, wait_js};
 const CHAT_LIST_SHOWN: &str = "return [...document.querySelectorAll('nav.conversations button')]\
     .some(b => b.textContent.includes(arguments[0]))";
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StartSample {
     pub to_interactive: Duration,
+    /// Until WebDriver had a session on the window (part of the above).
+    pub to_session: Duration,
     pub idle: Memory,
 }
 
@@ -27,6 +29,7 @@ pub struct StartSample {
 pub async fn cold_start(scene: &Scene, idle: Duration) -> Result<StartSample, AppBenchError> {
     let started = Instant::now();
     let session = scene.open_app().await?;
+    let to_session = started.elapsed();
     let shown = wait_js(
         &session,
         "the chat list",
@@ -36,11 +39,59 @@ pub async fn cold_start(scene: &Scene, idle: Duration) -> Result<StartSample, Ap
         Duration::from_secs(60),
     )
     .await?;
+    // Where the time went, as the page saw it: the process and WebKit
+    // start before the page's clock does.
+    let page = session
+        .execute(
+            "const n = performance.getEntriesByType('navigation')[0]; \
+             return [Math.round(performance.now()), Math.round(n ? n.domContentLoadedEventEnd : -1)]",
+            vec![],
+        )
+        .await?;
+    eprintln!("  page: [chat list, DOMContentLoaded] at {page} ms after navigation began");
     tokio::time::sleep(idle).await;
     let memory = scene.app_memory()?;
     scene.quit_app(session).await?;
     Ok(StartSample {
         to_interactive: shown - started,
+        to_session,
         idle: memory,
     })
+}
+
+/// The floor under P8's memory: the same WebKitGTK in its own MiniBrowser
+/// showing an empty page, painted the same way, after the same idle time. `None` where this
+/// machine has no MiniBrowser (it comes with Debian's libwebkit2gtk-4.1).
+pub async fn webkit_floor(scene: &Scene, idle: Duration) -> Result<Option<Memory>, AppBenchError> {
+    let Some(browser) = mini_browser() else {
+        return Ok(None);
+    };
+    let mut child = scene
+        .desktop
+        .command(&browser.to_string_lossy())
+        .map_err(AppBenchError::io("the desktop's bus"))?
+        .arg("about:blank")
+        // Painted as the app paints on Linux (no GL compositing; see
+        // src-tauri/src/rendering.rs).
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(AppBenchError::io("starting MiniBrowser"))?;
+    // A moment to start, then the same idle time as the app.
+    tokio::time::sleep(Duration::from_secs(2) + idle).await;
+    let memory = crate::procs::tree_memory(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    memory
+        .map(Some)
+        .map_err(AppBenchError::io("reading MiniBrowser's memory"))
+}
+
+fn mini_browser() -> Option<std::path::PathBuf> {
+    std::fs::read_dir("/usr/lib")
+        .ok()?
+        .flatten()
+        .map(|dir| dir.path().join("webkit2gtk-4.1/MiniBrowser"))
+        .find(|p| p.is_file())
 }
