@@ -62,10 +62,10 @@ bench: deps ui
 package: ui
 	scripts/bundle.sh deb,rpm
 
-# Builds and starts the desktop app (with a local Mosquitto on
+# Builds and starts the desktop app (with Tether's embedded broker on
 # 127.0.0.1:1883 when no broker runs there; see scripts/run-app.sh).
 run: ui
-	$(CARGO) build -p tether-app
+	$(CARGO) build -p tether-app -p tether-cli
 	scripts/run-app.sh
 
 fmt:

@@ -55,9 +55,19 @@ pub enum Command {
     /// Manage saved accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Run Tether's embedded broker (in memory, loopback by default) until
+    /// interrupted: chat on this computer with no server installed.
+    Serve(ServeArgs),
     /// Run the benchmarks against a Mosquitto of their own (needs
     /// mosquitto and mosquitto-clients) and print the results table.
     Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one (printed on start).
+    #[arg(long, default_value = tether_broker::DEFAULT_LISTEN)]
+    pub listen: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

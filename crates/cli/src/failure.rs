@@ -24,6 +24,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("benchmark failed: {0}")]
     Bench(#[from] tether_bench::BenchError),
+    #[error(transparent)]
+    Broker(#[from] tether_broker::BrokerError),
 }
 
 impl CliError {

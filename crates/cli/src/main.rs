@@ -51,6 +51,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let account = &cli.account;
     match cli.command {
         Command::Bench(args) => commands::bench::run(args).await,
+        Command::Serve(args) => commands::serve::run(args).await,
         Command::Send(args) => commands::send::run(account, args, &paths()?).await,
         Command::Listen(args) => commands::listen::run(account, args, &paths()?).await,
         Command::History(args) => commands::read::history(account, args, &paths()?),

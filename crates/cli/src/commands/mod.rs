@@ -6,6 +6,7 @@ pub mod listen;
 pub mod read;
 pub mod rooms;
 pub mod send;
+pub mod serve;
 
 use std::io::Write;
 

@@ -1,0 +1,127 @@
+//! `tether serve` (the embedded broker) with `tether` clients, for the
+//! cases the app and CLI rely on against Mosquitto: a round trip, a message
+//! waiting for a recipient who is away, the `delivered` receipt, and a
+//! sender whose broker is down (queued, then sent once it is back).
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::cli::{Running, run, tether};
+use serde_json::Value;
+
+const RUN: Duration = Duration::from_secs(60);
+
+/// `tether serve` on `listen`; returns it with the URL it printed.
+async fn serve(home: &Path, listen: &str) -> (Running, String) {
+    let mut broker = Running::spawn(tether(home, &["serve", "--listen", listen]));
+    let line = broker
+        .wait_json("the broker listening", |l| l["type"] == "listening")
+        .await;
+    let url = line["url"].as_str().unwrap().to_owned();
+    (broker, url)
+}
+
+/// A user of the CLI on `url`, files under `home`.
+fn user<'a>(
+    home: &'a Path,
+    url: &'a str,
+    name: &'a str,
+) -> impl Fn(&[&str]) -> common::cli::Ran + 'a {
+    move |args: &[&str]| {
+        let mut all = vec!["--broker", url, "--user", name];
+        all.extend_from_slice(args);
+        run(tether(home, &all), "", RUN)
+    }
+}
+
+fn outgoing_status(history: &[Value], text: &str) -> Option<String> {
+    history
+        .iter()
+        .find(|m| m["text"] == text && m["outgoing"] == true)
+        .map(|m| m["status"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn clients_chat_over_the_embedded_broker_also_when_one_is_away_or_it_restarts() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (broker, url) = serve(scratch.path(), "127.0.0.1:0").await;
+    let (alice_home, bob_home) = (scratch.path().join("alice"), scratch.path().join("bob"));
+    let alice = user(&alice_home, &url, "alice");
+    let bob = user(&bob_home, &url, "bob");
+
+    // bob has a session, then is away while alice writes.
+    bob(&["listen", "--timeout", "1"]).expect_code(0);
+    alice(&["send", "--to", "bob", "written while bob was away"]).expect_code(0);
+    let heard = bob(&["listen", "--count", "1", "--timeout", "20"]);
+    heard.expect_code(0);
+    assert!(
+        heard.json().iter().any(|l| l["type"] == "message"
+            && l["message"]["text"] == "written while bob was away"),
+        "{heard:#?}"
+    );
+
+    // bob's client answered with a `delivered` receipt: alice's history
+    // says so once her client has collected it.
+    let deadline = Instant::now() + RUN;
+    loop {
+        alice(&["listen", "--timeout", "2"]).expect_code(0);
+        let history = alice(&["history", "--with", "bob"]);
+        let status = outgoing_status(&history.json(), "written while bob was away");
+        if status.as_deref() == Some("delivered") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never delivered: {status:?}");
+    }
+
+    // The broker stops: alice's message waits in her outbox (exit 4 says
+    // so). The broker comes back on the same address with nothing in
+    // memory; once bob is subscribed again, alice's next run sends it.
+    let addr = url.trim_start_matches("mqtt://").to_owned();
+    drop(broker);
+    let queued = alice(&[
+        "send",
+        "--wait",
+        "2",
+        "--to",
+        "bob",
+        "written while the broker was down",
+    ]);
+    queued.expect_code(4);
+    assert_eq!(
+        outgoing_status(
+            &alice(&["history", "--with", "bob"]).json(),
+            "written while the broker was down"
+        )
+        .as_deref(),
+        Some("queued")
+    );
+    let (_broker, again) = serve(scratch.path(), &addr).await;
+    assert_eq!(again, url);
+    bob(&["listen", "--timeout", "1"]).expect_code(0);
+    alice(&["listen", "--timeout", "2"]).expect_code(0);
+    let heard = bob(&["listen", "--count", "1", "--timeout", "20"]);
+    assert!(
+        heard.stdout.contains("written while the broker was down"),
+        "{heard:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_taken_address_is_a_clear_error() {
+    let scratch = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let ran = run(
+        tether(scratch.path(), &["serve", "--listen", &addr]),
+        "",
+        RUN,
+    );
+    ran.expect_code(1);
+    assert!(
+        ran.stderr.contains("cannot listen on") && ran.stderr.contains("another broker"),
+        "{ran:#?}"
+    );
+}
