@@ -11,6 +11,7 @@ use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 use super::Engine;
+use crate::supervisor::ConnectionState;
 
 /// Time between probes, and the most a probe waits for its connection.
 const PROBE_EVERY: Duration = Duration::from_millis(500);
@@ -55,15 +56,28 @@ impl Engine {
         }
     }
 
-    /// The broker answered a probe: retry after a short random delay.
+    /// The broker answered a probe: retry after a short random delay, and
+    /// say so (the UI's "retry in N s" would otherwise count down from the
+    /// old backoff until the attempt starts).
     pub(super) fn broker_reachable(&mut self) {
         self.probe = None;
-        let spread = Duration::from_millis(rand::rng().random_range(0..=SPREAD.as_millis() as u64));
-        if self
+        let spread_ms = rand::rng().random_range(0..=SPREAD.as_millis() as u64);
+        let spread = Duration::from_millis(spread_ms);
+        if !self
             .supervisor
             .reachable(tokio::time::Instant::now(), spread)
         {
-            tracing::info!("the broker is reachable again; reconnecting");
+            return;
+        }
+        tracing::info!("the broker is reachable again; reconnecting");
+        let current = self.state.borrow().clone();
+        if let ConnectionState::Waiting { attempt, error, .. } = current {
+            let retry_at_ms = crate::clock::now_ms().saturating_add(spread_ms as i64);
+            self.set_state(ConnectionState::Waiting {
+                attempt,
+                retry_at_ms,
+                error,
+            });
         }
     }
 }
