@@ -1,8 +1,9 @@
-//! Shared helpers: a chat peer on a real broker, and (`cli`) the `tether`
-//! binary run as a process.
+//! Shared helpers: a chat peer on a real broker, (`cli`) the `tether`
+//! binary run as a process, and (`app`) the desktop app's window.
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod app;
 pub mod cli;
 
 use std::path::{Path, PathBuf};
