@@ -7,11 +7,11 @@
 //! fast messages come, and the tray's unread count and the notifications
 //! are updated once per batch, not once per message.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
-use tether_core::store::{ConversationId, StoredMessage};
+use tether_core::store::StoredMessage;
+use tether_core::supervisor::ConnectionState;
 use tether_core::{Client, Event};
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 use tokio::time::Instant;
@@ -41,8 +41,11 @@ pub fn forward(app: AppHandle, client: Client) -> tauri::async_runtime::JoinHand
             tokio::time::sleep_until(last_batch + BATCH_EVERY).await;
             let batch = drain(first, &mut events);
             last_batch = Instant::now();
-            app.state::<AppState>().send_to_ui(&batch);
-            react(&app, &client, &batch).await;
+            // Taken from the batch first, so the batch itself moves to the
+            // page without a copy of every event.
+            let reaction = Reaction::to(&batch);
+            app.state::<AppState>().send_to_ui(batch);
+            reaction.apply(&app, &client).await;
         }
     })
 }
@@ -77,30 +80,48 @@ fn lagged(n: u64) {
     tracing::warn!("UI events fell {n} behind");
 }
 
-/// The tray and notifications, once per batch: the newest incoming message
-/// of each conversation is what a notification shows.
-async fn react(app: &AppHandle, client: &Client, batch: &[Event]) {
-    let mut newest: HashMap<&ConversationId, &StoredMessage> = HashMap::new();
-    let mut order = Vec::new();
-    for event in batch {
-        match event {
-            // The guard records each incoming message as its chat's newest;
-            // a chat's first one in the batch also fixes its place in order.
-            Event::Message { message }
-                if !message.outgoing && newest.insert(&message.conversation, message).is_none() =>
-            {
-                order.push(&message.conversation);
+/// What the tray and notifications do about a batch: the connection
+/// state it ends with, and the newest incoming message of each chat (what
+/// a notification shows), in the order the chats first appear.
+struct Reaction {
+    connection: Option<ConnectionState>,
+    newest: Vec<StoredMessage>,
+}
+
+impl Reaction {
+    fn to(batch: &[Event]) -> Reaction {
+        let mut connection = None;
+        let mut newest: Vec<&StoredMessage> = Vec::new();
+        for event in batch {
+            match event {
+                Event::Message { message } if !message.outgoing => {
+                    match newest
+                        .iter_mut()
+                        .find(|m| m.conversation == message.conversation)
+                    {
+                        Some(seen) => *seen = message,
+                        None => newest.push(message),
+                    }
+                }
+                Event::Connection { state } => connection = Some(state),
+                _ => {}
             }
-            Event::Connection { state } => tray::show_connection(app, state),
-            _ => {}
+        }
+        Reaction {
+            connection: connection.cloned(),
+            newest: newest.into_iter().cloned().collect(),
         }
     }
-    for conversation in &order {
-        if let Some(message) = newest.get(conversation) {
+
+    async fn apply(self, app: &AppHandle, client: &Client) {
+        if let Some(state) = &self.connection {
+            tray::show_connection(app, state);
+        }
+        for message in &self.newest {
             notify::new_message(app, message);
         }
-    }
-    if !order.is_empty() {
-        tray::refresh_unread(app, client).await;
+        if !self.newest.is_empty() {
+            tray::refresh_unread(app, client).await;
+        }
     }
 }

@@ -103,11 +103,11 @@ impl AppState {
         *self.ui.lock().unwrap_or_else(PoisonError::into_inner) = Some(channel);
     }
 
-    /// Sends a batch of events (see `events`: at most one per frame).
-    pub fn send_to_ui(&self, batch: &[Event]) {
+    /// Sends a batch of events (see `events`: at most one every 33 ms).
+    pub fn send_to_ui(&self, batch: Vec<Event>) {
         let ui = self.ui.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(channel) = ui.as_ref()
-            && let Err(e) = channel.send(batch.to_vec())
+            && let Err(e) = channel.send(batch)
         {
             tracing::debug!("UI channel closed: {e}");
         }

@@ -14,15 +14,12 @@ use tether_tests::Mosquitto;
 
 /// The next connection state the client reports.
 async fn next_state(peer: &mut Peer, within: Duration) -> ConnectionState {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let event = tokio::time::timeout_at(deadline, peer.events.recv())
-            .await
-            .expect("no connection state in time")
-            .unwrap();
-        if let Event::Connection { state } = event {
-            return state;
-        }
+    match peer
+        .wait_for_within(within, |e| matches!(e, Event::Connection { .. }))
+        .await
+    {
+        Event::Connection { state } => state,
+        _ => unreachable!(),
     }
 }
 

@@ -64,11 +64,6 @@ impl EmbeddedBroker {
         Ok(EmbeddedBroker { addr })
     }
 
-    /// Where clients connect.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// The URL to give Tether clients, e.g. `mqtt://127.0.0.1:1883`.
     pub fn url(&self) -> String {
         format!("mqtt://{}", self.addr)

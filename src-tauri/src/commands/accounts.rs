@@ -204,26 +204,56 @@ async fn wait_until_connected(client: &Client) -> Result<(), AppError> {
             _ => Ok(()),
         },
         Ok(Err(_)) => Err(AppError::new("internal", "The connection task stopped.")),
-        Err(_) => {
-            let last = client.connection().borrow().clone();
-            Err(match last {
-                ConnectionState::Waiting { error, .. } if error.starts_with("TLS") => {
-                    AppError::new(
-                        "tls",
-                        format!("{error}. Check the broker address and its certificate."),
-                    )
-                }
-                ConnectionState::Waiting { error, .. } => AppError::new(
-                    "unreachable",
-                    format!(
-                        "Cannot reach the broker ({error}). Check the address and your network."
-                    ),
-                ),
-                _ => AppError::new(
-                    "unreachable",
-                    "The broker did not answer. Check the address and your network.",
-                ),
-            })
+        Err(_) => Err(not_connected(&client.connection().borrow())),
+    }
+}
+
+/// What the user should do when the first link did not come up in time,
+/// from the last state the connection reported.
+fn not_connected(last: &ConnectionState) -> AppError {
+    match last {
+        ConnectionState::Waiting { error, .. } if error.starts_with("TLS") => AppError::new(
+            "tls",
+            format!("{error}. Check the broker address and its certificate."),
+        ),
+        ConnectionState::Waiting { error, .. } => AppError::new(
+            "unreachable",
+            format!("Cannot reach the broker ({error}). Check the address and your network."),
+        ),
+        _ => AppError::new(
+            "unreachable",
+            "The broker did not answer. Check the address and your network.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiting(error: &str) -> ConnectionState {
+        ConnectionState::Waiting {
+            attempt: 1,
+            retry_at_ms: 0,
+            error: error.into(),
         }
+    }
+
+    #[test]
+    fn a_sign_in_that_never_connects_says_what_to_check() {
+        let tls = not_connected(&waiting(
+            "TLS failed: invalid peer certificate: UnknownIssuer",
+        ));
+        assert_eq!(tls.code, "tls");
+        assert!(tls.message.contains("certificate"), "{}", tls.message);
+        let refused = not_connected(&waiting("cannot reach the broker: Connection refused"));
+        assert_eq!(refused.code, "unreachable");
+        assert!(
+            refused.message.contains("Connection refused"),
+            "{}",
+            refused.message
+        );
+        let silent = not_connected(&ConnectionState::Connecting { attempt: 1 });
+        assert_eq!(silent.code, "unreachable");
     }
 }

@@ -73,8 +73,17 @@ impl Peer {
     }
 
     /// The next event matching `pred`, skipping others.
-    pub async fn wait_for(&mut self, mut pred: impl FnMut(&Event) -> bool) -> Event {
-        let deadline = tokio::time::Instant::now() + WAIT;
+    pub async fn wait_for(&mut self, pred: impl FnMut(&Event) -> bool) -> Event {
+        self.wait_for_within(WAIT, pred).await
+    }
+
+    /// Like [`Peer::wait_for`], with a limit of its own.
+    pub async fn wait_for_within(
+        &mut self,
+        within: Duration,
+        mut pred: impl FnMut(&Event) -> bool,
+    ) -> Event {
+        let deadline = tokio::time::Instant::now() + within;
         loop {
             let event = tokio::time::timeout_at(deadline, self.events.recv())
                 .await

@@ -60,7 +60,7 @@ export type Subscription = { close(): void };
 /**
  * Opens a channel for the active account's events. Call again after every
  * login or account switch; close the previous subscription first. Events
- * come in batches, at most one per display frame (the shell gathers them).
+ * come in batches, at most one every 33 ms (the shell gathers them).
  */
 export async function subscribeEvents(handler: (events: Event[]) => void): Promise<Subscription> {
   let open = true;

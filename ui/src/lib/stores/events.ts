@@ -18,7 +18,7 @@ export function dispatch(event: Event): void {
 }
 
 /**
- * Applies a batch from the shell (at most one per display frame). Its
+ * Applies a batch from the shell (at most one every 33 ms). Its
  * messages join the open chat in one merge, not one per message, and
  * Svelte renders once after the whole batch.
  */
