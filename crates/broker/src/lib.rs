@@ -6,25 +6,51 @@
 //! What it keeps: sessions, subscriptions and messages waiting for an
 //! offline client live in memory, for as long as the process runs (a
 //! restart loses messages accepted for someone away); history lives in each
-//! client's own store, unsent messages in the sender's outbox. It has no
-//! accounts or access rules yet: loopback, one machine. For a team, run a
-//! standalone broker (docs/deploy).
+//! client's own store, unsent messages in the sender's outbox.
+//!
+//! Who may connect: on loopback, anyone who can run programs on this
+//! computer (no passwords). On the LAN, only if the host opens a LAN
+//! listener ([`EmbeddedBroker::open_lan`]): every LAN client must sign in
+//! as one of the LAN users ([`LanUsers`], hashes in a file the host
+//! manages) and may write only as itself, the rules of docs/deploy/acl.
+//! For a team that outgrows one computer, run a standalone broker
+//! (docs/deploy).
 //!
 //! # Layout
-//! Everything is in this file: [`EmbeddedBroker::start`] and its options.
+//! - this file: [`EmbeddedBroker`] (rumqttd, configured in code) and
+//!   [`LanListener`], the LAN side's lifetime;
+//! - `access`: [`AccessRules`], who may write and read which topics;
+//! - `users`: [`LanUsers`], the LAN users file;
+//! - `gateway`: the authenticating, topic-checking relay between a LAN
+//!   client and rumqttd.
+
+mod access;
+mod gateway;
+mod users;
+
+pub use access::AccessRules;
+pub use users::{LanUsers, MIN_PASSWORD_LEN, UsersError};
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rumqttd::{Broker, Config, ConnectionSettings, RouterConfig, ServerSettings};
+use tether_core::protocol::Prefix;
+use tokio::sync::oneshot;
 
 /// Loopback, MQTT's usual port: what the app's sign-in form suggests.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:1883";
 
+/// Every interface, the next port: where LAN hosting listens by default
+/// (1883 on loopback stays the embedded broker itself).
+pub const DEFAULT_LAN_LISTEN: &str = "0.0.0.0:1884";
+
 /// Largest message payload accepted (Tether's envelopes are far smaller;
 /// rumqttd's default of 20 KiB would refuse long messages).
-const MAX_PAYLOAD: usize = 256 * 1024;
+pub(crate) const MAX_PAYLOAD: usize = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {
@@ -36,6 +62,8 @@ pub enum BrokerError {
     },
     #[error("the embedded broker did not start listening on {0} within {1:?}")]
     NotListening(SocketAddr, Duration),
+    #[error("cannot start the LAN listener: {0}")]
+    Runtime(#[source] std::io::Error),
 }
 
 /// A running embedded broker. rumqttd has no way to stop one: it runs
@@ -67,6 +95,92 @@ impl EmbeddedBroker {
     /// The URL to give Tether clients, e.g. `mqtt://127.0.0.1:1883`.
     pub fn url(&self) -> String {
         format!("mqtt://{}", self.addr)
+    }
+
+    /// Starts listening on the LAN as well (see [`LanOptions`]); stops when
+    /// the returned [`LanListener`] is dropped. Loopback is unaffected.
+    pub fn open_lan(&self, options: LanOptions) -> Result<LanListener, BrokerError> {
+        let listen = options.listen;
+        let listen_err = |source| BrokerError::Listen {
+            addr: listen,
+            source,
+        };
+        let listener = TcpListener::bind(listen).map_err(listen_err)?;
+        let addr = listener.local_addr().map_err(listen_err)?;
+        listener.set_nonblocking(true).map_err(listen_err)?;
+        let gate = Arc::new(gateway::Gate {
+            users_file: options.users_file,
+            rules: AccessRules::new(options.prefix),
+            upstream: self.addr,
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(BrokerError::Runtime)?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("lan-listener".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => {
+                            tokio::select! {
+                                () = gateway::serve(listener, gate) => {}
+                                _ = stopped => {}
+                            }
+                        }
+                        Err(e) => tracing::error!("the LAN listener cannot start: {e}"),
+                    }
+                });
+                // Dropping the runtime ends every LAN client's connection.
+            })
+            .map_err(BrokerError::Runtime)?;
+        tracing::info!("LAN listener on {addr}");
+        Ok(LanListener { addr, _stop: stop })
+    }
+}
+
+/// Where and for whom the LAN listener opens.
+#[derive(Debug, Clone)]
+pub struct LanOptions {
+    pub listen: SocketAddr,
+    /// The LAN users file ([`LanUsers`]); read at every sign-in, so users
+    /// added or removed take effect at once.
+    pub users_file: PathBuf,
+    /// The topic prefix the access rules apply to.
+    pub prefix: Prefix,
+}
+
+/// The open LAN listener. Dropping it closes the listener and every LAN
+/// client's connection.
+#[derive(Debug)]
+pub struct LanListener {
+    addr: SocketAddr,
+    _stop: oneshot::Sender<()>,
+}
+
+impl LanListener {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URLs people on the network should enter: one per network
+    /// address of this computer when listening on all of them.
+    pub fn urls(&self) -> Vec<String> {
+        let port = self.addr.port();
+        let ips: Vec<IpAddr> = if self.addr.ip().is_unspecified() {
+            if_addrs::get_if_addrs()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| i.ip())
+                .filter(|ip| !ip.is_loopback() && ip.is_ipv4() == self.addr.is_ipv4())
+                .collect()
+        } else {
+            vec![self.addr.ip()]
+        };
+        ips.into_iter()
+            .map(|ip| format!("mqtt://{}", SocketAddr::new(ip, port)))
+            .collect()
     }
 }
 
@@ -133,4 +247,10 @@ fn config(addr: SocketAddr) -> Config {
         prometheus: None,
         metrics: None,
     }
+}
+
+/// Where the LAN users file lives in Tether's config directory (the app and
+/// `tether lan-user` share it).
+pub fn users_file(config_dir: &std::path::Path) -> PathBuf {
+    config_dir.join("lan-users.json")
 }

@@ -58,6 +58,10 @@ pub enum Command {
     /// Run Tether's embedded broker (in memory, loopback by default) until
     /// interrupted: chat on this computer with no server installed.
     Serve(ServeArgs),
+    /// Who may sign in to `tether serve --lan` (user ids and passwords,
+    /// kept as hashes).
+    #[command(subcommand)]
+    LanUser(LanUserCommand),
     /// Run the benchmarks against a Mosquitto of their own (needs
     /// mosquitto and mosquitto-clients) and print the results table.
     Bench(BenchArgs),
@@ -68,6 +72,45 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free one (printed on start).
     #[arg(long, default_value = tether_broker::DEFAULT_LISTEN)]
     pub listen: std::net::SocketAddr,
+    /// Also host for the local network, on this address (without a value:
+    /// 0.0.0.0:1884). LAN clients must sign in as a LAN user (`tether
+    /// lan-user add`) and may write only as themselves.
+    #[arg(long, num_args = 0..=1, default_missing_value = tether_broker::DEFAULT_LAN_LISTEN)]
+    pub lan: Option<std::net::SocketAddr>,
+    /// The LAN users file (default: lan-users.json in Tether's config directory).
+    #[arg(long)]
+    pub users: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LanUserCommand {
+    /// Add a user, or set a new password: the password is read from one
+    /// line of standard input (at least 8 characters).
+    Add {
+        user: String,
+        #[arg(long)]
+        users: Option<PathBuf>,
+    },
+    Remove {
+        user: String,
+        #[arg(long)]
+        users: Option<PathBuf>,
+    },
+    List {
+        #[arg(long)]
+        users: Option<PathBuf>,
+    },
+}
+
+impl LanUserCommand {
+    /// The `--users FILE` given, if any.
+    pub fn users_file(&self) -> Option<PathBuf> {
+        match self {
+            LanUserCommand::Add { users, .. }
+            | LanUserCommand::Remove { users, .. }
+            | LanUserCommand::List { users } => users.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

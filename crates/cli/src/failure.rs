@@ -26,13 +26,19 @@ pub enum CliError {
     Bench(#[from] tether_bench::BenchError),
     #[error(transparent)]
     Broker(#[from] tether_broker::BrokerError),
+    #[error(transparent)]
+    LanUsers(#[from] tether_broker::UsersError),
 }
 
 impl CliError {
     /// 2 bad input, 3 bad credentials, 4 broker unreachable, 1 anything else.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Usage(_) | CliError::Book(_) => ExitCode::from(2),
+            CliError::Usage(_)
+            | CliError::Book(_)
+            | CliError::LanUsers(
+                tether_broker::UsersError::ShortPassword | tether_broker::UsersError::Unknown(_),
+            ) => ExitCode::from(2),
             CliError::Client(
                 tether_core::ClientError::EmptyMessage
                 | tether_core::ClientError::MessageTooLong { .. }

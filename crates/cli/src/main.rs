@@ -51,7 +51,14 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let account = &cli.account;
     match cli.command {
         Command::Bench(args) => commands::bench::run(args).await,
-        Command::Serve(args) => commands::serve::run(args).await,
+        Command::Serve(args) => {
+            let users = commands::lan_user::users_file(args.users.clone(), paths)?;
+            commands::serve::run(args, users).await
+        }
+        Command::LanUser(command) => {
+            let users = commands::lan_user::users_file(command.users_file(), paths)?;
+            commands::lan_user::run(command, users)
+        }
         Command::Send(args) => commands::send::run(account, args, &paths()?).await,
         Command::Listen(args) => commands::listen::run(account, args, &paths()?).await,
         Command::History(args) => commands::read::history(account, args, &paths()?),

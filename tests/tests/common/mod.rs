@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod acl;
 pub mod app;
 pub mod cli;
 

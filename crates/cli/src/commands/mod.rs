@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod bench;
+pub mod lan_user;
 pub mod listen;
 pub mod read;
 pub mod rooms;
