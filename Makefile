@@ -62,8 +62,8 @@ bench: deps ui
 package: ui
 	scripts/bundle.sh deb,rpm
 
-# Builds and starts the desktop app (with Tether's embedded broker on
-# 127.0.0.1:1883 when no broker runs there; see scripts/run-app.sh).
+# Builds and starts the desktop app; its first start offers "This
+# computer", where the app hosts Tether's embedded broker itself.
 run: ui
 	$(CARGO) build -p tether-app -p tether-cli
 	scripts/run-app.sh

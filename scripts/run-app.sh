@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Starts the desktop app (built by `make run`).
 #
-# A fresh machine has no server to chat on: if nothing listens on
-# 127.0.0.1:1883 (the sign-in form's default), Tether's embedded broker
-# (`tether serve`) is started there for this session and stopped on exit.
-# Other profiles and the CLI on this machine can chat over it too.
+# Nothing else is needed: a first start offers "This computer" as the
+# server, and the app then hosts Tether's embedded broker on
+# 127.0.0.1:1883 itself (or uses the one another Tether already serves
+# there). Other profiles and the CLI on this machine can chat over it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,12 +13,4 @@ if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
     exit 1
 fi
 
-broker_pid=""
-if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
-    echo "run-app: no broker on 127.0.0.1:1883; starting Tether's embedded broker there"
-    "${CARGO_TARGET_DIR:-target}/debug/tether" serve --listen 127.0.0.1:1883 >/dev/null &
-    broker_pid=$!
-    trap 'kill "$broker_pid" 2>/dev/null || true' EXIT
-fi
-
-"${CARGO_TARGET_DIR:-target}/debug/tether-app"
+exec "${CARGO_TARGET_DIR:-target}/debug/tether-app"

@@ -9,6 +9,7 @@
 //!   system: start at login).
 //! - `error`: [`error::AppError`], serialized as `{code, message}`.
 //! - `state`: paths, keyring, the signed-in session, the UI channel.
+//! - `local_broker`: "This computer", the embedded broker the app hosts.
 //! - `events`: forwards core events to the UI, tray and notifications.
 //! - `tray`: tray icon, menu and unread count; close-to-tray.
 //!   Started with `--hidden` (the opt-in login autostart), only the tray shows.
@@ -20,6 +21,7 @@
 mod commands;
 pub mod error;
 mod events;
+mod local_broker;
 mod notify;
 mod rendering;
 mod requests;
@@ -49,6 +51,7 @@ pub fn run() -> Result<(), AppStartError> {
         )
         .init();
     let paths = Paths::from_env()?;
+    let local_broker = local_broker::LocalBroker::from_env()?;
     tauri::Builder::default()
         // First, so a second launch only brings the running window forward.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -66,7 +69,7 @@ pub fn run() -> Result<(), AppStartError> {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![START_HIDDEN]),
         ))
-        .manage(state::AppState::new(paths))
+        .manage(state::AppState::new(paths, local_broker))
         .setup(|app| {
             tray::build(app)?;
             notify::init(app);
@@ -135,6 +138,8 @@ pub fn run() -> Result<(), AppStartError> {
 pub enum AppStartError {
     #[error(transparent)]
     Paths(#[from] tether_core::account::BookError),
+    #[error("the address for This computer's broker: {0}")]
+    LocalBroker(#[from] tether_core::account::BrokerUrlError),
     #[error("cannot start the window: {0}")]
     Tauri(#[from] tauri::Error),
 }

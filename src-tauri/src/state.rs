@@ -1,6 +1,6 @@
 //! What the shell keeps between commands, managed by Tauri (`app.manage`):
-//! where files live, the keyring, the signed-in account's client, and the
-//! UI's event channel.
+//! where files live, the keyring, the signed-in account's client, the
+//! broker hosted for "This computer", and the UI's event channel.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -11,6 +11,7 @@ use tether_core::store::ConversationId;
 use tether_core::{Client, Event};
 
 use crate::error::AppError;
+use crate::local_broker::LocalBroker;
 use crate::requests::ShellRequest;
 
 /// The signed-in account.
@@ -36,6 +37,7 @@ impl Session {
 
 pub struct AppState {
     pub paths: Paths,
+    pub local_broker: LocalBroker,
     /// None when the OS keyring cannot be reached; the reason is kept so
     /// "remember me" can say what is wrong.
     secrets: Result<Arc<dyn SecretStore>, String>,
@@ -45,7 +47,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(paths: Paths) -> AppState {
+    pub fn new(paths: Paths, local_broker: LocalBroker) -> AppState {
         let secrets = KeyringSecrets::native()
             .map(|k| Arc::new(k) as Arc<dyn SecretStore>)
             .map_err(|e| e.to_string());
@@ -54,6 +56,7 @@ impl AppState {
         }
         AppState {
             paths,
+            local_broker,
             secrets,
             session: tokio::sync::Mutex::new(None),
             ui: Mutex::new(None),

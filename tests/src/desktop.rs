@@ -54,6 +54,11 @@ struct Processes {
 impl Desktop {
     /// Starts everything; the app will see `TETHER_HOME=tether_home`.
     pub fn start(tether_home: &Path) -> io::Result<Desktop> {
+        Desktop::start_with(tether_home, &[])
+    }
+
+    /// Like [`Desktop::start`], with more environment for the app.
+    pub fn start_with(tether_home: &Path, env: &[(&str, &str)]) -> io::Result<Desktop> {
         let home = tempfile::tempdir()?;
         let (xvfb, display) = start_xvfb()?;
         let mut processes = Processes {
@@ -87,6 +92,7 @@ impl Desktop {
                 .env("TETHER_LOG", "info,tether_core=debug")
                 .env_remove("TETHER_PASSWORD")
                 .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(log.try_clone()?)
                 .stderr(log)

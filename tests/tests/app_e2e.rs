@@ -15,9 +15,9 @@ use common::app::{
     log_tail, open_app, screenshot, step, tray_item, wait_js, wait_status, wait_tray, wait_until,
     watchdog, window_shown,
 };
-use common::cli::{run, tether};
+use common::cli::{run, tether, wait_read_receipts};
 use fantoccini::Locator;
-use serde_json::{Value, json};
+use serde_json::json;
 use tether_tests::desktop::{Desktop, app_bin};
 use tether_tests::{Mosquitto, MosquittoOptions, mosquitto_passwd};
 
@@ -57,7 +57,12 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     let c = open_app(&desktop).await;
 
     step("sign in");
-    // Sign in, asking to be remembered.
+    // Sign in on the Mosquitto (not This computer), asking to be remembered.
+    find(&c, "input[id$='-server-broker']")
+        .await
+        .click()
+        .await
+        .unwrap();
     let broker_field = find(&c, "input[id$='-broker']").await;
     broker_field.clear().await.unwrap();
     broker_field.send_keys(&url).await.unwrap();
@@ -109,24 +114,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         json!(true),
     )
     .await;
-    let deadline = Instant::now() + CLI_WAIT;
-    loop {
-        let history = bob(&["history", "--with", "alice"]);
-        history.expect_code(0);
-        let mine: Vec<Value> = history
-            .json()
-            .into_iter()
-            .filter(|l| l["outgoing"] == true)
-            .collect();
-        if mine.len() == 2 && mine.iter().all(|l| l["status"] == "read") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "bob's messages never became read: {mine:#?}"
-        );
-        bob(&["listen", "--timeout", "2"]).expect_code(0);
-    }
+    wait_read_receipts(&bob, "alice", &["hello from the cli", xss]).await;
 
     step("alice answers");
     // Alice answers; bob's CLI gets it.

@@ -28,20 +28,20 @@ async fn the_installed_app_starts_and_shows_the_sign_in_form() {
     let desktop = Desktop::start(home.path()).unwrap();
     let c = desktop.open_app(&app).await.unwrap();
 
-    let broker = c
+    let this_computer = c
         .wait()
         .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("input[id$='-broker']"))
+        .for_element(Locator::Css("input[id$='-server-local']"))
         .await
         .unwrap_or_else(|e| panic!("no sign-in form: {e}; log:\n{}", desktop.log()));
-    assert!(
-        broker
-            .prop("value")
-            .await
-            .unwrap()
-            .is_some_and(|v| v.starts_with("mqtt://")),
-        "the broker field has no default"
+    assert_eq!(
+        this_computer.prop("checked").await.unwrap().as_deref(),
+        Some("true"),
+        "a first start does not offer This computer"
     );
+    c.find(Locator::Css("input[id$='-user']"))
+        .await
+        .unwrap_or_else(|e| panic!("no user id field: {e}"));
     assert_eq!(c.title().await.unwrap(), "Tether");
     c.find(Locator::Css("input[id$='-password']"))
         .await

@@ -15,7 +15,7 @@ describe('App', () => {
 
   it('opens the chat for the remembered account', async () => {
     mockBackend({
-      auto_login: () => ({ name: 'a', broker: 'mqtt://h:1883', user: 'alice', remembered: true, active: true }),
+      auto_login: () => ({ name: 'a', broker: 'mqtt://h:1883', user: 'alice', this_computer: false, remembered: true, active: true }),
       accounts_list: () => [],
       conversations: () => [{ id: 'u:bob', title: null, last_ts: 1, last_text: 'hi', last_sender: 'bob', unread: 1 }],
       presence: () => [],

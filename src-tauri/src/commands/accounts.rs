@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tether_core::account::{Account, AccountBook, BrokerUrl};
 use tether_core::protocol::UserId;
 use tether_core::supervisor::ConnectionState;
@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::error::AppError;
 use crate::events;
+use crate::local_broker;
 use crate::state::{AppState, Session};
 
 /// How long sign-in waits for the broker before saying it is unreachable.
@@ -24,22 +25,27 @@ pub struct AccountView {
     pub name: String,
     pub broker: String,
     pub user: String,
-    /// Its password is in the OS keyring (signs in without asking).
+    /// Its server is "This computer" (the embedded broker; no password).
+    pub this_computer: bool,
+    /// It signs in without asking: its password is in the OS keyring, or
+    /// it needs none (This computer).
     pub remembered: bool,
     /// It is the signed-in account.
     pub active: bool,
 }
 
 fn view(state: &AppState, account: &Account, active: bool) -> AccountView {
-    let remembered = state
-        .secrets()
-        .ok()
-        .and_then(|s| s.get(&account.secret_key()).ok().flatten())
-        .is_some();
+    let remembered = account.this_computer
+        || state
+            .secrets()
+            .ok()
+            .and_then(|s| s.get(&account.secret_key()).ok().flatten())
+            .is_some();
     AccountView {
         name: account.name.clone(),
         broker: account.broker.to_string(),
         user: account.user.to_string(),
+        this_computer: account.this_computer,
         remembered,
         active,
     }
@@ -56,6 +62,8 @@ pub async fn accounts_list(state: State<'_, AppState>) -> Result<Vec<AccountView
         .collect())
 }
 
+/// Signs in on `broker`, or with `this_computer` on the embedded broker
+/// (then `broker` and `password` are not used).
 #[tauri::command]
 pub async fn login(
     app: AppHandle,
@@ -64,17 +72,25 @@ pub async fn login(
     user: String,
     password: String,
     remember: bool,
+    this_computer: bool,
 ) -> Result<AccountView, AppError> {
-    let broker: BrokerUrl = broker.trim().parse()?;
+    let broker: BrokerUrl = match this_computer {
+        true => state.local_broker.url().clone(),
+        false => broker.trim().parse()?,
+    };
     let user: UserId = user.trim().parse()?;
     let mut book = AccountBook::load(&state.paths)?;
-    let account = book.ensure(broker, user)?;
-    let password = (!password.is_empty()).then_some(password);
+    let mut account = book.ensure(broker, user)?;
+    if account.this_computer != this_computer {
+        account.this_computer = this_computer;
+        book.upsert(account.clone())?;
+    }
+    let password = (!password.is_empty() && !this_computer).then_some(password);
     // One client per account and store: the old one goes first (a second
     // connection with the same client id would be kicked by the broker).
     state.replace(None).await;
-    let client = start(&state, &account, password.clone()).await?;
-    if let Err(e) = wait_until_connected(&client).await {
+    let client = start(&app, &account, password.clone()).await?;
+    if let Err(e) = wait_until_connected(&client, &account).await {
         client.shutdown().await;
         return Err(e);
     }
@@ -105,13 +121,19 @@ pub async fn auto_login(
     let Some(account) = book.default.as_deref().and_then(|n| book.get(n).ok()) else {
         return Ok(None);
     };
-    let Ok(secrets) = state.secrets() else {
-        return Ok(None);
+    let password = match account.this_computer {
+        true => None,
+        false => {
+            let Ok(secrets) = state.secrets() else {
+                return Ok(None);
+            };
+            let Some(password) = secrets.get(&account.secret_key())? else {
+                return Ok(None);
+            };
+            Some(password)
+        }
     };
-    let Some(password) = secrets.get(&account.secret_key())? else {
-        return Ok(None);
-    };
-    let client = start(&state, account, Some(password)).await?;
+    let client = start(&app, account, password).await?;
     activate(&app, &state, account.clone(), client).await;
     Ok(Some(view(&state, account, true)))
 }
@@ -124,17 +146,22 @@ pub async fn switch_account(
 ) -> Result<AccountView, AppError> {
     let mut book = AccountBook::load(&state.paths)?;
     let account = book.get(&name)?.clone();
-    let password = state
-        .secrets()?
-        .get(&account.secret_key())?
-        .ok_or_else(|| {
-            AppError::new(
-                "not_logged_in",
-                "Sign in to this account once with \"Remember me\" to switch to it.",
-            )
-        })?;
+    let password = match account.this_computer {
+        true => None,
+        false => Some(
+            state
+                .secrets()?
+                .get(&account.secret_key())?
+                .ok_or_else(|| {
+                    AppError::new(
+                        "not_logged_in",
+                        "Sign in to this account once with \"Remember me\" to switch to it.",
+                    )
+                })?,
+        ),
+    };
     state.replace(None).await;
-    let client = start(&state, &account, Some(password)).await?;
+    let client = start(&app, &account, password).await?;
     book.default = Some(account.name.clone());
     book.save(&state.paths)?;
     activate(&app, &state, account.clone(), client).await;
@@ -163,11 +190,17 @@ pub async fn forget_account(state: State<'_, AppState>, name: String) -> Result<
     Ok(())
 }
 
+/// Starts the account's client; on This computer, hosts the broker first
+/// unless another program serves it.
 async fn start(
-    state: &AppState,
+    app: &AppHandle,
     account: &Account,
     password: Option<String>,
 ) -> Result<Client, AppError> {
+    let state = app.state::<AppState>();
+    if account.this_computer {
+        local_broker::ensure(app).await;
+    }
     Ok(Client::start(ClientOptions {
         account: account.clone(),
         password,
@@ -177,6 +210,9 @@ async fn start(
 }
 
 async fn activate(app: &AppHandle, state: &AppState, account: Account, client: Client) {
+    if account.this_computer {
+        local_broker::keep_hosting(app.clone(), client.connection());
+    }
     let forwarder = events::forward(app.clone(), client.clone());
     state
         .replace(Some(Session::new(account, client, forwarder)))
@@ -184,7 +220,7 @@ async fn activate(app: &AppHandle, state: &AppState, account: Account, client: C
 }
 
 /// Waits for the first link, turning failures into what the user should do.
-async fn wait_until_connected(client: &Client) -> Result<(), AppError> {
+async fn wait_until_connected(client: &Client, account: &Account) -> Result<(), AppError> {
     let mut state = client.connection();
     let outcome = tokio::time::timeout(
         SIGN_IN_WAIT,
@@ -198,6 +234,12 @@ async fn wait_until_connected(client: &Client) -> Result<(), AppError> {
     .await;
     match outcome {
         Ok(Ok(s)) => match &*s {
+            // This computer has no passwords: whatever asked for one is
+            // another broker on its address.
+            ConnectionState::AuthFailed { .. } if account.this_computer => Err(AppError::new(
+                "local_taken",
+                format!("{} asks for a password.", account.broker),
+            )),
             ConnectionState::AuthFailed { message } => {
                 Err(AppError::new("auth_failed", message.clone()))
             }

@@ -272,3 +272,38 @@ impl Drop for Running {
 pub fn is_connected(line: &Value) -> bool {
     line["type"] == "connection" && line["state"]["state"] == "connected"
 }
+
+/// Waits until the CLI user `run` stands for sees each of `texts` (their
+/// own messages to `with`) as "read" in their history, collecting
+/// receipts with a short `listen` between looks.
+pub async fn wait_read_receipts(run: impl Fn(&[&str]) -> Ran, with: &str, texts: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let history = run(&["history", "--with", with]);
+        history.expect_code(0);
+        let statuses: Vec<(String, Value)> = history
+            .json()
+            .into_iter()
+            .filter(|l| l["outgoing"] == true)
+            .map(|l| {
+                (
+                    l["text"].as_str().unwrap_or_default().to_owned(),
+                    l["status"].clone(),
+                )
+            })
+            .collect();
+        let read = |text: &&str| {
+            statuses
+                .iter()
+                .any(|(t, status)| t == text && status == "read")
+        };
+        if texts.iter().all(read) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never all read: {texts:?}; history says {statuses:?}"
+        );
+        run(&["listen", "--timeout", "2"]).expect_code(0);
+    }
+}

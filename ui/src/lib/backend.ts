@@ -30,7 +30,14 @@ export function accountsList(): Promise<AccountView[]> {
   return call('accounts_list');
 }
 
-export type LoginArgs = { broker: string, user: string, password: string, remember: boolean };
+/** `thisComputer`: sign in on the embedded broker (`broker` and `password` are then unused). */
+export type LoginArgs = {
+  broker: string,
+  user: string,
+  password: string,
+  remember: boolean,
+  thisComputer: boolean,
+};
 
 export function login(args: LoginArgs): Promise<AccountView> {
   return call('login', { ...args });

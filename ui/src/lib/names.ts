@@ -14,3 +14,11 @@ export function previewText(text: string, max = 160): string {
   const line = flat.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
+
+/** Where an account chats: "This computer" (given, translated) or its broker URL. */
+export function serverName(
+  account: { broker: string, this_computer: boolean },
+  thisComputer: string,
+): string {
+  return account.this_computer ? thisComputer : account.broker;
+}

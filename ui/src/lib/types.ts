@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'auth_failed',
   'unreachable',
   'tls',
+  'local_taken',
   'bad_input',
   'keyring',
   'not_logged_in',

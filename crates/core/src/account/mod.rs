@@ -48,6 +48,11 @@ pub struct Account {
     pub prefix: Prefix,
     #[serde(default)]
     pub tls: TlsSettings,
+    /// The server is "This computer": the desktop app hosts Tether's
+    /// embedded broker at `broker` (loopback) unless another program
+    /// already serves it there. No password.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub this_computer: bool,
 }
 
 fn default_keep_alive() -> u16 {
@@ -76,6 +81,7 @@ impl Account {
             keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
             prefix: Prefix::default(),
             tls: TlsSettings::default(),
+            this_computer: false,
         }
     }
 

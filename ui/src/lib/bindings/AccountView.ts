@@ -5,7 +5,12 @@
  */
 export type AccountView = { name: string, broker: string, user: string, 
 /**
- * Its password is in the OS keyring (signs in without asking).
+ * Its server is "This computer" (the embedded broker; no password).
+ */
+this_computer: boolean, 
+/**
+ * It signs in without asking: its password is in the OS keyring, or
+ * it needs none (This computer).
  */
 remembered: boolean, 
 /**

@@ -10,7 +10,7 @@ describe('ConnectionBanner', () => {
   beforeEach(() => {
     connection.reset();
     session.eventsError = null;
-    session.active = { name: 'a', broker: 'mqtt://b:1883', user: 'alice', remembered: true, active: true };
+    session.active = { name: 'a', broker: 'mqtt://b:1883', user: 'alice', this_computer: false, remembered: true, active: true };
     session.view = 'main';
   });
 
@@ -59,6 +59,6 @@ describe('ConnectionBanner', () => {
     expect(screen.getAllByText('The broker refused your password').length).toBeGreaterThan(0);
     await userEvent.setup().click(screen.getByRole('button', { name: 'Sign in again' }));
     expect(session.view).toBe('login');
-    expect(session.prefill).toEqual({ broker: 'mqtt://b:1883', user: 'alice', reason: 'reauth' });
+    expect(session.prefill).toEqual({ broker: 'mqtt://b:1883', user: 'alice', thisComputer: false, reason: 'reauth' });
   });
 });

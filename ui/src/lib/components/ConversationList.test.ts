@@ -14,7 +14,7 @@ describe('ConversationList', () => {
     messages.reset();
     conversations.reset();
     presence.reset();
-    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', remembered: true, active: true };
+    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
     const now = Date.now();
     mockBackend({
       conversations: () => [

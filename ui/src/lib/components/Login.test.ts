@@ -7,8 +7,30 @@ import { appError, mockBackend, reject } from '../testing';
 import type { AccountView } from '../types';
 import Login from './Login.svelte';
 
-const saved: AccountView = { name: 'work', broker: 'mqtts://chat.example.com:8883', user: 'alice', remembered: true, active: false };
-const noPassword: AccountView = { name: 'home', broker: 'mqtt://10.0.0.2:1883', user: 'al', remembered: false, active: false };
+const saved: AccountView = {
+  name: 'work',
+  broker: 'mqtts://chat.example.com:8883',
+  user: 'alice',
+  this_computer: false,
+  remembered: true,
+  active: false,
+};
+const noPassword: AccountView = {
+  name: 'home',
+  broker: 'mqtt://10.0.0.2:1883',
+  user: 'al',
+  this_computer: false,
+  remembered: false,
+  active: false,
+};
+const local: AccountView = {
+  name: 'me',
+  broker: 'mqtt://127.0.0.1:1883',
+  user: 'me',
+  this_computer: true,
+  remembered: true,
+  active: false,
+};
 
 function resetSession(accounts: AccountView[] = []) {
   session.view = 'login';
@@ -20,8 +42,11 @@ function resetSession(accounts: AccountView[] = []) {
   session.formRequested = false;
 }
 
+/** Signs in on a broker (not "This computer"). */
 async function signIn(user = 'alice', password = 'secret') {
   const ue = userEvent.setup();
+  const onBroker = screen.getByLabelText('An MQTT broker');
+  if (!(onBroker as HTMLInputElement).checked) await ue.click(onBroker);
   await ue.type(screen.getByLabelText('User id'), user);
   await ue.type(screen.getByLabelText('Password'), password);
   await ue.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -32,15 +57,43 @@ describe('Login', () => {
   beforeEach(() => resetSession());
   afterEach(() => stopEvents());
 
+  it('offers This computer first: no address, no password, with what it keeps', async () => {
+    const calls = mockBackend({ login: reject('unreachable', 'unused') });
+    render(Login);
+    expect(screen.getByLabelText('This computer')).toBeChecked();
+    expect(screen.queryByLabelText('Broker address')).toBeNull();
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.getByText(/wait in memory until this app quits/)).toBeInTheDocument();
+    const ue = userEvent.setup();
+    await ue.type(screen.getByLabelText('User id'), 'alice');
+    await ue.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(calls[0]).toEqual({
+      cmd: 'login',
+      args: { broker: '', user: 'alice', password: '', remember: true, thisComputer: true },
+    });
+  });
+
+  it('explains when another broker holds This computer\'s port', async () => {
+    mockBackend({ login: reject('local_taken', 'mqtt://127.0.0.1:1883 asks for a password') });
+    render(Login);
+    const ue = userEvent.setup();
+    await ue.type(screen.getByLabelText('User id'), 'alice');
+    await ue.click(screen.getByRole('button', { name: 'Sign in' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Another broker runs on this computer');
+    expect(alert).toHaveTextContent('Choose “An MQTT broker”');
+  });
+
   it('calls login with the broker, user, password and remember flag', async () => {
     const calls = mockBackend({ login: reject('unreachable', 'unused') });
     render(Login);
+    await userEvent.setup().click(screen.getByLabelText('An MQTT broker'));
     expect(screen.getByLabelText('Broker address')).toHaveValue(DEFAULT_BROKER);
     expect(screen.getByLabelText('Remember me')).toBeChecked();
     await signIn('alice', 'pw 1');
     expect(calls[0]).toEqual({
       cmd: 'login',
-      args: { broker: DEFAULT_BROKER, user: 'alice', password: 'pw 1', remember: true },
+      args: { broker: DEFAULT_BROKER, user: 'alice', password: 'pw 1', remember: true, thisComputer: false },
     });
   });
 
@@ -97,7 +150,16 @@ describe('Login', () => {
     await ue.click(screen.getByRole('button', { name: 'Cancel' }));
     await ue.click(screen.getByRole('button', { name: 'Add account' }));
     expect(screen.getByLabelText('User id')).toHaveValue('');
-    expect(screen.getByLabelText('Broker address')).toHaveValue(DEFAULT_BROKER);
+    expect(screen.getByLabelText('This computer')).toBeChecked();
+  });
+
+  it('names This computer instead of its loopback address in the list', () => {
+    resetSession([local, saved]);
+    mockBackend();
+    render(Login);
+    const me = screen.getByRole('button', { name: 'Sign in as me' });
+    expect(me).toHaveTextContent('This computer');
+    expect(me).not.toHaveTextContent('127.0.0.1');
   });
 
   it('asks before forgetting an account', async () => {

@@ -15,7 +15,7 @@ describe('Sidebar', () => {
     conversations.reset();
     rooms.reset();
     search.clear();
-    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', remembered: true, active: true };
+    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
     session.accounts = [session.active];
   });
 

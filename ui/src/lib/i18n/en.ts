@@ -21,6 +21,10 @@ export const en = {
       title: 'Secure connection failed',
       hint: 'Check that the broker speaks TLS on this port (mqtts://) and that its certificate is valid and trusted.',
     },
+    local_taken: {
+      title: 'Another broker runs on this computer',
+      hint: 'It asks for a password, so Tether cannot host “This computer” beside it. Choose “An MQTT broker” and sign in to it, or stop it and try again.',
+    },
     bad_input: {
       title: 'Invalid input',
       hint: 'Check the broker address (for example mqtt://host:1883) and the user id.',
@@ -44,7 +48,7 @@ export const en = {
   },
   login: {
     title: 'Sign in to Tether',
-    subtitle: 'Chat over the MQTT broker your team already runs.',
+    subtitle: 'Chat on this computer, or over the MQTT broker your team runs.',
     accounts: 'Your accounts',
     signInAs: (name: string) => `Sign in as ${name}`,
     passwordRemembered: 'Password remembered',
@@ -58,6 +62,11 @@ export const en = {
     forgetConfirm: (name: string) => `Forget ${name}? Its saved password is removed from this computer.`,
     confirmForget: 'Forget account',
     cancel: 'Cancel',
+    server: 'Server',
+    thisComputer: 'This computer',
+    aBroker: 'An MQTT broker',
+    thisComputerHint:
+      'No server to install: Tether runs a small broker inside the app. Others on this computer (another Tether profile, the tether command) can chat with you. Messages for someone who is away wait in memory until this app quits; your history stays on this computer. For a team, use a broker such as Mosquitto or EMQX.',
     broker: 'Broker address',
     brokerHint: 'mqtt://host:1883, or mqtts://host:8883 for TLS',
     brokerRequired: 'Enter the broker address.',

@@ -20,6 +20,10 @@ export const zhCN: Dictionary = {
       title: '安全连接失败',
       hint: '请确认服务器在此端口上使用 TLS（mqtts://），且其证书有效并受信任。',
     },
+    local_taken: {
+      title: '本机已有其他服务器在运行',
+      hint: '它要求密码，因此 Tether 无法在它旁边提供“本机”服务器。请选择“MQTT 服务器”并登录它，或停止它后重试。',
+    },
     bad_input: {
       title: '输入无效',
       hint: '请检查服务器地址（例如 mqtt://host:1883）和用户名。',
@@ -43,7 +47,7 @@ export const zhCN: Dictionary = {
   },
   login: {
     title: '登录 Tether',
-    subtitle: '通过团队现有的 MQTT 服务器聊天。',
+    subtitle: '在本机聊天，或通过团队的 MQTT 服务器聊天。',
     accounts: '你的账户',
     signInAs: (name) => `以 ${name} 登录`,
     passwordRemembered: '已记住密码',
@@ -57,6 +61,11 @@ export const zhCN: Dictionary = {
     forgetConfirm: (name) => `移除 ${name}？保存的密码将从本机删除。`,
     confirmForget: '移除账户',
     cancel: '取消',
+    server: '服务器',
+    thisComputer: '本机',
+    aBroker: 'MQTT 服务器',
+    thisComputerHint:
+      '无需安装服务器：Tether 在应用内运行一个小型服务器。本机上的其他人（另一个 Tether 配置文件、tether 命令）可以与你聊天。发给离线者的消息保存在内存中，直到本应用退出；你的聊天记录保存在本机。团队使用请选择 Mosquitto 或 EMQX 等服务器。',
     broker: '服务器地址',
     brokerHint: 'mqtt://host:1883，TLS 请用 mqtts://host:8883',
     brokerRequired: '请输入服务器地址。',

@@ -19,6 +19,8 @@ export type View = 'starting' | 'login' | 'main';
 export type LoginPrefill = {
   broker: string,
   user: string,
+  /** The account's server is "This computer" (the embedded broker). */
+  thisComputer: boolean,
   /** "reauth": the broker refused the saved password; "password": none was saved. */
   reason: 'reauth' | 'password',
 };
@@ -104,7 +106,12 @@ export class SessionStore {
       const error = toAppError(e);
       const saved = this.accounts.find((a) => a.name === name);
       if (error.code === 'not_logged_in' && saved) {
-        this.prefill = { broker: saved.broker, user: saved.user, reason: 'password' };
+        this.prefill = {
+          broker: saved.broker,
+          user: saved.user,
+          thisComputer: saved.this_computer,
+          reason: 'password',
+        };
         this.view = 'login';
         return;
       }
@@ -148,7 +155,9 @@ export class SessionStore {
   /** The broker refused the password: back to the login form, prefilled. */
   reauth(): void {
     const account = this.active;
-    this.prefill = account ? { broker: account.broker, user: account.user, reason: 'reauth' } : null;
+    this.prefill = account
+      ? { broker: account.broker, user: account.user, thisComputer: account.this_computer, reason: 'reauth' }
+      : null;
     this.error = null;
     this.view = 'login';
   }

@@ -8,8 +8,8 @@ import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
 import { SessionStore } from './session.svelte';
 
-const alice: AccountView = { name: 'alice@local', broker: 'mqtt://127.0.0.1:1883', user: 'alice', remembered: true, active: true };
-const work: AccountView = { name: 'work', broker: 'mqtts://chat.example.com', user: 'al', remembered: false, active: false };
+const alice: AccountView = { name: 'alice@local', broker: 'mqtt://127.0.0.1:1883', user: 'alice', this_computer: false, remembered: true, active: true };
+const work: AccountView = { name: 'work', broker: 'mqtts://chat.example.com', user: 'al', this_computer: false, remembered: false, active: false };
 
 function backend(extra: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
   const channel = channelCapture();
@@ -62,7 +62,7 @@ describe('session store', () => {
 
   it('passes the login arguments through and keeps the error on refusal', async () => {
     const { calls } = backend({ login: reject('auth_failed', 'The broker refused the credentials.') });
-    const args = { broker: 'mqtt://h:1883', user: 'alice', password: 'pw', remember: true };
+    const args = { broker: 'mqtt://h:1883', user: 'alice', password: 'pw', remember: true, thisComputer: false };
     expect(await session.login(args)).toBe(false);
     expect(calls[0]).toEqual({ cmd: 'login', args });
     expect(session.error).toEqual({ code: 'auth_failed', message: 'The broker refused the credentials.' });
@@ -74,7 +74,7 @@ describe('session store', () => {
     await session.start();
     await session.switchTo('work');
     expect(session.view).toBe('login');
-    expect(session.prefill).toEqual({ broker: work.broker, user: work.user, reason: 'password' });
+    expect(session.prefill).toEqual({ broker: work.broker, user: work.user, thisComputer: false, reason: 'password' });
   });
 
   it('resets the per-account stores and re-subscribes on switch', async () => {
@@ -97,7 +97,7 @@ describe('session store', () => {
     await session.start();
     session.reauth();
     expect(session.view).toBe('login');
-    expect(session.prefill).toEqual({ broker: alice.broker, user: alice.user, reason: 'reauth' });
+    expect(session.prefill).toEqual({ broker: alice.broker, user: alice.user, thisComputer: false, reason: 'reauth' });
     session.backToChat();
     expect(session.view).toBe('main');
   });

@@ -1,0 +1,102 @@
+//! "This computer": the embedded broker the app hosts for accounts whose
+//! server is this machine. The first Tether on the machine to need it
+//! starts it; later ones (another profile, a `tether serve` already
+//! running) find the address taken and connect to whoever serves it. If
+//! that one quits, the app hosts it itself: [`keep_hosting`] tries again
+//! whenever the link is down.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Mutex, PoisonError};
+
+use tauri::{AppHandle, Manager};
+use tether_broker::{BrokerError, EmbeddedBroker};
+use tether_core::account::{BrokerUrl, BrokerUrlError};
+use tether_core::supervisor::ConnectionState;
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// Where "This computer" listens unless `$TETHER_LOCAL_BROKER` says
+/// otherwise (tests use a free port): loopback, MQTT's usual port.
+const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1883);
+const ADDR_ENV: &str = "TETHER_LOCAL_BROKER";
+
+#[derive(Debug)]
+pub struct LocalBroker {
+    addr: SocketAddr,
+    url: BrokerUrl,
+    /// Set once this app hosts the broker (rumqttd runs until the app quits).
+    hosted: Mutex<Option<EmbeddedBroker>>,
+}
+
+impl LocalBroker {
+    pub fn from_env() -> Result<LocalBroker, BrokerUrlError> {
+        let addr = match std::env::var(ADDR_ENV) {
+            Ok(s) => s
+                .parse()
+                .map_err(|_| BrokerUrlError::NotUrl(format!("{ADDR_ENV}={s}")))?,
+            Err(_) => DEFAULT_ADDR,
+        };
+        Ok(LocalBroker {
+            addr,
+            url: format!("mqtt://{addr}").parse()?,
+            hosted: Mutex::new(None),
+        })
+    }
+
+    /// The address accounts on "This computer" connect to.
+    pub fn url(&self) -> &BrokerUrl {
+        &self.url
+    }
+
+    /// Starts the broker here unless this app already hosts it or the
+    /// address is taken (by another Tether serving it, which is then used).
+    /// Blocks while rumqttd starts listening (milliseconds).
+    pub fn ensure(&self) {
+        let mut hosted = self.hosted.lock().unwrap_or_else(PoisonError::into_inner);
+        if hosted.is_some() {
+            return;
+        }
+        match EmbeddedBroker::start(self.addr) {
+            Ok(broker) => {
+                tracing::info!("hosting the broker for This computer on {}", broker.url());
+                *hosted = Some(broker);
+            }
+            Err(BrokerError::Listen { source, .. })
+                if source.kind() == std::io::ErrorKind::AddrInUse =>
+            {
+                tracing::debug!("{} is served by another program; using it", self.addr);
+            }
+            Err(e) => tracing::warn!("cannot host the broker for This computer: {e}"),
+        }
+    }
+}
+
+/// [`LocalBroker::ensure`] off the async runtime's threads.
+pub async fn ensure(app: &AppHandle) {
+    let app = app.clone();
+    let started = tauri::async_runtime::spawn_blocking(move || {
+        app.state::<AppState>().local_broker.ensure();
+    })
+    .await;
+    if let Err(e) = started {
+        tracing::warn!("hosting the broker for This computer failed: {e}");
+    }
+}
+
+/// While a client on This computer runs (until its connection state
+/// channel closes): whenever its link is down and waiting to retry, host
+/// the broker here if nobody does, so the retry finds one.
+pub fn keep_hosting(app: AppHandle, mut connection: watch::Receiver<ConnectionState>) {
+    tauri::async_runtime::spawn(async move {
+        while connection.changed().await.is_ok() {
+            let down = matches!(
+                *connection.borrow_and_update(),
+                ConnectionState::Waiting { .. }
+            );
+            if down {
+                ensure(&app).await;
+            }
+        }
+    });
+}

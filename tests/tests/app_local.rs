@@ -1,0 +1,136 @@
+//! "This computer": the app on the embedded broker, with the `tether` CLI
+//! as the other person. The CLI's `tether serve` holds the address first,
+//! so the app uses it; when it stops, the app hosts the broker itself and
+//! the chat goes on: a round trip, the read and delivered receipts, and a
+//! message waiting in memory for someone away.
+//!
+//! Needs what app_e2e.rs needs (`make deps`, the built binaries).
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+mod common;
+
+use std::time::Duration;
+
+use common::app::{
+    ENTER, click_text, find, find_text, open_app, screenshot, step, wait_js, wait_status,
+    wait_until, watchdog,
+};
+use common::cli::{Running, run, tether, wait_read_receipts};
+use serde_json::{Value, json};
+use tether_tests::desktop::Desktop;
+
+const CLI_WAIT: Duration = Duration::from_secs(60);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_chats_on_this_computer_and_takes_over_the_broker_when_its_host_stops() {
+    watchdog(Duration::from_secs(300));
+    let scratch = tempfile::tempdir().unwrap();
+    let addr = format!("127.0.0.1:{}", tether_testbed::free_port());
+    let url = format!("mqtt://{addr}");
+
+    // Another Tether already serves this computer's broker.
+    let mut host = Running::spawn(tether(scratch.path(), &["serve", "--listen", &addr]));
+    host.wait_json("the broker listening", |l| l["type"] == "listening")
+        .await;
+
+    let bob_home = scratch.path().join("bob");
+    let bob = |args: &[&str]| {
+        let mut all = vec!["--broker", url.as_str(), "--user", "bob"];
+        all.extend_from_slice(args);
+        run(tether(&bob_home, &all), "", CLI_WAIT)
+    };
+    bob(&["listen", "--timeout", "1"]).expect_code(0);
+
+    let alice_home = scratch.path().join("alice");
+    let desktop = Desktop::start_with(&alice_home, &[("TETHER_LOCAL_BROKER", &addr)]).unwrap();
+    let c = open_app(&desktop).await;
+
+    step("sign in on This computer");
+    // The first start offers This computer: a user id is all it asks.
+    let local = find(&c, "input[id$='-server-local']").await;
+    assert_eq!(
+        local.prop("checked").await.unwrap().as_deref(),
+        Some("true"),
+        "This computer is not the first choice"
+    );
+    find(&c, "input[id$='-user']")
+        .await
+        .send_keys("alice")
+        .await
+        .unwrap();
+    screenshot(&desktop, "login-this-computer").await;
+    find(&c, "button[type='submit']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&c, ".main-view").await;
+    find_text(&c, ".broker", "This computer").await;
+
+    step("bob writes over the CLI's broker");
+    bob(&["send", "--to", "alice", "hello over this computer"]).expect_code(0);
+    desktop.focus_window("^Tether$").unwrap();
+    click_text(&c, "nav.conversations button", "bob").await;
+    find_text(&c, "article.message", "hello over this computer").await;
+
+    step("the host stops; the app hosts");
+    host.kill9();
+    // The app notices the link is gone, hosts the broker and is back
+    // online on it: the banner goes, and bob (a new session on the new
+    // broker) reaches alice there.
+    wait_until("the app hosts the broker", || {
+        desktop
+            .log()
+            .contains("hosting the broker for This computer")
+    })
+    .await;
+    wait_js(
+        &c,
+        "return document.querySelector('.banner[data-state]') === null",
+        json!(true),
+    )
+    .await;
+    bob(&["listen", "--timeout", "1"]).expect_code(0);
+    bob(&["send", "--to", "alice", "after the handover"]).expect_code(0);
+    find_text(&c, "article.message", "after the handover").await;
+    wait_read_receipts(&bob, "alice", &["after the handover"]).await;
+
+    step("alice answers");
+    let composer = find(&c, "textarea[id$='-text']").await;
+    composer
+        .send_keys(&format!("hi bob, from this computer{ENTER}"))
+        .await
+        .unwrap();
+    wait_status(&c, "hi bob, from this computer", "sent").await;
+    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
+    heard.expect_code(0);
+    assert!(
+        said(&heard.json(), "hi bob, from this computer"),
+        "bob never got alice's answer: {:#?}",
+        heard.json()
+    );
+    wait_status(&c, "hi bob, from this computer", "delivered").await;
+
+    step("bob is away");
+    // The app's broker keeps it for bob's session until he is back.
+    composer
+        .send_keys(&format!("written while you were away{ENTER}"))
+        .await
+        .unwrap();
+    wait_status(&c, "written while you were away", "sent").await;
+    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
+    heard.expect_code(0);
+    assert!(
+        said(&heard.json(), "written while you were away"),
+        "the message for bob was not kept: {:#?}",
+        heard.json()
+    );
+    wait_status(&c, "written while you were away", "delivered").await;
+    screenshot(&desktop, "chat-this-computer").await;
+}
+
+fn said(lines: &[Value], text: &str) -> bool {
+    lines
+        .iter()
+        .any(|l| l["type"] == "message" && l["message"]["text"] == text)
+}
