@@ -58,11 +58,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
 
     step("sign in");
     // Sign in on the Mosquitto (not This computer), asking to be remembered.
-    find(&c, "input[id$='-server-broker']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click_text(&c, "label", "An MQTT broker").await;
     let broker_field = find(&c, "input[id$='-broker']").await;
     broker_field.clear().await.unwrap();
     broker_field.send_keys(&url).await.unwrap();
