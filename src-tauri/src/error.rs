@@ -3,12 +3,15 @@
 //! is a sentence a user can act on.
 
 use serde::Serialize;
+use tether_broker::UsersError;
 use tether_core::ClientError;
 use tether_core::account::{AccountError, BookError, BrokerUrlError};
 use tether_core::protocol::IdError;
 use tether_core::secrets::SecretError;
 use tether_core::store::StoreError;
 use ts_rs::TS;
+
+use crate::local_broker::LanError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -91,6 +94,22 @@ impl From<BrokerUrlError> for AppError {
 impl From<IdError> for AppError {
     fn from(e: IdError) -> AppError {
         AppError::bad_input(e.to_string())
+    }
+}
+
+impl From<UsersError> for AppError {
+    fn from(e: UsersError) -> AppError {
+        let code = match e {
+            UsersError::ShortPassword | UsersError::Unknown(_) => "bad_input",
+            UsersError::Io { .. } | UsersError::Format { .. } | UsersError::Hash(_) => "store",
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl From<LanError> for AppError {
+    fn from(e: LanError) -> AppError {
+        AppError::new("lan_unavailable", e.to_string())
     }
 }
 

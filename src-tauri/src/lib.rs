@@ -6,7 +6,8 @@
 //!
 //! # Layout
 //! - `commands/`: the `#[tauri::command]`s (accounts, chat, rooms, link,
-//!   system: start at login).
+//!   lan: This computer's broker on the local network, system: start at
+//!   login).
 //! - `error`: [`error::AppError`], serialized as `{code, message}`.
 //! - `state`: paths, keyring, the signed-in session, the UI channel.
 //! - `local_broker`: "This computer", the embedded broker the app hosts.
@@ -121,6 +122,10 @@ pub fn run() -> Result<(), AppStartError> {
             commands::link::connection_state,
             commands::link::outbox_len,
             commands::link::retry_now,
+            commands::lan::lan_hosting,
+            commands::lan::set_lan_hosting,
+            commands::lan::set_lan_user,
+            commands::lan::remove_lan_user,
             commands::system::autostart,
             commands::system::set_autostart,
             commands::system::subscribe_requests,

@@ -4,13 +4,18 @@
 //! running) find the address taken and connect to whoever serves it. If
 //! that one quits, the app hosts it itself: [`keep_hosting`] tries again
 //! whenever the link is down.
+//!
+//! The app that hosts it may also open it to the local network
+//! ([`LocalBroker::open_lan`]); see tether-broker's LAN gateway.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
 use tauri::{AppHandle, Manager};
-use tether_broker::{BrokerError, EmbeddedBroker};
+use tether_broker::{BrokerError, EmbeddedBroker, LanListener, LanOptions};
 use tether_core::account::{BrokerUrl, BrokerUrlError};
+use tether_core::protocol::Prefix;
 use tether_core::supervisor::ConnectionState;
 use tokio::sync::watch;
 
@@ -20,6 +25,18 @@ use crate::state::AppState;
 /// otherwise (tests use a free port): loopback, MQTT's usual port.
 const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1883);
 const ADDR_ENV: &str = "TETHER_LOCAL_BROKER";
+/// Where the LAN listener opens unless `$TETHER_LAN_LISTEN` says otherwise.
+const LAN_ENV: &str = "TETHER_LAN_LISTEN";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LanError {
+    #[error(
+        "another program hosts This computer's broker; open the network from there (tether serve --lan)"
+    )]
+    NotHosting,
+    #[error(transparent)]
+    Listen(#[from] BrokerError),
+}
 
 #[derive(Debug)]
 pub struct LocalBroker {
@@ -27,6 +44,9 @@ pub struct LocalBroker {
     url: BrokerUrl,
     /// Set once this app hosts the broker (rumqttd runs until the app quits).
     hosted: Mutex<Option<EmbeddedBroker>>,
+    lan_listen: SocketAddr,
+    /// Open while the host lets the local network in.
+    lan: Mutex<Option<LanListener>>,
 }
 
 impl LocalBroker {
@@ -37,11 +57,50 @@ impl LocalBroker {
                 .map_err(|_| BrokerUrlError::NotUrl(format!("{ADDR_ENV}={s}")))?,
             Err(_) => DEFAULT_ADDR,
         };
+        let lan_listen = match std::env::var(LAN_ENV) {
+            Ok(s) => s
+                .parse()
+                .map_err(|_| BrokerUrlError::NotUrl(format!("{LAN_ENV}={s}")))?,
+            Err(_) => SocketAddr::from(([0, 0, 0, 0], 1884)),
+        };
         Ok(LocalBroker {
             addr,
             url: format!("mqtt://{addr}").parse()?,
             hosted: Mutex::new(None),
+            lan_listen,
+            lan: Mutex::new(None),
         })
+    }
+
+    /// Whether this app hosts the broker (not another program).
+    pub fn is_hosted(&self) -> bool {
+        lock(&self.hosted).is_some()
+    }
+
+    /// Lets the local network in: LAN users (from `users_file`) sign in on
+    /// the LAN listener. Only the app that hosts the broker can.
+    pub fn open_lan(&self, users_file: PathBuf) -> Result<(), LanError> {
+        let hosted = lock(&self.hosted);
+        let broker = hosted.as_ref().ok_or(LanError::NotHosting)?;
+        let mut lan = lock(&self.lan);
+        if lan.is_none() {
+            *lan = Some(broker.open_lan(LanOptions {
+                listen: self.lan_listen,
+                users_file,
+                prefix: Prefix::default(),
+            })?);
+        }
+        Ok(())
+    }
+
+    /// Closes the LAN listener; LAN clients are disconnected.
+    pub fn close_lan(&self) {
+        lock(&self.lan).take();
+    }
+
+    /// The addresses to give people on the network, while it is open.
+    pub fn lan_urls(&self) -> Option<Vec<String>> {
+        lock(&self.lan).as_ref().map(LanListener::urls)
     }
 
     /// The address accounts on "This computer" connect to.
@@ -53,7 +112,7 @@ impl LocalBroker {
     /// address is taken (by another Tether serving it, which is then used).
     /// Blocks while rumqttd starts listening (milliseconds).
     pub fn ensure(&self) {
-        let mut hosted = self.hosted.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut hosted = lock(&self.hosted);
         if hosted.is_some() {
             return;
         }
@@ -70,6 +129,10 @@ impl LocalBroker {
             Err(e) => tracing::warn!("cannot host the broker for This computer: {e}"),
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// [`LocalBroker::ensure`] off the async runtime's threads.

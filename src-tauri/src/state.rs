@@ -101,6 +101,12 @@ impl AppState {
         }
     }
 
+    /// Who may sign in when This computer's broker is open to the LAN
+    /// (shared with `tether lan-user`).
+    pub fn lan_users_file(&self) -> std::path::PathBuf {
+        tether_broker::users_file(&self.paths.config_dir)
+    }
+
     /// Where events for the UI go from now on.
     pub fn set_ui_channel(&self, channel: Channel<Vec<Event>>) {
         *self.ui.lock().unwrap_or_else(PoisonError::into_inner) = Some(channel);

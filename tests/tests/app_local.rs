@@ -2,7 +2,9 @@
 //! as the other person. The CLI's `tether serve` holds the address first,
 //! so the app uses it; when it stops, the app hosts the broker itself and
 //! the chat goes on: a round trip, the read and delivered receipts, and a
-//! message waiting in memory for someone away.
+//! message waiting in memory for someone away. Then the app opens it to
+//! the local network: a LAN user it adds signs in with the CLI (and a
+//! wrong password is refused) and chats with the host.
 //!
 //! Needs what app_e2e.rs needs (`make deps`, the built binaries).
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
@@ -22,7 +24,7 @@ use tether_tests::desktop::Desktop;
 const CLI_WAIT: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_app_chats_on_this_computer_and_takes_over_the_broker_when_its_host_stops() {
+async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_the_network() {
     watchdog(Duration::from_secs(300));
     let scratch = tempfile::tempdir().unwrap();
     let addr = format!("127.0.0.1:{}", tether_testbed::free_port());
@@ -42,7 +44,14 @@ async fn the_app_chats_on_this_computer_and_takes_over_the_broker_when_its_host_
     bob(&["listen", "--timeout", "1"]).expect_code(0);
 
     let alice_home = scratch.path().join("alice");
-    let desktop = Desktop::start_with(&alice_home, &[("TETHER_LOCAL_BROKER", &addr)]).unwrap();
+    let desktop = Desktop::start_with(
+        &alice_home,
+        &[
+            ("TETHER_LOCAL_BROKER", &addr),
+            ("TETHER_LAN_LISTEN", "127.0.0.1:0"),
+        ],
+    )
+    .unwrap();
     let c = open_app(&desktop).await;
 
     step("sign in on This computer");
@@ -127,6 +136,58 @@ async fn the_app_chats_on_this_computer_and_takes_over_the_broker_when_its_host_
     );
     wait_status(&c, "written while you were away", "delivered").await;
     screenshot(&desktop, "chat-this-computer").await;
+
+    step("open to the local network");
+    // From the account menu: let the network in, give carol a password,
+    // and read the address to give her.
+    find(&c, "button.who").await.click().await.unwrap();
+    click_text(&c, ".menu button", "Local network").await;
+    find(&c, "[role='dialog'] input[type='checkbox']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&c, "[role='dialog'] code").await;
+    find(&c, "[role='dialog'] input[id$='-user']")
+        .await
+        .send_keys("carol")
+        .await
+        .unwrap();
+    find(&c, "[role='dialog'] input[id$='-password']")
+        .await
+        .send_keys("carol-lan-secret")
+        .await
+        .unwrap();
+    click_text(&c, "[role='dialog'] button", "Add").await;
+    find_text(&c, "[role='dialog'] .users", "carol").await;
+    screenshot(&desktop, "lan-hosting").await;
+    let lan_url = c
+        .execute(
+            "return document.querySelector(\"[role='dialog'] code\").textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let lan_url = lan_url.as_str().unwrap().to_owned();
+    click_text(&c, "[role='dialog'] button", "Done").await;
+
+    // Carol, on the network, signs in with that password and writes.
+    let carol_home = scratch.path().join("carol");
+    let carol = |password: &str, args: &[&str]| {
+        let mut all = vec!["--broker", lan_url.as_str(), "--user", "carol"];
+        all.extend_from_slice(args);
+        let mut cmd = tether(&carol_home, &all);
+        cmd.env("TETHER_PASSWORD", password);
+        run(cmd, "", CLI_WAIT)
+    };
+    carol("wrong-password", &["listen", "--timeout", "5"]).expect_code(3);
+    carol(
+        "carol-lan-secret",
+        &["send", "--to", "alice", "hello from the network"],
+    )
+    .expect_code(0);
+    click_text(&c, "nav.conversations button", "carol").await;
+    find_text(&c, "article.message", "hello from the network").await;
 }
 
 fn said(lines: &[Value], text: &str) -> bool {

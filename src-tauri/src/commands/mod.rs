@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod chat;
+pub mod lan;
 pub mod link;
 pub mod rooms;
 pub mod system;

@@ -9,6 +9,7 @@ import type { ConversationId } from './bindings/ConversationId';
 import type { ConversationSummary } from './bindings/ConversationSummary';
 import type { Event } from './bindings/Event';
 import type { Gap } from './bindings/Gap';
+import type { LanView } from './bindings/LanView';
 import type { PresenceRecord } from './bindings/PresenceRecord';
 import type { PresenceState } from './bindings/PresenceState';
 import type { Room } from './bindings/Room';
@@ -184,6 +185,25 @@ export function setPresence(state: PresenceState): Promise<void> {
 /** Whether Tether starts (into the tray) when the user logs in. */
 export function autostart(): Promise<boolean> {
   return call('autostart');
+}
+
+/** This computer's broker on the local network: open?, addresses, users. */
+export function lanHosting(): Promise<LanView> {
+  return call('lan_hosting');
+}
+
+/** Opens or closes the LAN listener (only the app hosting the broker can). */
+export function setLanHosting(open: boolean): Promise<LanView> {
+  return call('set_lan_hosting', { open });
+}
+
+/** Adds a LAN user, or gives them a new password (8+ characters). */
+export function setLanUser(user: string, password: string): Promise<LanView> {
+  return call('set_lan_user', { user, password });
+}
+
+export function removeLanUser(user: string): Promise<LanView> {
+  return call('remove_lan_user', { user });
 }
 
 /** Turns start-at-login on or off; resolves to the state now in effect. */

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'unreachable',
   'tls',
   'local_taken',
+  'lan_unavailable',
   'bad_input',
   'keyring',
   'not_logged_in',

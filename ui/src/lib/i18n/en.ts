@@ -25,6 +25,10 @@ export const en = {
       title: 'Another broker runs on this computer',
       hint: 'It asks for a password, so Tether cannot host “This computer” beside it. Choose “An MQTT broker” and sign in to it, or stop it and try again.',
     },
+    lan_unavailable: {
+      title: 'Cannot host for the local network',
+      hint: 'Only the Tether that hosts This computer’s broker can open it to the network, on a free port (1884).',
+    },
     bad_input: {
       title: 'Invalid input',
       hint: 'Check the broker address (for example mqtt://host:1883) and the user id.',
@@ -79,6 +83,27 @@ export const en = {
     signIn: 'Sign in',
     signingIn: 'Signing in…',
     backToChat: 'Back to chat',
+  },
+  lan: {
+    menu: 'Local network…',
+    title: 'Host for the local network',
+    explain:
+      'People on this network can chat with you over this computer’s broker. They sign in with a user id and password you give them here, and can send only as themselves.',
+    notHosting:
+      'Another program hosts This computer’s broker (another Tether, or tether serve). Open the network from there: tether serve --lan.',
+    open: 'Let people on this network join',
+    enterThis: 'They choose “An MQTT broker” and enter:',
+    addresses: 'Addresses',
+    noAddress: 'This computer has no network address right now.',
+    trusted:
+      'Passwords cross the network unencrypted: use this only on a network you trust. When the chat must not depend on this computer being on, move to a broker such as Mosquitto.',
+    users: 'Who may sign in',
+    noUsers: 'Nobody yet.',
+    remove: (user: string) => `Remove ${user}`,
+    removeShort: 'Remove',
+    passwordHint: 'At least 8 characters. Giving an existing user a password replaces theirs.',
+    add: 'Add',
+    close: 'Done',
   },
   presence: {
     online: 'Online',
