@@ -53,11 +53,17 @@ pub fn run() -> Result<(), AppStartError> {
         .init();
     let paths = Paths::from_env()?;
     let local_broker = local_broker::LocalBroker::from_env()?;
+    let context = tauri::generate_context!();
+    let instance_id = single_instance_id(&context.config().identifier, &paths);
     tauri::Builder::default()
-        // First, so a second launch only brings the running window forward.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            tray::show_main_window(app);
-        }))
+        // First, so a second launch of the same profile only brings the
+        // running window forward.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .callback(|app, _argv, _cwd| tray::show_main_window(app))
+                .dbus_id(instance_id)
+                .build(),
+        )
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_state_flags(WINDOW_STATE)
@@ -130,13 +136,25 @@ pub fn run() -> Result<(), AppStartError> {
             commands::system::set_autostart,
             commands::system::subscribe_requests,
         ])
-        .build(tauri::generate_context!())?
+        .build(context)?
         .run(|app, event| {
             if let tauri::RunEvent::ExitRequested { .. } = event {
                 tracing::debug!("exiting; {} windows", app.webview_windows().len());
             }
         });
     Ok(())
+}
+
+/// One instance per profile (`TETHER_HOME`), not per machine: a second
+/// profile is another person on This computer. The plugin takes the id on
+/// Linux (D-Bus); on Windows and macOS it keys on the app identifier alone,
+/// so there a second profile hands over to the first.
+fn single_instance_id(identifier: &str, paths: &Paths) -> String {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    // DefaultHasher::new() has fixed keys: every launch computes the same.
+    let mut hasher = DefaultHasher::new();
+    paths.config_dir.hash(&mut hasher);
+    format!("{identifier}.p{:016x}", hasher.finish())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,4 +165,21 @@ pub enum AppStartError {
     LocalBroker(#[from] tether_core::account::BrokerUrlError),
     #[error("cannot start the window: {0}")]
     Tauri(#[from] tauri::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_profile_is_its_own_instance_and_stays_so() {
+        let a = Paths::under(std::path::Path::new("/home/a/.tether"));
+        let b = Paths::under(std::path::Path::new("/home/b/.tether"));
+        let id = |p: &Paths| single_instance_id("dev.tether.Tether", p);
+        assert_eq!(id(&a), id(&a));
+        assert_ne!(id(&a), id(&b));
+        // A D-Bus name element may not start with a digit.
+        let last = id(&a).rsplit('.').next().unwrap_or_default().to_owned();
+        assert!(last.starts_with('p') && last.len() == 17, "{last}");
+    }
 }

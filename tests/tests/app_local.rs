@@ -19,7 +19,7 @@ use common::app::{
 };
 use common::cli::{Running, run, tether, wait_read_receipts};
 use serde_json::{Value, json};
-use tether_tests::desktop::Desktop;
+use tether_tests::desktop::{Desktop, app_bin};
 
 const CLI_WAIT: Duration = Duration::from_secs(60);
 
@@ -188,6 +188,33 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
     .expect_code(0);
     click_text(&c, "nav.conversations button", "carol").await;
     find_text(&c, "article.message", "hello from the network").await;
+
+    step("a second profile");
+    // Another person on this computer: a second profile is its own
+    // instance (it does not hand over to this one) with its own window.
+    let mut second = desktop
+        .command(app_bin().to_str().unwrap())
+        .unwrap()
+        .env("TETHER_HOME", scratch.path().join("second-profile"))
+        .env("TETHER_LOCAL_BROKER", &addr)
+        .spawn()
+        .unwrap();
+    let windows = || {
+        let out = desktop
+            .command("xdotool")
+            .unwrap()
+            .args(["search", "--onlyvisible", "--name", "^Tether$"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    wait_until("the second profile's window", || windows() == 2).await;
+    assert!(
+        matches!(second.try_wait(), Ok(None)),
+        "the second profile exited"
+    );
+    let _ = second.kill();
+    let _ = second.wait();
 }
 
 fn said(lines: &[Value], text: &str) -> bool {
