@@ -25,6 +25,7 @@ describe('LanPanel', () => {
     await userEvent.setup().click(toggle);
     expect(calls.at(-1)).toEqual({ cmd: 'set_lan_hosting', args: { open: true } });
     expect(await screen.findByText('mqtt://192.168.1.20:1884')).toBeInTheDocument();
+    expect(screen.getByText(/Open until Tether quits/)).toBeInTheDocument();
   });
 
   it('adds and removes users, and says why a password is refused', async () => {

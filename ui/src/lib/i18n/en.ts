@@ -93,6 +93,7 @@ export const en = {
       'Another program hosts This computer’s broker (another Tether, or tether serve). Open the network from there: tether serve --lan.',
     open: 'Let people on this network join',
     enterThis: 'They choose “An MQTT broker” and enter:',
+    untilQuit: 'Open until Tether quits; turn it on again after a restart.',
     addresses: 'Addresses',
     noAddress: 'This computer has no network address right now.',
     trusted:

@@ -90,6 +90,7 @@ export const zhCN: Dictionary = {
     notHosting: '本机服务器由另一个程序运行（另一个 Tether 或 tether serve）。请在那里开放局域网：tether serve --lan。',
     open: '允许本网络中的人加入',
     enterThis: '他们选择“MQTT 服务器”并输入：',
+    untilQuit: '开放至 Tether 退出；重启后需再次开启。',
     addresses: '地址',
     noAddress: '本机当前没有网络地址。',
     trusted: '密码以明文在网络中传输：请只在可信的网络中使用。如果聊天不能依赖本机开机，请改用 Mosquitto 等服务器。',
