@@ -66,7 +66,7 @@ pub(crate) async fn serve(listener: TcpListener, gate: Arc<Gate>) {
             Ok((stream, peer)) => {
                 let gate = gate.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = link(stream, &gate).await {
+                    if let Err(e) = link(stream, gate).await {
                         tracing::info!("LAN client {peer} disconnected: {e}");
                     }
                 });
@@ -81,7 +81,7 @@ pub(crate) async fn serve(listener: TcpListener, gate: Arc<Gate>) {
 }
 
 /// One LAN client, from CONNECT to either side closing.
-async fn link(client: TcpStream, gate: &Gate) -> Result<(), LinkError> {
+async fn link(client: TcpStream, gate: Arc<Gate>) -> Result<(), LinkError> {
     let _ = client.set_nodelay(true);
     let (mut client_rx, client_tx) = client.into_split();
     let client_tx = Arc::new(Mutex::new(client_tx));
@@ -96,7 +96,15 @@ async fn link(client: TcpStream, gate: &Gate) -> Result<(), LinkError> {
     let Packet::Connect(hello) = decode(&connect)? else {
         return Err(LinkError::NoConnect);
     };
-    let user = match admit(&hello, gate) {
+    // Reading the users file and Argon2 take milliseconds of CPU: off the
+    // listener's one thread, so other LAN clients' packets keep flowing.
+    let admitted = {
+        let gate = gate.clone();
+        tokio::task::spawn_blocking(move || admit(&hello, &gate))
+            .await
+            .unwrap_or(Err(ConnectReturnCode::ServiceUnavailable))
+    };
+    let user = match admitted {
         Ok(user) => user,
         Err(code) => {
             if code == ConnectReturnCode::BadUserNamePassword {
