@@ -8,7 +8,7 @@
 //! The app that hosts it may also open it to the local network
 //! ([`LocalBroker::open_lan`]); see tether-broker's LAN gateway.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
@@ -21,11 +21,10 @@ use tokio::sync::watch;
 
 use crate::state::AppState;
 
-/// Where "This computer" listens unless `$TETHER_LOCAL_BROKER` says
-/// otherwise (tests use a free port): loopback, MQTT's usual port.
-const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1883);
+/// Where "This computer" listens instead of tether-broker's default
+/// (loopback, MQTT's usual port); tests use a free port.
 const ADDR_ENV: &str = "TETHER_LOCAL_BROKER";
-/// Where the LAN listener opens unless `$TETHER_LAN_LISTEN` says otherwise.
+/// Where the LAN listener opens instead of tether-broker's default.
 const LAN_ENV: &str = "TETHER_LAN_LISTEN";
 
 #[derive(Debug, thiserror::Error)]
@@ -51,18 +50,8 @@ pub struct LocalBroker {
 
 impl LocalBroker {
     pub fn from_env() -> Result<LocalBroker, BrokerUrlError> {
-        let addr = match std::env::var(ADDR_ENV) {
-            Ok(s) => s
-                .parse()
-                .map_err(|_| BrokerUrlError::NotUrl(format!("{ADDR_ENV}={s}")))?,
-            Err(_) => DEFAULT_ADDR,
-        };
-        let lan_listen = match std::env::var(LAN_ENV) {
-            Ok(s) => s
-                .parse()
-                .map_err(|_| BrokerUrlError::NotUrl(format!("{LAN_ENV}={s}")))?,
-            Err(_) => SocketAddr::from(([0, 0, 0, 0], 1884)),
-        };
+        let addr = env_addr(ADDR_ENV, tether_broker::DEFAULT_LISTEN)?;
+        let lan_listen = env_addr(LAN_ENV, tether_broker::DEFAULT_LAN_LISTEN)?;
         Ok(LocalBroker {
             addr,
             url: format!("mqtt://{addr}").parse()?,
@@ -129,6 +118,13 @@ impl LocalBroker {
             Err(e) => tracing::warn!("cannot host the broker for This computer: {e}"),
         }
     }
+}
+
+/// `$var`, else `default`, as a socket address.
+fn env_addr(var: &str, default: &str) -> Result<SocketAddr, BrokerUrlError> {
+    let s = std::env::var(var).unwrap_or_else(|_| default.to_owned());
+    s.parse()
+        .map_err(|_| BrokerUrlError::NotUrl(format!("{var}={s}")))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -15,7 +15,7 @@ use common::app::{
     log_tail, open_app, screenshot, step, tray_item, wait_js, wait_status, wait_tray, wait_until,
     watchdog, window_shown,
 };
-use common::cli::{run, tether, wait_read_receipts};
+use common::cli::{cli_user, run, tether, wait_read_receipts};
 use fantoccini::Locator;
 use serde_json::json;
 use tether_tests::desktop::{Desktop, app_bin};
@@ -40,14 +40,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     })
     .unwrap();
     let url = broker.url();
-    let bob_home = scratch.path().join("bob");
-    let bob = |args: &[&str]| {
-        let mut all = vec!["--broker", url.as_str(), "--user", "bob"];
-        all.extend_from_slice(args);
-        let mut cmd = tether(&bob_home, &all);
-        cmd.env("TETHER_PASSWORD", "bob-pw");
-        run(cmd, "", CLI_WAIT)
-    };
+    let bob = cli_user(scratch.path().join("bob"), &url, "bob", Some("bob-pw"));
     // Bob's persistent session exists from now on, so the broker keeps
     // what alice sends while his CLI is not running.
     bob(&["listen", "--timeout", "1"]).expect_code(0);

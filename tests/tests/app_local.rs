@@ -17,11 +17,9 @@ use common::app::{
     ENTER, click_text, find, find_text, open_app, screenshot, step, wait_js, wait_status,
     wait_until, watchdog,
 };
-use common::cli::{Running, run, tether, wait_read_receipts};
+use common::cli::{Ran, Running, cli_user, tether, wait_read_receipts};
 use serde_json::{Value, json};
 use tether_tests::desktop::{Desktop, app_bin};
-
-const CLI_WAIT: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_the_network() {
@@ -35,12 +33,7 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
     host.wait_json("the broker listening", |l| l["type"] == "listening")
         .await;
 
-    let bob_home = scratch.path().join("bob");
-    let bob = |args: &[&str]| {
-        let mut all = vec!["--broker", url.as_str(), "--user", "bob"];
-        all.extend_from_slice(args);
-        run(tether(&bob_home, &all), "", CLI_WAIT)
-    };
+    let bob = cli_user(scratch.path().join("bob"), &url, "bob", None);
     bob(&["listen", "--timeout", "1"]).expect_code(0);
 
     let alice_home = scratch.path().join("alice");
@@ -106,35 +99,11 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
 
     step("alice answers");
     let composer = find(&c, "textarea[id$='-text']").await;
-    composer
-        .send_keys(&format!("hi bob, from this computer{ENTER}"))
-        .await
-        .unwrap();
-    wait_status(&c, "hi bob, from this computer", "sent").await;
-    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
-    heard.expect_code(0);
-    assert!(
-        said(&heard.json(), "hi bob, from this computer"),
-        "bob never got alice's answer: {:#?}",
-        heard.json()
-    );
-    wait_status(&c, "hi bob, from this computer", "delivered").await;
+    sent_then_heard(&c, &composer, &bob, "hi bob, from this computer").await;
 
     step("bob is away");
     // The app's broker keeps it for bob's session until he is back.
-    composer
-        .send_keys(&format!("written while you were away{ENTER}"))
-        .await
-        .unwrap();
-    wait_status(&c, "written while you were away", "sent").await;
-    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
-    heard.expect_code(0);
-    assert!(
-        said(&heard.json(), "written while you were away"),
-        "the message for bob was not kept: {:#?}",
-        heard.json()
-    );
-    wait_status(&c, "written while you were away", "delivered").await;
+    sent_then_heard(&c, &composer, &bob, "written while you were away").await;
     screenshot(&desktop, "chat-this-computer").await;
 
     step("open to the local network");
@@ -173,19 +142,15 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
 
     // Carol, on the network, signs in with that password and writes.
     let carol_home = scratch.path().join("carol");
-    let carol = |password: &str, args: &[&str]| {
-        let mut all = vec!["--broker", lan_url.as_str(), "--user", "carol"];
-        all.extend_from_slice(args);
-        let mut cmd = tether(&carol_home, &all);
-        cmd.env("TETHER_PASSWORD", password);
-        run(cmd, "", CLI_WAIT)
-    };
-    carol("wrong-password", &["listen", "--timeout", "5"]).expect_code(3);
-    carol(
-        "carol-lan-secret",
-        &["send", "--to", "alice", "hello from the network"],
-    )
-    .expect_code(0);
+    let guesser = cli_user(
+        carol_home.clone(),
+        &lan_url,
+        "carol",
+        Some("wrong-password"),
+    );
+    guesser(&["listen", "--timeout", "5"]).expect_code(3);
+    let carol = cli_user(carol_home, &lan_url, "carol", Some("carol-lan-secret"));
+    carol(&["send", "--to", "alice", "hello from the network"]).expect_code(0);
     click_text(&c, "nav.conversations button", "carol").await;
     find_text(&c, "article.message", "hello from the network").await;
 
@@ -215,6 +180,26 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
     );
     let _ = second.kill();
     let _ = second.wait();
+}
+
+/// Alice sends `text` while bob's CLI is not running: "sent" (the app's
+/// broker has it), bob's next `listen` gets it, then "delivered".
+async fn sent_then_heard(
+    c: &fantoccini::Client,
+    composer: &fantoccini::elements::Element,
+    bob: &impl Fn(&[&str]) -> Ran,
+    text: &str,
+) {
+    composer.send_keys(&format!("{text}{ENTER}")).await.unwrap();
+    wait_status(c, text, "sent").await;
+    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
+    heard.expect_code(0);
+    assert!(
+        said(&heard.json(), text),
+        "bob never got {text:?}: {:#?}",
+        heard.json()
+    );
+    wait_status(c, text, "delivered").await;
 }
 
 fn said(lines: &[Value], text: &str) -> bool {

@@ -13,7 +13,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use common::acl::{expect_message, expect_silence, spoofs_are_dropped};
+use common::acl::{expect_message, expect_silence, inboxes_stay_private, spoofs_are_dropped};
 use rumqttc::{ConnectReturnCode, ConnectionError, QoS};
 use tempfile::TempDir;
 use tether_tests::{
@@ -111,29 +111,12 @@ async fn users_write_only_as_themselves() {
 async fn nobody_reads_another_users_inbox() {
     let deployed = Deployed::start().unwrap();
     let mut bob = deployed.login("bob").await;
-    bob.subscribe("tether/v1/u/bob/inbox/+", QoS::AtLeastOnce)
-        .await
-        .unwrap();
     let mut alice = deployed.login("alice").await;
+    let mut carol = deployed.login("carol").await;
     // Mosquitto 2.0's acl_file grants every SUBSCRIBE (later versions may
     // answer 0x80 instead); either way the read rules must stop delivery.
     // So only delivery is asserted, not the SUBACK code.
-    for filter in ["tether/v1/u/bob/inbox/+", "tether/v1/u/+/inbox/+", "#"] {
-        alice.subscribe(filter, QoS::AtLeastOnce).await.unwrap();
-    }
-
-    let mut carol = deployed.login("carol").await;
-    carol
-        .publish(
-            "tether/v1/u/bob/inbox/carol",
-            "for bob",
-            QoS::AtLeastOnce,
-            false,
-        )
-        .await
-        .unwrap();
-    expect_message(&mut bob, "tether/v1/u/bob/inbox/carol", "for bob").await;
-    expect_silence(&mut alice).await;
+    inboxes_stay_private(&mut bob, &mut alice, &mut carol, |_, _| {}).await;
 }
 
 #[tokio::test]

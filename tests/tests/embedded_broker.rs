@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::cli::{Running, run, tether};
+use common::cli::{Running, cli_user, run, tether};
 use serde_json::Value;
 
 const RUN: Duration = Duration::from_secs(60);
@@ -24,19 +24,6 @@ async fn serve(home: &Path, listen: &str) -> (Running, String) {
     (broker, url)
 }
 
-/// A user of the CLI on `url`, files under `home`.
-fn user<'a>(
-    home: &'a Path,
-    url: &'a str,
-    name: &'a str,
-) -> impl Fn(&[&str]) -> common::cli::Ran + 'a {
-    move |args: &[&str]| {
-        let mut all = vec!["--broker", url, "--user", name];
-        all.extend_from_slice(args);
-        run(tether(home, &all), "", RUN)
-    }
-}
-
 fn outgoing_status(history: &[Value], text: &str) -> Option<String> {
     history
         .iter()
@@ -49,8 +36,8 @@ async fn clients_chat_over_the_embedded_broker_also_when_one_is_away_or_it_resta
     let scratch = tempfile::tempdir().unwrap();
     let (broker, url) = serve(scratch.path(), "127.0.0.1:0").await;
     let (alice_home, bob_home) = (scratch.path().join("alice"), scratch.path().join("bob"));
-    let alice = user(&alice_home, &url, "alice");
-    let bob = user(&bob_home, &url, "bob");
+    let alice = cli_user(alice_home.clone(), &url, "alice", None);
+    let bob = cli_user(bob_home.clone(), &url, "bob", None);
 
     // bob has a session, then is away while alice writes.
     bob(&["listen", "--timeout", "1"]).expect_code(0);

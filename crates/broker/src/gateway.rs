@@ -11,9 +11,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
-use rumqttc::mqttbytes::{self, check};
-use rumqttc::{ConnAck, ConnectReturnCode, Packet, PubAck, QoS, SubAck, SubscribeReasonCode};
+use bytes::{Bytes, BytesMut};
+use rumqttc::mqttbytes::{self, FixedHeader, PacketType, check};
+use rumqttc::{
+    ConnAck, Connect, ConnectReturnCode, Packet, PubAck, Publish, QoS, SubAck, Subscribe,
+    SubscribeReasonCode,
+};
 use tether_core::protocol::UserId;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
@@ -93,7 +96,7 @@ async fn link(client: TcpStream, gate: Arc<Gate>) -> Result<(), LinkError> {
     .await
     .map_err(|_| LinkError::Slow)??
     .ok_or(LinkError::NoConnect)?;
-    let Packet::Connect(hello) = decode(&connect)? else {
+    let Some(Packet::Connect(hello)) = inspect(&connect)? else {
         return Err(LinkError::NoConnect);
     };
     // Reading the users file and Argon2 take milliseconds of CPU: off the
@@ -117,15 +120,19 @@ async fn link(client: TcpStream, gate: Arc<Gate>) -> Result<(), LinkError> {
     let broker = TcpStream::connect(gate.upstream).await?;
     let _ = broker.set_nodelay(true);
     let (broker_rx, mut broker_tx) = broker.into_split();
-    broker_tx.write_all(&connect).await?;
+    broker_tx.write_all(&connect.1).await?;
     tracing::info!("LAN user {user} signed in");
 
     let to_client = relay_to_client(broker_rx, client_tx.clone());
     let to_broker = async {
         let mut denied = Denials::default();
         while let Some(frame) = next_frame(&mut client_rx, &mut inbound, MAX_CLIENT_PACKET).await? {
-            match decide(&decode(&frame)?, &user, &gate.rules)? {
-                Verdict::Pass => broker_tx.write_all(&frame).await?,
+            let verdict = match inspect(&frame)? {
+                Some(packet) => decide(&packet, &user, &gate.rules)?,
+                None => Verdict::Pass,
+            };
+            match verdict {
+                Verdict::Pass => broker_tx.write_all(&frame.1).await?,
                 Verdict::Refuse(reply, what) => {
                     denied.log(&user, &what);
                     if let Some(reply) = reply {
@@ -227,7 +234,7 @@ async fn relay_to_client(
 ) -> Result<(), LinkError> {
     let mut buf = BytesMut::with_capacity(8192);
     while let Some(frame) = next_frame(&mut broker_rx, &mut buf, MAX_BROKER_PACKET).await? {
-        client_tx.lock().await.write_all(&frame).await?;
+        client_tx.lock().await.write_all(&frame.1).await?;
     }
     Ok(())
 }
@@ -241,15 +248,16 @@ async fn send(client_tx: &Mutex<OwnedWriteHalf>, packet: Packet) -> Result<(), L
     Ok(())
 }
 
-/// The next whole MQTT packet's bytes; `None` when the peer closed.
+/// The next whole MQTT packet: its fixed header and all its bytes (header
+/// included, as they are passed on); `None` when the peer closed.
 async fn next_frame(
     rx: &mut (impl AsyncRead + Unpin),
     buf: &mut BytesMut,
     max: usize,
-) -> Result<Option<BytesMut>, LinkError> {
+) -> Result<Option<(FixedHeader, Bytes)>, LinkError> {
     loop {
         match check(buf.iter(), max) {
-            Ok(header) => return Ok(Some(buf.split_to(header.frame_length()))),
+            Ok(header) => return Ok(Some((header, buf.split_to(header.frame_length()).freeze()))),
             Err(mqttbytes::Error::InsufficientBytes(_)) => {}
             Err(e) => return Err(LinkError::Codec(e)),
         }
@@ -259,8 +267,24 @@ async fn next_frame(
     }
 }
 
-fn decode(frame: &BytesMut) -> Result<Packet, LinkError> {
-    Packet::read(&mut frame.clone(), usize::MAX).map_err(LinkError::Codec)
+/// The packets the gateway checks, decoded; every other kind (acks, pings,
+/// unsubscribes…) passes on unread. The frame's bytes are shared, not
+/// copied.
+fn inspect((header, frame): &(FixedHeader, Bytes)) -> Result<Option<Packet>, LinkError> {
+    let bytes = frame.clone();
+    let packet = match header.packet_type().map_err(LinkError::Codec)? {
+        PacketType::Connect => {
+            Packet::Connect(Connect::read(*header, bytes).map_err(LinkError::Codec)?)
+        }
+        PacketType::Publish => {
+            Packet::Publish(Publish::read(*header, bytes).map_err(LinkError::Codec)?)
+        }
+        PacketType::Subscribe => {
+            Packet::Subscribe(Subscribe::read(*header, bytes).map_err(LinkError::Codec)?)
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(packet))
 }
 
 #[cfg(test)]

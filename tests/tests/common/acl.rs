@@ -55,6 +55,35 @@ pub async fn spoofs_are_dropped(bob: &mut RawClient, alice: &mut RawClient) {
     expect_silence(bob).await;
 }
 
+/// Bob reads his inbox; alice subscribes to it, to every inbox and to
+/// everything (each SUBACK code goes to `check_suback`); carol writes to
+/// bob: only bob gets it.
+pub async fn inboxes_stay_private(
+    bob: &mut RawClient,
+    alice: &mut RawClient,
+    carol: &mut RawClient,
+    check_suback: impl Fn(&str, SubscribeReasonCode),
+) {
+    bob.subscribe("tether/v1/u/bob/inbox/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    for filter in ["tether/v1/u/bob/inbox/+", "tether/v1/u/+/inbox/+", "#"] {
+        let code = alice.subscribe(filter, QoS::AtLeastOnce).await.unwrap();
+        check_suback(filter, code);
+    }
+    carol
+        .publish(
+            "tether/v1/u/bob/inbox/carol",
+            "for bob",
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    expect_message(bob, "tether/v1/u/bob/inbox/carol", "for bob").await;
+    expect_silence(alice).await;
+}
+
 /// Asserts that `client` receives exactly `expected` (topic, payload) next.
 pub async fn expect_message(client: &mut RawClient, topic: &str, payload: &str) {
     let msg = client

@@ -3,7 +3,7 @@
 //! whose JSON lines a test waits for.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
@@ -305,5 +305,26 @@ pub async fn wait_read_receipts(run: impl Fn(&[&str]) -> Ran, with: &str, texts:
             "never all read: {texts:?}; history says {statuses:?}"
         );
         run(&["listen", "--timeout", "2"]).expect_code(0);
+    }
+}
+
+/// A person at the CLI: each call runs `tether --broker URL --user NAME
+/// ARGS` with their files under `home` (and `password` as
+/// `TETHER_PASSWORD` when given), for at most a minute.
+pub fn cli_user(
+    home: PathBuf,
+    url: &str,
+    name: &str,
+    password: Option<&str>,
+) -> impl Fn(&[&str]) -> Ran + use<> {
+    let (url, name, password) = (url.to_owned(), name.to_owned(), password.map(str::to_owned));
+    move |args: &[&str]| {
+        let mut all = vec!["--broker", url.as_str(), "--user", name.as_str()];
+        all.extend_from_slice(args);
+        let mut cmd = tether(&home, &all);
+        if let Some(password) = &password {
+            cmd.env("TETHER_PASSWORD", password);
+        }
+        run(cmd, "", Duration::from_secs(60))
     }
 }
