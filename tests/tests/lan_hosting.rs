@@ -3,7 +3,8 @@
 //! the broker must refuse wrong passwords, unknown users and anonymous
 //! clients, let each user write only as themselves (the rules of
 //! docs/deploy/acl, the same spoof cases as deploy_acl.rs), keep inboxes
-//! private, and carry a real chat between two `tether` CLIs.
+//! private, and carry a real chat between two `tether` CLIs. Without
+//! `--lan`, nothing but loopback listens.
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
 mod common;
@@ -223,4 +224,33 @@ async fn two_clis_chat_over_the_lan_listener_and_a_wrong_password_says_so() {
 
     let mallory = user("mallory", "alice", "not-alices-password");
     mallory(&["send", "--to", "bob", "pretending"]).expect_code(3);
+}
+
+#[tokio::test]
+async fn without_lan_the_broker_listens_on_loopback_only() {
+    let scratch = tempfile::tempdir().unwrap();
+    // The default address is read from --help: starting on it would need
+    // port 1883, which a test machine may be using.
+    let help = run(tether(scratch.path(), &["serve", "--help"]), "", RUN);
+    help.expect_code(0);
+    assert!(
+        help.stdout.contains("[default: 127.0.0.1:1883]"),
+        "serve's default is not loopback:\n{}",
+        help.stdout
+    );
+    let mut serve = Running::spawn(tether(
+        scratch.path(),
+        &["serve", "--listen", "127.0.0.1:0"],
+    ));
+    let line = serve
+        .wait_json("the broker listening", |l| l["type"] == "listening")
+        .await;
+    assert_eq!(line["lan"], serde_json::json!([]), "{line}");
+    assert!(
+        line["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("mqtt://127.0.0.1:"),
+        "{line}"
+    );
 }
