@@ -85,6 +85,10 @@ pub struct Arrival {
 /// Collects the first `n` messages `peer` receives from `from`, in the
 /// order its engine reported them. Subscribes now (so start it before
 /// anything is sent); the result resolves once all `n` are in.
+///
+/// It reads on a thread of its own, not a task: a task can sit behind a
+/// worker busy with an engine's commit (tokio's LIFO slot is not stolen)
+/// while thousands of events pass, and the arrival times would be late.
 pub fn collect_arrivals(
     peer: &Peer,
     from: &UserId,
@@ -93,13 +97,13 @@ pub fn collect_arrivals(
     let mut events = peer.client.subscribe();
     let from = from.clone();
     let (done, result) = oneshot::channel();
-    tokio::spawn(async move {
+    std::thread::spawn(move || {
         let mut got = Vec::with_capacity(n);
         let outcome = loop {
             if got.len() >= n {
                 break Ok(got);
             }
-            match events.recv().await {
+            match events.blocking_recv() {
                 Ok(Event::Message { message }) if !message.outgoing && message.sender == from => {
                     got.push(Arrival {
                         id: message.id,

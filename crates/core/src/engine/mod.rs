@@ -63,7 +63,7 @@ pub(crate) struct Engine {
     /// "Connected", held back until the broker confirmed our subscriptions
     /// on a fresh session: before that, messages to us would be dropped.
     ready: Option<ConnectionState>,
-    /// When the current link came up (see `resend::watch_early_ack`).
+    /// When the current link came up (see `resend::early_ack_resend_due`).
     link_up_at: Option<Instant>,
     /// PUBACKs for received messages that rumqttc's request queue had no
     /// room for yet (see `inbound::flush_acks`).
@@ -364,10 +364,13 @@ impl Engine {
         if outbox_ids.is_empty() {
             return;
         }
-        match self.store.outbox_acked_many(&outbox_ids) {
+        let resend_due = self.early_ack_resend_due();
+        match self.store.outbox_acked_many(&outbox_ids, resend_due) {
             Ok(changed) => {
+                if resend_due.is_some() && changed.iter().any(Option::is_some) {
+                    self.early_acks_planned();
+                }
                 for id in changed.into_iter().flatten() {
-                    self.watch_early_ack(id);
                     self.emit(Event::Status {
                         id,
                         status: crate::store::MessageStatus::Sent,

@@ -42,21 +42,19 @@ impl Engine {
         self.refresh_resend_timer();
     }
 
-    /// A message the broker acked soon after (re)connecting is at risk too:
+    /// A message the broker acks soon after (re)connecting is at risk too:
     /// a restarted broker may not have its subscribers back yet, and drops
-    /// what it cannot route. Plan one check for it.
-    pub(super) fn watch_early_ack(&mut self, id: crate::protocol::MessageId) {
+    /// what it cannot route. While the link is that young, acked messages
+    /// get one check planned at the time returned here.
+    pub(super) fn early_ack_resend_due(&self) -> Option<i64> {
         let settling = self
             .link_up_at
             .is_some_and(|up| up.elapsed() < Duration::from_millis(SETTLING_MS));
-        if !settling {
-            return;
-        }
-        let due = now_ms() + FIRST_RESEND_AFTER_MS;
-        if let Err(e) = self.store.plan_resend(id, due) {
-            tracing::error!("cannot plan a resend: {e}");
-            return;
-        }
+        settling.then(|| now_ms() + FIRST_RESEND_AFTER_MS)
+    }
+
+    /// Checks were planned for early acks: make sure the timer fires.
+    pub(super) fn early_acks_planned(&mut self) {
         let at = Instant::now() + Duration::from_millis(FIRST_RESEND_AFTER_MS as u64);
         if self.resend_at.is_none_or(|t| t > at) {
             self.resend_at = Some(at);

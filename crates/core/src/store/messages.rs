@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::indexing::Unindexed;
 use super::rows::{
     MESSAGE_COLUMNS, RawMessage, bump_last, conversation_rowid, ensure_conversation, limit_param,
     to_i64, to_u64, user_from_str, uuid_from_blob,
@@ -11,9 +12,14 @@ use super::{ConversationId, ConversationSummary, Store, StoreError, Stored, Stor
 use crate::protocol::{MessageId, UserId};
 
 /// Inserts one message row as given (status included), creating its
-/// conversation if needed; returns the conversation's rowid. A message with
-/// the same id already present is a constraint error.
-pub(crate) fn insert_message(conn: &Connection, msg: &StoredMessage) -> Result<i64, StoreError> {
+/// conversation if needed; returns the conversation's rowid. The row is
+/// searchable once `fresh` is indexed, before the transaction commits. A
+/// message with the same id already present is a constraint error.
+pub(crate) fn insert_message(
+    conn: &Connection,
+    msg: &StoredMessage,
+    fresh: &mut Unindexed,
+) -> Result<i64, StoreError> {
     let seq = msg.seq.map(|s| to_i64(s, "seq")).transpose()?;
     let conv_id = ensure_conversation(conn, &msg.conversation)?;
     let mut stmt = conn.prepare_cached(
@@ -35,6 +41,7 @@ pub(crate) fn insert_message(conn: &Connection, msg: &StoredMessage) -> Result<i
         // Our own messages never need a read receipt from us.
         msg.outgoing,
     ])?;
+    fresh.push(conn.last_insert_rowid());
     Ok(conv_id)
 }
 
@@ -74,13 +81,17 @@ pub(crate) fn history_sql(direction: Direction, with_cursor: bool) -> String {
 
 /// The body of `store_incoming`, shared with the batch variant so both run
 /// the same rules inside whatever transaction the caller holds.
-fn store_one(conn: &Connection, msg: &StoredMessage) -> Result<Stored, StoreError> {
+fn store_one(
+    conn: &Connection,
+    msg: &StoredMessage,
+    fresh: &mut Unindexed,
+) -> Result<Stored, StoreError> {
     // Checked before touching anything, so a duplicate (possibly claiming a
     // different conversation) cannot even create an empty conversation row.
     if exists(conn, &msg.id)? {
         return Ok(Stored::Duplicate);
     }
-    let conv_id = insert_message(conn, msg)?;
+    let conv_id = insert_message(conn, msg, fresh)?;
     if !msg.outgoing {
         conn.prepare_cached("UPDATE conversations SET unread = unread + 1 WHERE id = ?1")?
             .execute(params![conv_id])?;
@@ -100,7 +111,9 @@ impl Store {
     /// Stores one received message, de-duplicating by id. See [`Stored`].
     pub fn store_incoming(&mut self, msg: &StoredMessage) -> Result<Stored, StoreError> {
         let tx = self.conn.transaction()?;
-        let res = store_one(&tx, msg)?;
+        let mut fresh = Unindexed::default();
+        let res = store_one(&tx, msg, &mut fresh)?;
+        fresh.index(&tx)?;
         tx.commit()?;
         Ok(res)
     }
@@ -113,10 +126,12 @@ impl Store {
         msgs: &[StoredMessage],
     ) -> Result<Vec<Stored>, StoreError> {
         let tx = self.conn.transaction()?;
+        let mut fresh = Unindexed::default();
         let res = msgs
             .iter()
-            .map(|m| store_one(&tx, m))
+            .map(|m| store_one(&tx, m, &mut fresh))
             .collect::<Result<Vec<_>, _>>()?;
+        fresh.index(&tx)?;
         tx.commit()?;
         Ok(res)
     }

@@ -15,6 +15,7 @@
 //! `search` (FTS5), `rows` (decoding helpers).
 
 mod error;
+mod indexing;
 mod messages;
 mod outbox;
 mod presence;

@@ -6,6 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::indexing::Unindexed;
 use super::messages::insert_message;
 use super::rows::{bump_last, ensure_conversation, limit_param, to_u64, uuid_from_blob};
 use super::{
@@ -58,13 +59,15 @@ impl Store {
         mut build: impl FnMut(usize, u64) -> (StoredMessage, OutboxEntry),
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let tx = self.conn.transaction()?;
+        let mut fresh = Unindexed::default();
         let mut stored = Vec::with_capacity(conversations.len());
         for (i, conv) in conversations.iter().enumerate() {
             let seq = next_seq_in(&tx, conv)?;
             let (msg, entry) = build(i, seq);
-            let (msg, _) = insert_outgoing(&tx, msg, &entry)?;
+            let (msg, _) = insert_outgoing(&tx, msg, &entry, &mut fresh)?;
             stored.push(msg);
         }
+        fresh.index(&tx)?;
         tx.commit()?;
         Ok(stored)
     }
@@ -79,7 +82,9 @@ impl Store {
         entry: &OutboxEntry,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
-        let (_, id) = insert_outgoing(&tx, msg.clone(), entry)?;
+        let mut fresh = Unindexed::default();
+        let (_, id) = insert_outgoing(&tx, msg.clone(), entry, &mut fresh)?;
+        fresh.index(&tx)?;
         tx.commit()?;
         Ok(id)
     }
@@ -141,19 +146,22 @@ impl Store {
     /// its id. Acking an unknown or already-acked row is a no-op (`None`),
     /// since a replay after reconnect can produce a second PUBACK.
     pub fn outbox_acked(&mut self, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
-        Ok(self.outbox_acked_many(&[outbox_id])?.pop().flatten())
+        Ok(self.outbox_acked_many(&[outbox_id], None)?.pop().flatten())
     }
 
     /// [`Store::outbox_acked`] for a run of acks in one transaction; one
-    /// answer per row, in order.
+    /// answer per row, in order. With `resend_due`, each message that became
+    /// `Sent` also gets a resend planned then (fresh budget), unless a
+    /// receipt confirms it first (see `engine/resend.rs`).
     pub fn outbox_acked_many(
         &mut self,
         outbox_ids: &[i64],
+        resend_due: Option<i64>,
     ) -> Result<Vec<Option<MessageId>>, StoreError> {
         let tx = self.conn.transaction()?;
         let changed = outbox_ids
             .iter()
-            .map(|&id| acked_in(&tx, id))
+            .map(|&id| acked_in(&tx, id, resend_due))
             .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
         Ok(changed)
@@ -166,13 +174,14 @@ fn insert_outgoing(
     conn: &Connection,
     msg: StoredMessage,
     entry: &OutboxEntry,
+    fresh: &mut Unindexed,
 ) -> Result<(StoredMessage, i64), StoreError> {
     let msg = StoredMessage {
         outgoing: true,
         status: MessageStatus::Queued,
         ..msg
     };
-    let conv_id = insert_message(conn, &msg)?;
+    let conv_id = insert_message(conn, &msg, fresh)?;
     bump_last(conn, conv_id, &msg)?;
     let id = insert_outbox(conn, entry, Some(msg.id))?;
     Ok((msg, id))
@@ -189,8 +198,12 @@ fn next_seq_in(conn: &Connection, conv: &ConversationId) -> Result<u64, StoreErr
     to_u64(seq, "conversations.out_seq")
 }
 
-/// One ack inside the caller's transaction (see [`Store::outbox_acked`]).
-fn acked_in(tx: &Connection, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
+/// One ack inside the caller's transaction (see [`Store::outbox_acked_many`]).
+fn acked_in(
+    tx: &Connection,
+    outbox_id: i64,
+    resend_due: Option<i64>,
+) -> Result<Option<MessageId>, StoreError> {
     let carried: Option<Option<Vec<u8>>> = tx
         .prepare_cached("DELETE FROM outbox WHERE id = ?1 RETURNING message_id")?
         .query_row(params![outbox_id], |r| r.get(0))
@@ -202,11 +215,17 @@ fn acked_in(tx: &Connection, outbox_id: i64) -> Result<Option<MessageId>, StoreE
             .execute(params![bytes, crate::clock::now_ms()])?;
         // Only Queued -> Sent: a receipt may already have raised it further.
         let n = tx
-            .prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
+            .prepare_cached(
+                "UPDATE messages SET status = ?2,
+                        resend_due = COALESCE(?4, resend_due),
+                        resends = CASE WHEN ?4 IS NULL THEN resends ELSE 0 END
+                  WHERE id = ?1 AND status = ?3",
+            )?
             .execute(params![
                 bytes,
                 MessageStatus::Sent.code(),
-                MessageStatus::Queued.code()
+                MessageStatus::Queued.code(),
+                resend_due
             ])?;
         if n == 1 {
             changed = Some(id);

@@ -39,25 +39,6 @@ impl Store {
             .execute(params![SUSPECT, MessageStatus::Sent.code(), since_ms])?)
     }
 
-    /// Plans a resend of one of our messages at `due_ms` (fresh budget),
-    /// unless a receipt already confirmed it.
-    pub fn plan_resend(
-        &mut self,
-        id: crate::protocol::MessageId,
-        due_ms: i64,
-    ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "UPDATE messages SET resend_due = ?2, resends = 0 WHERE id = ?1 AND status = ?3",
-            )?
-            .execute(params![
-                id.as_bytes().as_slice(),
-                due_ms,
-                MessageStatus::Sent.code()
-            ])?;
-        Ok(())
-    }
-
     /// A link is up: suspects are due at `due_ms` (shortly after, so the
     /// recipients have resubscribed to a restarted broker by then).
     pub fn schedule_suspects(&mut self, due_ms: i64) -> Result<usize, StoreError> {

@@ -25,8 +25,8 @@ use rusqlite_migration::{M, Migrations};
 ///   external-content table's `integrity-check`/`rebuild` would treat as
 ///   corruption. `contentless_delete=1` (SQLite 3.43+, bundled) lets triggers
 ///   delete by rowid without replaying the old text.
-///   The GLOB range test is built-in SQL, so any connection (including a plain
-///   `sqlite3` shell) can write without needing a custom function.
+///   The GLOB range test is built-in SQL, so no custom function is needed.
+///   (V3 dropped the insert triggers: see there.)
 const V1: &str = r#"
 CREATE TABLE conversations (
     id          INTEGER PRIMARY KEY,
@@ -154,8 +154,17 @@ ALTER TABLE messages ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX messages_resend_due ON messages(resend_due) WHERE resend_due IS NOT NULL;
 "#;
 
+/// Version 3: new messages are indexed for search by `indexing::Unindexed`,
+/// once per transaction, instead of by a trigger per row (FTS5 flushed its
+/// pending terms at each row's statement savepoint). The delete and update
+/// triggers stay: they fire rarely and keep the indexes exact.
+const V3: &str = r#"
+DROP TRIGGER messages_fts_ai;
+DROP TRIGGER messages_tri_ai;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
-const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// The migration runner over [`STEPS`].
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

@@ -19,7 +19,7 @@ use super::{Store, StoreError, StoredMessage};
 const CANDIDATES: usize = 5_000;
 
 /// CJK radicals through unified ideographs (incl. kana), and Hangul syllables.
-/// Must match the GLOB ranges of the `messages_tri_*` triggers in `schema`.
+/// Must match `indexing::CJK_GLOB` and the `messages_fts_au` trigger in `schema`.
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }

@@ -108,12 +108,38 @@ fn a_burst_of_messages_is_queued_together_with_its_own_seqs() {
     assert_eq!(topics, vec!["t/0", "t/1", "t/2"]);
     // Acked together: one answer per row, in order; unknown rows are None.
     let ids: Vec<i64> = rows.iter().map(|r| r.id).chain([999]).collect();
-    let changed = s.outbox_acked_many(&ids).unwrap();
+    let changed = s.outbox_acked_many(&ids, None).unwrap();
     assert_eq!(
         changed,
         vec![Some(mid(10)), Some(mid(11)), Some(mid(12)), None]
     );
     assert_eq!(s.outbox_len().unwrap(), 0);
+    assert_eq!(s.next_resend_due().unwrap(), None, "no check asked for");
+}
+
+#[test]
+fn acks_on_a_young_link_plan_a_check_of_what_they_sent() {
+    let mut s = mem();
+    let c = dm("bob");
+    let a = s
+        .enqueue_message(&outgoing(1, &c, 1, "first"), &entry("t/1"))
+        .unwrap();
+    let b = s
+        .enqueue_message(&outgoing(2, &c, 2, "second"), &entry("t/2"))
+        .unwrap();
+    // The second was already confirmed by a receipt: nothing to check.
+    s.apply_receipt(
+        &uid("bob"),
+        &[mid(2)],
+        crate::protocol::ReceiptStatus::Delivered,
+        5,
+    )
+    .unwrap();
+    let changed = s.outbox_acked_many(&[a, b], Some(1_000)).unwrap();
+    assert_eq!(changed, vec![Some(mid(1)), None]);
+    assert_eq!(s.next_resend_due().unwrap(), Some(1_000));
+    let due = s.due_resends(1_000, 10).unwrap();
+    assert_eq!(ids(&due), vec![1]);
 }
 
 #[test]

@@ -162,3 +162,30 @@ fn fts_indexes_stay_consistent_with_messages() {
     assert_eq!(find(&s, "天气预"), vec![2]);
     assert_eq!(find(&s, "hel*"), vec![1]);
 }
+
+#[test]
+fn our_own_messages_are_searchable_alone_or_in_a_burst() {
+    let mut s = mem();
+    let c = dm("bob");
+    s.enqueue_message(&outgoing(1, &c, 10, "lonely zebra"), &entry("t/1"))
+        .unwrap();
+    let convs = vec![c.clone(); 3];
+    let texts = ["zebra crossing", "no match here", "天气预报 zebra"];
+    s.enqueue_messages(&convs, |i, _seq| {
+        (
+            outgoing(10 + i as u128, &c, 20 + i as i64, texts[i]),
+            entry("t/2"),
+        )
+    })
+    .unwrap();
+    assert_eq!(find(&s, "zebra"), vec![12, 10, 1]);
+    assert_eq!(find(&s, "天气预"), vec![12]);
+    for table in ["messages_fts", "messages_tri"] {
+        s.conn
+            .execute(
+                &format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"),
+                [],
+            )
+            .unwrap();
+    }
+}
