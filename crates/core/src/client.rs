@@ -62,8 +62,10 @@ impl Client {
         } = options;
         account.validate()?;
         let path = store_path.clone();
-        let (writer, reader) = tokio::task::spawn_blocking(move || {
-            Ok::<_, StoreError>((Store::open(&path)?, Store::open(&path)?))
+        let (writer, reader, checkpoints) = tokio::task::spawn_blocking(move || {
+            let writer = Store::open(&path)?;
+            let checkpoints = writer.checkpoint_in_background(&path)?;
+            Ok::<_, StoreError>((writer, Store::open(&path)?, checkpoints))
         })
         .await
         .map_err(|_| ClientError::Stopped)??;
@@ -97,6 +99,7 @@ impl Client {
             prefix: account.prefix.clone(),
             keep_alive: account.keep_alive(),
             store: writer,
+            checkpoints,
             mqtt,
             eventloop,
             commands: commands_rx,

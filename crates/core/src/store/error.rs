@@ -26,6 +26,13 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The thread that checkpoints the WAL could not be started.
+    #[error("cannot start the store's checkpoint thread: {source}")]
+    Thread {
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A value read back from the database does not decode (bad uuid, bad id,
     /// unknown status code). Means the file was edited or written by a newer build.
     #[error("corrupt store data: {what}")]

@@ -2,26 +2,27 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::indexing::Unindexed;
+use super::batch::Batch;
 use super::rows::{
-    MESSAGE_COLUMNS, RawMessage, bump_last, conversation_rowid, ensure_conversation, limit_param,
-    to_i64, to_u64, user_from_str, uuid_from_blob,
+    MESSAGE_COLUMNS, RawMessage, conversation_rowid, limit_param, to_i64, to_u64, user_from_str,
+    uuid_from_blob,
 };
 use super::seq;
 use super::{ConversationId, ConversationSummary, Store, StoreError, Stored, StoredMessage};
 use crate::protocol::{MessageId, UserId};
 
 /// Inserts one message row as given (status included), creating its
-/// conversation if needed; returns the conversation's rowid. The row is
-/// searchable once `fresh` is indexed, before the transaction commits. A
-/// message with the same id already present is a constraint error.
+/// conversation if needed; returns the conversation's rowid. The rest (the
+/// conversation's counters, the search index) is written when `batch`
+/// finishes, before the transaction commits. A message with the same id
+/// already present is a constraint error.
 pub(crate) fn insert_message(
     conn: &Connection,
     msg: &StoredMessage,
-    fresh: &mut Unindexed,
+    batch: &mut Batch,
 ) -> Result<i64, StoreError> {
     let seq = msg.seq.map(|s| to_i64(s, "seq")).transpose()?;
-    let conv_id = ensure_conversation(conn, &msg.conversation)?;
+    let conv_id = batch.conv_id(conn, &msg.conversation)?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO messages
             (id, conv, sender, ts, seq, text, reply_to, outgoing, status, unsupported, read_acked)
@@ -41,7 +42,8 @@ pub(crate) fn insert_message(
         // Our own messages never need a read receipt from us.
         msg.outgoing,
     ])?;
-    fresh.push(conn.last_insert_rowid());
+    batch.fresh.push(conn.last_insert_rowid());
+    batch.stored(conv_id, msg);
     Ok(conv_id)
 }
 
@@ -84,21 +86,18 @@ pub(crate) fn history_sql(direction: Direction, with_cursor: bool) -> String {
 fn store_one(
     conn: &Connection,
     msg: &StoredMessage,
-    fresh: &mut Unindexed,
+    batch: &mut Batch,
 ) -> Result<Stored, StoreError> {
     // Checked before touching anything, so a duplicate (possibly claiming a
     // different conversation) cannot even create an empty conversation row.
     if exists(conn, &msg.id)? {
         return Ok(Stored::Duplicate);
     }
-    let conv_id = insert_message(conn, msg, fresh)?;
-    if !msg.outgoing {
-        conn.prepare_cached("UPDATE conversations SET unread = unread + 1 WHERE id = ?1")?
-            .execute(params![conv_id])?;
-    }
-    bump_last(conn, conv_id, msg)?;
+    let conv_id = insert_message(conn, msg, batch)?;
     let outcome = match msg.seq {
-        Some(s) if !msg.outgoing => seq::track(conn, conv_id, &msg.conversation, &msg.sender, s)?,
+        Some(s) if !msg.outgoing => {
+            seq::track(conn, batch, conv_id, &msg.conversation, &msg.sender, s)?
+        }
         _ => seq::SeqOutcome::default(),
     };
     Ok(Stored::New {
@@ -111,9 +110,9 @@ impl Store {
     /// Stores one received message, de-duplicating by id. See [`Stored`].
     pub fn store_incoming(&mut self, msg: &StoredMessage) -> Result<Stored, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut fresh = Unindexed::default();
-        let res = store_one(&tx, msg, &mut fresh)?;
-        fresh.index(&tx)?;
+        let mut batch = Batch::default();
+        let res = store_one(&tx, msg, &mut batch)?;
+        batch.finish(&tx)?;
         tx.commit()?;
         Ok(res)
     }
@@ -126,12 +125,12 @@ impl Store {
         msgs: &[StoredMessage],
     ) -> Result<Vec<Stored>, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut fresh = Unindexed::default();
+        let mut batch = Batch::default();
         let res = msgs
             .iter()
-            .map(|m| store_one(&tx, m, &mut fresh))
+            .map(|m| store_one(&tx, m, &mut batch))
             .collect::<Result<Vec<_>, _>>()?;
-        fresh.index(&tx)?;
+        batch.finish(&tx)?;
         tx.commit()?;
         Ok(res)
     }

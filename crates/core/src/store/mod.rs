@@ -12,8 +12,12 @@
 //!
 //! Layout: [`schema`] (migrations), `messages` (incoming/history/summary),
 //! `seq` (gap tracking), `outbox` (sending), `receipts`, `rooms`, `presence`,
-//! `search` (FTS5), `rows` (decoding helpers).
+//! `search` (FTS5), `batch` (what a transaction writes once at its end),
+//! `indexing` (adding to the search index), `checkpoint` (the WAL
+//! checkpoint thread), `rows` (decoding helpers).
 
+mod batch;
+mod checkpoint;
 mod error;
 mod indexing;
 mod messages;
@@ -36,6 +40,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use checkpoint::CheckpointThread;
 pub use error::StoreError;
 pub use resend::ResendPlan;
 pub use types::{
@@ -47,7 +52,7 @@ pub use types::{
 ///
 /// Writers hold locks only for one short transaction, so 5 s means something
 /// is really stuck rather than just busy.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Prepared-statement cache size; the hot paths use about 20 distinct statements
 /// and search adds a few shapes, so the default of 16 would thrash.

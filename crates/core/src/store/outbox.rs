@@ -4,11 +4,13 @@
 //! Rows are replayed in `id` order after a reconnect or restart, so the
 //! publisher keeps a cursor ("last id handed out") rather than a set.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::{HashMap, HashSet};
 
-use super::indexing::Unindexed;
+use rusqlite::{Connection, params};
+
+use super::batch::Batch;
 use super::messages::insert_message;
-use super::rows::{bump_last, ensure_conversation, limit_param, to_u64, uuid_from_blob};
+use super::rows::{ensure_conversation, limit_param, to_u64, uuid_from_blob};
 use super::{
     ConversationId, MessageStatus, OutboxEntry, OutboxRow, Store, StoreError, StoredMessage,
 };
@@ -59,15 +61,16 @@ impl Store {
         mut build: impl FnMut(usize, u64) -> (StoredMessage, OutboxEntry),
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut fresh = Unindexed::default();
+        let mut batch = Batch::default();
         let mut stored = Vec::with_capacity(conversations.len());
         for (i, conv) in conversations.iter().enumerate() {
-            let seq = next_seq_in(&tx, conv)?;
+            let conv_id = batch.conv_id(&tx, conv)?;
+            let seq = batch.next_out_seq(&tx, conv_id)?;
             let (msg, entry) = build(i, seq);
-            let (msg, _) = insert_outgoing(&tx, msg, &entry, &mut fresh)?;
+            let (msg, _) = insert_outgoing(&tx, msg, &entry, &mut batch)?;
             stored.push(msg);
         }
-        fresh.index(&tx)?;
+        batch.finish(&tx)?;
         tx.commit()?;
         Ok(stored)
     }
@@ -82,9 +85,9 @@ impl Store {
         entry: &OutboxEntry,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut fresh = Unindexed::default();
-        let (_, id) = insert_outgoing(&tx, msg.clone(), entry, &mut fresh)?;
-        fresh.index(&tx)?;
+        let mut batch = Batch::default();
+        let (_, id) = insert_outgoing(&tx, msg.clone(), entry, &mut batch)?;
+        batch.finish(&tx)?;
         tx.commit()?;
         Ok(id)
     }
@@ -158,13 +161,58 @@ impl Store {
         outbox_ids: &[i64],
         resend_due: Option<i64>,
     ) -> Result<Vec<Option<MessageId>>, StoreError> {
+        if outbox_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Three statements for the whole run rather than three per row.
+        let ids: Vec<String> = outbox_ids.iter().map(i64::to_string).collect();
+        let ids = format!("[{}]", ids.join(","));
         let tx = self.conn.transaction()?;
-        let changed = outbox_ids
-            .iter()
-            .map(|&id| acked_in(&tx, id, resend_due))
-            .collect::<Result<Vec<_>, _>>()?;
+        let carried = "SELECT message_id FROM outbox
+                        WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL";
+        // Only Queued -> Sent: a receipt may already have raised it further.
+        let raised = tx
+            .prepare_cached(&format!(
+                "UPDATE messages SET status = ?2,
+                        resend_due = COALESCE(?4, resend_due),
+                        resends = CASE WHEN ?4 IS NULL THEN resends ELSE 0 END
+                  WHERE status = ?3 AND id IN ({carried})
+                  RETURNING id"
+            ))?
+            .query_map(
+                params![
+                    ids,
+                    MessageStatus::Sent.code(),
+                    MessageStatus::Queued.code(),
+                    resend_due
+                ],
+                |r| r.get::<_, Vec<u8>>(0),
+            )?
+            .collect::<Result<HashSet<_>, _>>()?;
+        tx.prepare_cached(&format!(
+            "UPDATE messages SET acked_at = ?2 WHERE id IN ({carried})"
+        ))?
+        .execute(params![ids, crate::clock::now_ms()])?;
+        let mut deleted = tx
+            .prepare_cached(
+                "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?1))
+                 RETURNING id, message_id",
+            )?
+            .query_map(params![ids], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+            })?
+            .collect::<Result<HashMap<_, _>, _>>()?;
         tx.commit()?;
-        Ok(changed)
+        outbox_ids
+            .iter()
+            // Each row answers once, as if acked one at a time.
+            .map(|id| match deleted.remove(id) {
+                Some(Some(mid)) if raised.contains(&mid) => {
+                    Ok(Some(uuid_from_blob(&mid, "outbox.message_id")?))
+                }
+                _ => Ok(None),
+            })
+            .collect()
     }
 }
 
@@ -174,15 +222,14 @@ fn insert_outgoing(
     conn: &Connection,
     msg: StoredMessage,
     entry: &OutboxEntry,
-    fresh: &mut Unindexed,
+    batch: &mut Batch,
 ) -> Result<(StoredMessage, i64), StoreError> {
     let msg = StoredMessage {
         outgoing: true,
         status: MessageStatus::Queued,
         ..msg
     };
-    let conv_id = insert_message(conn, &msg, fresh)?;
-    bump_last(conn, conv_id, &msg)?;
+    insert_message(conn, &msg, batch)?;
     let id = insert_outbox(conn, entry, Some(msg.id))?;
     Ok((msg, id))
 }
@@ -196,40 +243,4 @@ fn next_seq_in(conn: &Connection, conv: &ConversationId) -> Result<u64, StoreErr
         )?
         .query_row(params![conv_id], |r| r.get(0))?;
     to_u64(seq, "conversations.out_seq")
-}
-
-/// One ack inside the caller's transaction (see [`Store::outbox_acked_many`]).
-fn acked_in(
-    tx: &Connection,
-    outbox_id: i64,
-    resend_due: Option<i64>,
-) -> Result<Option<MessageId>, StoreError> {
-    let carried: Option<Option<Vec<u8>>> = tx
-        .prepare_cached("DELETE FROM outbox WHERE id = ?1 RETURNING message_id")?
-        .query_row(params![outbox_id], |r| r.get(0))
-        .optional()?;
-    let mut changed = None;
-    if let Some(bytes) = carried.flatten() {
-        let id = uuid_from_blob(&bytes, "outbox.message_id")?;
-        tx.prepare_cached("UPDATE messages SET acked_at = ?2 WHERE id = ?1")?
-            .execute(params![bytes, crate::clock::now_ms()])?;
-        // Only Queued -> Sent: a receipt may already have raised it further.
-        let n = tx
-            .prepare_cached(
-                "UPDATE messages SET status = ?2,
-                        resend_due = COALESCE(?4, resend_due),
-                        resends = CASE WHEN ?4 IS NULL THEN resends ELSE 0 END
-                  WHERE id = ?1 AND status = ?3",
-            )?
-            .execute(params![
-                bytes,
-                MessageStatus::Sent.code(),
-                MessageStatus::Queued.code(),
-                resend_due
-            ])?;
-        if n == 1 {
-            changed = Some(id);
-        }
-    }
-    Ok(changed)
 }

@@ -6,6 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::batch::Batch;
 use super::rows::{conversation_rowid, to_i64, to_u64, user_from_str};
 use super::{ConversationId, Gap, Store, StoreError};
 use crate::protocol::UserId;
@@ -19,20 +20,18 @@ pub(crate) struct SeqOutcome {
     pub filled: Vec<u64>,
 }
 
-/// Records `seq` from `sender` in conversation `conv` (rowid `conv_id`).
+/// Records `seq` from `sender` in conversation `conv` (rowid `conv_id`);
+/// the highest seq is kept in `batch` until it finishes.
 pub(crate) fn track(
     conn: &Connection,
+    batch: &mut Batch,
     conv_id: i64,
     conv: &ConversationId,
     sender: &UserId,
     seq: u64,
 ) -> Result<SeqOutcome, StoreError> {
     let seq_i = to_i64(seq, "seq")?;
-    let max: Option<i64> = conn
-        .prepare_cached("SELECT max_seq FROM seq_state WHERE conv = ?1 AND sender = ?2")?
-        .query_row(params![conv_id, sender.as_str()], |r| r.get(0))
-        .optional()?;
-    let max = match (max, conv.is_room()) {
+    let max = match (batch.max_seq(conn, conv_id, sender)?, conv.is_room()) {
         (Some(m), _) => m,
         // A DM starts at seq 1, so anything later reveals what came before.
         (None, false) => 0,
@@ -55,11 +54,7 @@ pub(crate) fn track(
                 last: seq - 1,
             });
         }
-        conn.prepare_cached(
-            "INSERT INTO seq_state(conv, sender, max_seq) VALUES (?1, ?2, ?3)
-             ON CONFLICT(conv, sender) DO UPDATE SET max_seq = excluded.max_seq",
-        )?
-        .execute(params![conv_id, sender.as_str(), seq_i])?;
+        batch.set_max_seq(conv_id, sender, seq_i);
     } else if fill(conn, conv_id, sender, seq_i)? {
         out.filled.push(seq);
     }
