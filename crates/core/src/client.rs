@@ -106,7 +106,8 @@ impl Client {
             events: events.clone(),
             state: state_tx,
             dropped: dropped.clone(),
-        });
+        })
+        .map_err(ClientError::Thread)?;
         Ok(Client {
             me: account.user,
             commands: commands_tx,

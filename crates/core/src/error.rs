@@ -23,6 +23,9 @@ pub enum ClientError {
     Account(#[from] AccountError),
     #[error("the connection task has stopped; restart Tether")]
     Stopped,
+    /// The thread that runs the connection could not be started.
+    #[error("cannot start the connection's thread ({0}); the system may be out of resources")]
+    Thread(#[source] std::io::Error),
 }
 
 impl ClientError {
@@ -34,7 +37,7 @@ impl ClientError {
             ClientError::Unsendable(_) => "unsendable",
             ClientError::Store(_) | ClientError::NotQueued(_) => "store",
             ClientError::Account(_) => "account",
-            ClientError::Stopped => "stopped",
+            ClientError::Stopped | ClientError::Thread(_) => "stopped",
         }
     }
 }

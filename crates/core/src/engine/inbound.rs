@@ -16,7 +16,9 @@ use crate::protocol::{
     Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
     RoomMetaBody, Topic, UserId, classify,
 };
-use crate::store::{ConversationId, MessageStatus, PresenceRecord, Stored, StoredMessage};
+use crate::store::{
+    ConversationId, MessageStatus, OutboxEntry, PresenceRecord, Stored, StoredMessage,
+};
 
 /// What one incoming publish asks of us, once validated.
 enum Incoming {
@@ -73,28 +75,38 @@ impl Engine {
         }
     }
 
-    /// Stores messages in one transaction and queues `delivered` receipts.
+    /// Stores messages and queues their `delivered` receipts, in one
+    /// transaction.
     fn store_messages(&mut self, messages: &[StoredMessage]) -> bool {
         if messages.is_empty() {
             return true;
         }
-        let outcomes = match self.store.store_incoming_batch(messages) {
+        // Duplicates get a receipt too: the first one may have been lost.
+        let mut receipts: BTreeMap<UserId, Vec<MessageId>> = BTreeMap::new();
+        for message in messages.iter().filter(|m| m.sender != self.me) {
+            receipts
+                .entry(message.sender.clone())
+                .or_default()
+                .push(message.id);
+        }
+        let receipts: Vec<OutboxEntry> = receipts
+            .into_iter()
+            .flat_map(|(to, ids)| self.receipt_entries(&to, &ids, ReceiptStatus::Delivered))
+            .collect();
+        let outcomes = match self
+            .store
+            .store_incoming_batch_and_enqueue(messages, &receipts)
+        {
             Ok(outcomes) => outcomes,
             Err(e) => {
                 tracing::error!("cannot store incoming messages: {e}");
                 return false;
             }
         };
-        let mut receipts: BTreeMap<UserId, Vec<MessageId>> = BTreeMap::new();
         for (message, outcome) in messages.iter().zip(outcomes) {
             if message.sender == self.me {
                 continue;
             }
-            // Duplicates get a receipt too: the first one may have been lost.
-            receipts
-                .entry(message.sender.clone())
-                .or_default()
-                .push(message.id);
             if let Stored::New { gap, filled } = outcome {
                 self.emit(Event::Message {
                     message: message.clone(),
@@ -109,12 +121,6 @@ impl Engine {
                         seqs: filled,
                     });
                 }
-            }
-        }
-        for (to, ids) in receipts {
-            if let Err(e) = self.send_receipt(&to, ids, ReceiptStatus::Delivered) {
-                tracing::error!("cannot queue a delivered receipt: {e}");
-                return false;
             }
         }
         true
@@ -187,19 +193,38 @@ impl Engine {
         ids: Vec<MessageId>,
         status: ReceiptStatus,
     ) -> Result<(), crate::store::StoreError> {
+        for entry in self.receipt_entries(to, &ids, status) {
+            self.store.enqueue(&entry)?;
+        }
+        Ok(())
+    }
+
+    /// The publishes of a receipt to `to`'s inbox, in chunks the protocol allows.
+    fn receipt_entries(
+        &self,
+        to: &UserId,
+        ids: &[MessageId],
+        status: ReceiptStatus,
+    ) -> Vec<OutboxEntry> {
         let topic = Topic::Inbox {
             to: to.clone(),
             from: self.me.clone(),
-        };
-        for chunk in ids.chunks(1000) {
-            let body = Body::Receipt(ReceiptBody {
-                ids: chunk.to_vec(),
-                status,
-            });
-            let envelope = Envelope::new(body, &self.me, crate::clock::now_ms());
-            self.enqueue(&topic, &envelope, false)?;
         }
-        Ok(())
+        .render(&self.prefix);
+        ids.chunks(1000)
+            .map(|chunk| {
+                let body = Body::Receipt(ReceiptBody {
+                    ids: chunk.to_vec(),
+                    status,
+                });
+                OutboxEntry {
+                    topic: topic.clone(),
+                    payload: Envelope::new(body, &self.me, crate::clock::now_ms()).encode(),
+                    qos: 1,
+                    retain: false,
+                }
+            })
+            .collect()
     }
 }
 

@@ -96,8 +96,26 @@ pub(crate) struct Parts {
     pub dropped: Arc<AtomicU64>,
 }
 
-/// Starts the engine and its driver; connects at once.
-pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
+/// Starts the engine and its driver on a thread of their own; connects at
+/// once.
+///
+/// The engine's SQLite calls block whatever thread runs it, for a few ms per
+/// burst. On a shared runtime that held up other tasks (its own driver
+/// among them, parked in the worker's LIFO slot), and every hand-off
+/// between the engine and its driver crossed threads. On one thread with a
+/// current-thread runtime the two alternate without waking anybody, and two
+/// clients in one process (the benchmarks) run side by side.
+pub(crate) fn spawn(parts: Parts) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name(format!("engine-{}", parts.me))
+        .spawn(move || runtime.block_on(run(parts)))?;
+    Ok(())
+}
+
+async fn run(parts: Parts) {
     let (control_tx, control_rx) = mpsc::channel(16);
     let (link_tx, link_rx) = mpsc::channel(1024);
     tokio::spawn(driver::run(parts.eventloop, control_rx, link_tx));
@@ -126,7 +144,7 @@ pub(crate) fn spawn(parts: Parts) -> tokio::task::JoinHandle<()> {
         probe: None,
         deferred: None,
     };
-    tokio::spawn(engine.run())
+    engine.run().await;
 }
 
 async fn sleep_until(at: Option<Instant>) {
@@ -162,6 +180,16 @@ impl Engine {
                     };
                     if self.handle_command(command).await.is_break() {
                         return;
+                    }
+                    // Whatever the link delivered meanwhile goes next, before
+                    // the next command: with a queue of sends always ready,
+                    // PUBACKs would otherwise wait behind burst after burst
+                    // while the in-flight window stays full (found by P1).
+                    // Yielding first lets the driver run: it shares this
+                    // thread and cannot write our publishes until we yield.
+                    tokio::task::yield_now().await;
+                    if let Ok(first) = self.link_events.try_recv() {
+                        self.handle_link_events(first).await;
                     }
                 }
                 tagged = self.link_events.recv() => {

@@ -9,46 +9,50 @@
 
 use rusqlite::{Connection, params};
 
-use super::StoreError;
-
-/// CJK radicals through unified ideographs (incl. kana), and Hangul
-/// syllables, as a GLOB: messages with any of them also go into the trigram
-/// index. Must match `search::is_cjk`.
-pub(crate) const CJK_GLOB: &str = "*[⺀-鿿가-힯]*";
+use super::search::is_cjk;
+use super::{StoreError, StoredMessage};
 
 /// Rowids of messages stored in the current transaction, not yet indexed.
 #[derive(Debug, Default)]
 pub(crate) struct Unindexed {
-    rids: Vec<i64>,
+    /// Every supported message: the word index.
+    words: Vec<i64>,
+    /// Those with CJK text: the trigram index too.
+    trigrams: Vec<i64>,
 }
 
 impl Unindexed {
-    pub(crate) fn push(&mut self, rid: i64) {
-        self.rids.push(rid);
+    /// Message `rid` with this text waits to be indexed. Unsupported (raw)
+    /// messages are not indexed.
+    pub(crate) fn push(&mut self, rid: i64, msg: &StoredMessage) {
+        if msg.unsupported {
+            return;
+        }
+        self.words.push(rid);
+        // Decided here rather than by a GLOB in SQL, which matched the
+        // character class at every position of every message.
+        if msg.text.chars().any(is_cjk) {
+            self.trigrams.push(rid);
+        }
     }
 
     /// Indexes them, inside the caller's transaction (so a message is never
-    /// committed without its index entries). Unsupported (raw) messages are
-    /// not indexed.
+    /// committed without its index entries).
     pub(crate) fn index(self, conn: &Connection) -> Result<(), StoreError> {
-        if self.rids.is_empty() {
-            return Ok(());
+        for (table, rids) in [
+            ("messages_fts", self.words),
+            ("messages_tri", self.trigrams),
+        ] {
+            if rids.is_empty() {
+                continue;
+            }
+            let rids: Vec<String> = rids.iter().map(i64::to_string).collect();
+            conn.prepare_cached(&format!(
+                "INSERT INTO {table}(rowid, text)
+                 SELECT rid, text FROM messages WHERE rid IN (SELECT value FROM json_each(?1))"
+            ))?
+            .execute(params![format!("[{}]", rids.join(","))])?;
         }
-        let rids: Vec<String> = self.rids.iter().map(i64::to_string).collect();
-        let rids = format!("[{}]", rids.join(","));
-        conn.prepare_cached(
-            "INSERT INTO messages_fts(rowid, text)
-             SELECT rid, text FROM messages
-              WHERE rid IN (SELECT value FROM json_each(?1)) AND unsupported = 0",
-        )?
-        .execute(params![rids])?;
-        conn.prepare_cached(
-            "INSERT INTO messages_tri(rowid, text)
-             SELECT rid, text FROM messages
-              WHERE rid IN (SELECT value FROM json_each(?1)) AND unsupported = 0
-                AND text GLOB ?2",
-        )?
-        .execute(params![rids, CJK_GLOB])?;
         Ok(())
     }
 }

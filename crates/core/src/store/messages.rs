@@ -3,12 +3,15 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batch::Batch;
+use super::outbox::insert_outbox;
 use super::rows::{
     MESSAGE_COLUMNS, RawMessage, conversation_rowid, limit_param, to_i64, to_u64, user_from_str,
     uuid_from_blob,
 };
 use super::seq;
-use super::{ConversationId, ConversationSummary, Store, StoreError, Stored, StoredMessage};
+use super::{
+    ConversationId, ConversationSummary, OutboxEntry, Store, StoreError, Stored, StoredMessage,
+};
 use crate::protocol::{MessageId, UserId};
 
 /// Inserts one message row as given (status included), creating its
@@ -42,7 +45,7 @@ pub(crate) fn insert_message(
         // Our own messages never need a read receipt from us.
         msg.outgoing,
     ])?;
-    batch.fresh.push(conn.last_insert_rowid());
+    batch.fresh.push(conn.last_insert_rowid(), msg);
     batch.stored(conv_id, msg);
     Ok(conv_id)
 }
@@ -124,7 +127,20 @@ impl Store {
         &mut self,
         msgs: &[StoredMessage],
     ) -> Result<Vec<Stored>, StoreError> {
+        self.store_incoming_batch_and_enqueue(msgs, &[])
+    }
+
+    /// [`Store::store_incoming_batch`], and `publishes` (the receipts for
+    /// those messages) queued in the same transaction: one commit for both.
+    pub fn store_incoming_batch_and_enqueue(
+        &mut self,
+        msgs: &[StoredMessage],
+        publishes: &[OutboxEntry],
+    ) -> Result<Vec<Stored>, StoreError> {
         let tx = self.conn.transaction()?;
+        for entry in publishes {
+            insert_outbox(&tx, entry, None)?;
+        }
         let mut batch = Batch::default();
         let res = msgs
             .iter()

@@ -5,9 +5,11 @@
 //! rule: a receipt only counts for messages in a conversation that involves
 //! its sender.
 
-use rusqlite::{OptionalExtension, params};
+use std::collections::HashSet;
 
-use super::rows::user_from_str;
+use rusqlite::params;
+
+use super::rows::{user_from_str, uuid_from_blob};
 use super::{ConversationId, MessageStatus, Store, StoreError};
 use crate::protocol::{MessageId, ReceiptStatus, UserId};
 
@@ -43,42 +45,65 @@ impl Store {
         ts: i64,
     ) -> Result<Vec<(MessageId, MessageStatus)>, StoreError> {
         let code = receipt_code(status);
+        let hex: Vec<String> = ids
+            .iter()
+            .map(|id| format!("\"{}\"", id.simple()))
+            .collect();
+        let hex = format!("[{}]", hex.join(","));
+        // Three statements for the whole receipt rather than three per id.
         let tx = self.conn.transaction()?;
-        let mut changed = Vec::new();
-        for id in ids {
-            let blob = id.as_bytes().as_slice();
-            let row: Option<(String, bool, i64)> = tx
-                .prepare_cached(
-                    "SELECT c.key, m.outgoing, m.status FROM messages m
-                       JOIN conversations c ON c.id = m.conv WHERE m.id = ?1",
-                )?
-                .query_row(params![blob], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?;
-            let Some((key, outgoing, current)) = row else {
-                continue;
-            };
-            let allowed = match ConversationId::parse_key(&key)? {
+        let ours = tx
+            .prepare_cached(
+                "SELECT m.id, c.key FROM messages m JOIN conversations c ON c.id = m.conv
+                  WHERE m.outgoing = 1
+                    AND m.id IN (SELECT unhex(value) FROM json_each(?1))",
+            )?
+            .query_map(params![hex], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut allowed = Vec::with_capacity(ours.len());
+        for (id, key) in ours {
+            let ok = match ConversationId::parse_key(&key)? {
                 ConversationId::Direct(peer) => peer == *from,
                 ConversationId::Room(_) => true,
             };
-            if !outgoing || !allowed {
-                continue;
-            }
-            tx.prepare_cached(
-                "INSERT INTO receipts(message_id, user, status, ts) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(message_id, user) DO UPDATE
-                    SET status = excluded.status, ts = excluded.ts
-                  WHERE excluded.status > receipts.status",
-            )?
-            .execute(params![blob, from.as_str(), code, ts])?;
-            if code > current {
-                tx.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1")?
-                    .execute(params![blob, code])?;
-                changed.push((*id, MessageStatus::from_code(code)?));
+            if ok {
+                allowed.push(format!(
+                    "\"{}\"",
+                    uuid_from_blob(&id, "messages.id")?.simple()
+                ));
             }
         }
+        if allowed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let allowed = format!("[{}]", allowed.join(","));
+        tx.prepare_cached(
+            "INSERT INTO receipts(message_id, user, status, ts)
+             SELECT unhex(value), ?2, ?3, ?4 FROM json_each(?1) WHERE true
+             ON CONFLICT(message_id, user) DO UPDATE
+                SET status = excluded.status, ts = excluded.ts
+              WHERE excluded.status > receipts.status",
+        )?
+        .execute(params![allowed, from.as_str(), code, ts])?;
+        let raised = tx
+            .prepare_cached(
+                "UPDATE messages SET status = ?2
+                  WHERE id IN (SELECT unhex(value) FROM json_each(?1)) AND status < ?2
+                  RETURNING id",
+            )?
+            .query_map(params![allowed, code], |r| r.get::<_, Vec<u8>>(0))?
+            .collect::<Result<HashSet<_>, _>>()?;
         tx.commit()?;
-        Ok(changed)
+        let new_status = MessageStatus::from_code(code)?;
+        // In the order asked, each id once.
+        let mut seen = HashSet::new();
+        Ok(ids
+            .iter()
+            .filter(|id| raised.contains(id.as_bytes().as_slice()) && seen.insert(**id))
+            .map(|id| (*id, new_status))
+            .collect())
     }
 
     /// Receipts recorded for one of our messages: (user, best status, its ts), by user.

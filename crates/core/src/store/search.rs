@@ -18,9 +18,10 @@ use super::{Store, StoreError, StoredMessage};
 /// How many of the most recently stored matches are ranked by `(ts, id)`.
 const CANDIDATES: usize = 5_000;
 
-/// CJK radicals through unified ideographs (incl. kana), and Hangul syllables.
-/// Must match `indexing::CJK_GLOB` and the `messages_fts_au` trigger in `schema`.
-fn is_cjk(c: char) -> bool {
+/// CJK radicals through unified ideographs (incl. kana), and Hangul syllables:
+/// text with any of them goes into the trigram index too (see `indexing`).
+/// Must match the GLOB of the `messages_fts_au` trigger in `schema`.
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
