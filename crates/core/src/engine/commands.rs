@@ -185,6 +185,7 @@ impl Engine {
     /// Says goodbye properly: an explicit offline presence (a clean
     /// DISCONNECT suppresses the Last Will), then DISCONNECT.
     pub(super) async fn shutdown(&mut self) {
+        self.settle_acks();
         if self.supervisor.is_up() {
             self.publish_presence(PresenceState::Offline);
             if self.mqtt.try_disconnect().is_ok() {

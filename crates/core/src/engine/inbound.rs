@@ -53,7 +53,7 @@ impl Engine {
             // Not acked: the broker will deliver these again on the next link.
             return;
         }
-        for other in others {
+        for other in coalesce_receipts(others) {
             self.apply(other);
         }
         self.unacked.extend(batch);
@@ -228,6 +228,28 @@ impl Engine {
     }
 }
 
+/// Receipts of one batch from the same user with the same status, as one:
+/// one transaction instead of one per receipt (a sender streaming to us
+/// gets a receipt for every batch the receiver stores). Everything else
+/// keeps its order.
+fn coalesce_receipts(incoming: Vec<Incoming>) -> Vec<Incoming> {
+    let mut out: Vec<Incoming> = Vec::with_capacity(incoming.len());
+    for item in incoming {
+        if let Incoming::Receipt(from, body) = &item {
+            let same = out.iter_mut().find_map(|o| match o {
+                Incoming::Receipt(f, b) if f == from && b.status == body.status => Some(b),
+                _ => None,
+            });
+            if let Some(earlier) = same {
+                earlier.ids.extend_from_slice(&body.ids);
+                continue;
+            }
+        }
+        out.push(item);
+    }
+    out
+}
+
 /// Maps a validated publish to what it means for us. The sender is always
 /// the topic's, never the payload's.
 fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
@@ -306,5 +328,55 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
             tracing::debug!(kind, "ignoring an envelope of an unknown kind");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt(from: &str, ids: &[u128], status: ReceiptStatus) -> Incoming {
+        Incoming::Receipt(
+            from.parse().unwrap(),
+            ReceiptBody {
+                ids: ids.iter().map(|&n| MessageId::from_u128(n)).collect(),
+                status,
+            },
+        )
+    }
+
+    fn describe(items: &[Incoming]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Incoming::Receipt(from, body) => {
+                    let ids: Vec<u128> = body.ids.iter().map(|id| id.as_u128()).collect();
+                    format!("{from} {:?} {ids:?}", body.status)
+                }
+                Incoming::Typing(_, user, _) => format!("typing {user}"),
+                _ => "other".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn receipts_of_a_batch_merge_per_sender_and_status() {
+        let bob: UserId = "bob".parse().unwrap();
+        let items = vec![
+            receipt("bob", &[1, 2], ReceiptStatus::Delivered),
+            Incoming::Typing(ConversationId::Direct(bob.clone()), bob, true),
+            receipt("carol", &[3], ReceiptStatus::Delivered),
+            receipt("bob", &[4], ReceiptStatus::Delivered),
+            receipt("bob", &[1], ReceiptStatus::Read),
+        ];
+        assert_eq!(
+            describe(&coalesce_receipts(items)),
+            vec![
+                "bob Delivered [1, 2, 4]",
+                "typing bob",
+                "carol Delivered [3]",
+                "bob Read [1]",
+            ]
+        );
     }
 }

@@ -13,6 +13,7 @@ mod probe;
 mod publisher;
 mod resend;
 mod sending;
+mod settling;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -73,6 +74,10 @@ pub(crate) struct Engine {
     broker: (String, u16),
     /// The probe running while we wait to retry (see `probe`).
     probe: Option<tokio::task::JoinHandle<()>>,
+    /// Outbox rows the broker acknowledged, not yet settled in the store,
+    /// and when they will be (see `settling`).
+    acked: Vec<i64>,
+    settle_at: Option<Instant>,
     /// A command taken off the queue while gathering a burst of sends; it
     /// runs next, so commands still apply in the order they were sent.
     deferred: Option<Command>,
@@ -142,6 +147,8 @@ async fn run(parts: Parts) {
         unacked: std::collections::VecDeque::new(),
         broker: parts.broker,
         probe: None,
+        acked: Vec::new(),
+        settle_at: None,
         deferred: None,
     };
     engine.run().await;
@@ -208,6 +215,9 @@ impl Engine {
                         self.open_link(state).await;
                     }
                 }
+                _ = sleep_until(self.settle_at), if self.settle_at.is_some() => {
+                    self.settle_acks();
+                }
                 _ = sleep_until(resend_at), if resend_at.is_some() => {
                     self.resend_due();
                     self.pump();
@@ -237,6 +247,8 @@ impl Engine {
 
     /// The link is gone (reported by the driver or found dead by us).
     fn link_lost(&mut self, failure: &Failure) {
+        // Before the outbox is replayed from the start on the next link.
+        self.settle_acks();
         // Stragglers from the old link must not be mistaken for the new one's.
         self.generation += 1;
         self.publisher.reset();
@@ -343,6 +355,7 @@ impl Engine {
     }
 
     fn link_up(&mut self, session_present: bool) {
+        self.settle_acks();
         self.link_up_at = Some(Instant::now());
         self.publisher.reset();
         self.liveness.reset();
@@ -389,28 +402,6 @@ impl Engine {
             room_filter(&self.prefix, room),
             room_meta_filter(&self.prefix, room),
         ]
-    }
-
-    /// The broker has these outbox rows: settle them in one transaction.
-    fn publishes_acked(&mut self, outbox_ids: Vec<i64>) {
-        if outbox_ids.is_empty() {
-            return;
-        }
-        let resend_due = self.early_ack_resend_due();
-        match self.store.outbox_acked_many(&outbox_ids, resend_due) {
-            Ok(changed) => {
-                if resend_due.is_some() && changed.iter().any(Option::is_some) {
-                    self.early_acks_planned();
-                }
-                for id in changed.into_iter().flatten() {
-                    self.emit(Event::Status {
-                        id,
-                        status: crate::store::MessageStatus::Sent,
-                    });
-                }
-            }
-            Err(e) => tracing::error!("cannot mark {} outbox rows sent: {e}", outbox_ids.len()),
-        }
     }
 
     /// Hands queued outbox rows to rumqttc, in order, while the window has room.
