@@ -53,7 +53,7 @@ impl From<ClientError> for AppError {
             | ClientError::Unsendable(_)
             | ClientError::Account(_) => "bad_input",
             ClientError::Store(_) | ClientError::NotQueued(_) => "store",
-            ClientError::Stopped => "internal",
+            ClientError::Stopped | ClientError::Thread(_) => "internal",
         };
         AppError::new(code, e.to_string())
     }
