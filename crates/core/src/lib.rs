@@ -10,11 +10,13 @@
 //! - [`protocol`]: ids, topics, the envelope codec and the receiver's
 //!   validation rules. Pure functions, no I/O.
 //! - [`store`]: SQLite (WAL) with migrations: conversations, messages,
-//!   outbox, receipts, seq counters and gaps, full-text search.
+//!   outbox, receipts, seq counters and gaps, full-text search; WAL
+//!   checkpoints on a thread of their own.
 //! - [`supervisor`]: I/O-free connection policy: backoff with full jitter,
 //!   dead-link detection within 1.5× keep-alive, the state machine.
 //! - `engine` (private): the task that owns the rumqttc event loop (through
-//!   its driver task), the writer store and the outbox.
+//!   its driver task), the writer store and the outbox; one thread per
+//!   client runs both.
 //! - [`client`]: the cloneable [`Client`] handle and its event stream.
 //! - [`account`]: broker URL, identity, TLS, the on-disk account book.
 //! - [`secrets`]: passwords in the OS keyring (or memory, for tests).

@@ -14,6 +14,7 @@ mod publisher;
 mod resend;
 mod sending;
 mod settling;
+mod subscriptions;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -31,10 +32,7 @@ pub(crate) use sending::SendRequest;
 
 use crate::clock::now_ms;
 use crate::event::Event;
-use crate::protocol::{
-    Body, Envelope, Prefix, PresenceBody, PresenceState, RoomId, Topic, UserId, inbox_filter,
-    presence_filter, room_filter, room_meta_filter,
-};
+use crate::protocol::{Body, Envelope, Prefix, PresenceBody, PresenceState, Topic, UserId};
 use crate::store::{ConversationId, OutboxEntry, Store, StoreError};
 use crate::supervisor::{Backoff, ConnectionState, Failure, Liveness, Supervisor};
 
@@ -373,35 +371,6 @@ impl Engine {
         }
         self.publish_presence(self.presence);
         self.schedule_resends();
-    }
-
-    fn subscribe_all(&mut self) -> Result<(), StoreError> {
-        let mut filters = vec![
-            inbox_filter(&self.prefix, &self.me),
-            presence_filter(&self.prefix),
-        ];
-        for room in self.store.joined_rooms()? {
-            filters.push(room_filter(&self.prefix, &room.id));
-            filters.push(room_meta_filter(&self.prefix, &room.id));
-        }
-        self.subscribe(filters);
-        Ok(())
-    }
-
-    fn subscribe(&self, filters: Vec<String>) {
-        let subs = filters
-            .into_iter()
-            .map(|f| rumqttc::SubscribeFilter::new(f, QoS::AtLeastOnce));
-        if let Err(e) = self.mqtt.try_subscribe_many(subs) {
-            tracing::warn!("subscribe request not queued: {e}");
-        }
-    }
-
-    fn room_filters(&self, room: &RoomId) -> Vec<String> {
-        vec![
-            room_filter(&self.prefix, room),
-            room_meta_filter(&self.prefix, room),
-        ]
     }
 
     /// Hands queued outbox rows to rumqttc, in order, while the window has room.

@@ -44,10 +44,20 @@ impl Store {
         std::thread::Builder::new()
             .name("store-checkpoint".into())
             .spawn(move || {
+                // Logged when checkpoints start failing and when they work
+                // again, not five times a second in between.
+                let mut failing = false;
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(INTERVAL) {
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!("WAL checkpoint failed (retried): {e}");
+                    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                        Err(e) if !failing => {
+                            failing = true;
+                            tracing::warn!("WAL checkpoints fail (retrying quietly): {e}");
+                        }
+                        Ok(()) if failing => {
+                            failing = false;
+                            tracing::info!("WAL checkpoints work again");
+                        }
+                        _ => {}
                     }
                 }
                 // A last one on the way out keeps the WAL short for the next start.
