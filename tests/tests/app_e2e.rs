@@ -11,9 +11,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::app::{
-    ENTER, ESCAPE, UI_WAIT, click_text, close_window, dunstctl, files_containing, find, find_text,
-    log_tail, open_app, screenshot, step, tray_item, wait_js, wait_status, wait_tray, wait_until,
-    watchdog, window_shown,
+    ENTER, ESCAPE, UI_WAIT, click, click_text, close_window, dunstctl, files_containing, find,
+    find_text, log_tail, open_app, screenshot, step, tray_item, type_into, wait_js, wait_status,
+    wait_tray, wait_until, watchdog, window_shown,
 };
 use common::cli::{cli_user, run, tether, wait_read_receipts};
 use fantoccini::Locator;
@@ -55,26 +55,14 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     let broker_field = find(&c, "input[id$='-broker']").await;
     broker_field.clear().await.unwrap();
     broker_field.send_keys(&url).await.unwrap();
-    find(&c, "input[id$='-user']")
-        .await
-        .send_keys("alice")
-        .await
-        .unwrap();
-    find(&c, "input[id$='-password']")
-        .await
-        .send_keys(&alice_pw)
-        .await
-        .unwrap();
+    type_into(&c, "input[id$='-user']", "alice").await;
+    type_into(&c, "input[id$='-password']", &alice_pw).await;
     let remember = find(&c, "input[id$='-remember']").await;
     if remember.prop("checked").await.unwrap().as_deref() != Some("true") {
         remember.click().await.unwrap();
     }
     screenshot(&desktop, "login").await;
-    find(&c, "button[type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&c, "button[type='submit']").await;
     find(&c, ".main-view").await;
 
     step("bob writes");
@@ -278,18 +266,14 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
 
     step("settings");
     // Dark theme, by the manual override.
-    find(&c, ".settings .trigger").await.click().await.unwrap();
+    click(&c, ".settings .trigger").await;
     find(&c, "select[id$='-theme']")
         .await
         .select_by_value("dark")
         .await
         .unwrap();
     // Start at login, opt-in: the login item appears, starting in the tray.
-    find(&c, "input[id$='-autostart']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&c, "input[id$='-autostart']").await;
     let autostart_dir = desktop.home().join(".config/autostart");
     let deadline = Instant::now() + UI_WAIT;
     let entry = loop {
@@ -311,7 +295,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         entry.contains("tether-app") && entry.contains("--hidden"),
         "{entry}"
     );
-    find(&c, ".settings .done").await.click().await.unwrap();
+    click(&c, ".settings .done").await;
     // The search hit's highlight has faded by now, as has the panel.
     wait_js(
         &c,

@@ -14,8 +14,8 @@ mod common;
 use std::time::Duration;
 
 use common::app::{
-    ENTER, click_text, find, find_text, open_app, screenshot, step, wait_js, wait_status,
-    wait_until, watchdog,
+    ENTER, click, click_text, find, find_text, open_app, screenshot, step, type_into, wait_js,
+    wait_status, wait_until, watchdog,
 };
 use common::cli::{Ran, Running, cli_user, tether, wait_read_receipts};
 use serde_json::{Value, json};
@@ -55,17 +55,9 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
         Some("true"),
         "This computer is not the first choice"
     );
-    find(&c, "input[id$='-user']")
-        .await
-        .send_keys("alice")
-        .await
-        .unwrap();
+    type_into(&c, "input[id$='-user']", "alice").await;
     screenshot(&desktop, "login-this-computer").await;
-    find(&c, "button[type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&c, "button[type='submit']").await;
     find(&c, ".main-view").await;
     find_text(&c, ".broker", "This computer").await;
 
@@ -109,24 +101,17 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
     step("open to the local network");
     // From the account menu: let the network in, give carol a password,
     // and read the address to give her.
-    find(&c, "button.who").await.click().await.unwrap();
+    click(&c, "button.who").await;
     click_text(&c, ".menu button", "Local network").await;
-    find(&c, "[role='dialog'] input[type='checkbox']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&c, "[role='dialog'] input[type='checkbox']").await;
     find(&c, "[role='dialog'] code").await;
-    find(&c, "[role='dialog'] input[id$='-user']")
-        .await
-        .send_keys("carol")
-        .await
-        .unwrap();
-    find(&c, "[role='dialog'] input[id$='-password']")
-        .await
-        .send_keys("carol-lan-secret")
-        .await
-        .unwrap();
+    type_into(&c, "[role='dialog'] input[id$='-user']", "carol").await;
+    type_into(
+        &c,
+        "[role='dialog'] input[id$='-password']",
+        "carol-lan-secret",
+    )
+    .await;
     click_text(&c, "[role='dialog'] button", "Add").await;
     find_text(&c, "[role='dialog'] .users", "carol").await;
     screenshot(&desktop, "lan-hosting").await;

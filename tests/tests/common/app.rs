@@ -28,6 +28,24 @@ pub async fn find(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
 }
 
+/// Waits for the element matching `css` and clicks it.
+pub async fn click(c: &Client, css: &str) {
+    find(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+}
+
+/// Waits for the input matching `css` and types `text` into it.
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    find(c, css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+}
+
 /// Finds the first element matching `css` whose text contains `text`, by
 /// its DOM text (layout-independent), and clicks it when `click` is set.
 pub const FIND_TEXT: &str = "const [css, text, click] = arguments; \

@@ -9,6 +9,7 @@
 
 use rusqlite::{Connection, params};
 
+use super::rows::json_rowids;
 use super::search::is_cjk;
 use super::{StoreError, StoredMessage};
 
@@ -39,19 +40,15 @@ impl Unindexed {
     /// Indexes them, inside the caller's transaction (so a message is never
     /// committed without its index entries).
     pub(crate) fn index(self, conn: &Connection) -> Result<(), StoreError> {
-        for (table, rids) in [
-            ("messages_fts", self.words),
-            ("messages_tri", self.trigrams),
-        ] {
-            if rids.is_empty() {
-                continue;
+        const WORDS: &str = "INSERT INTO messages_fts(rowid, text)
+            SELECT rid, text FROM messages WHERE rid IN (SELECT value FROM json_each(?1))";
+        const TRIGRAMS: &str = "INSERT INTO messages_tri(rowid, text)
+            SELECT rid, text FROM messages WHERE rid IN (SELECT value FROM json_each(?1))";
+        for (sql, rids) in [(WORDS, self.words), (TRIGRAMS, self.trigrams)] {
+            if !rids.is_empty() {
+                conn.prepare_cached(sql)?
+                    .execute(params![json_rowids(&rids)])?;
             }
-            let rids: Vec<String> = rids.iter().map(i64::to_string).collect();
-            conn.prepare_cached(&format!(
-                "INSERT INTO {table}(rowid, text)
-                 SELECT rid, text FROM messages WHERE rid IN (SELECT value FROM json_each(?1))"
-            ))?
-            .execute(params![format!("[{}]", rids.join(","))])?;
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use rusqlite::{Connection, params};
 
 use super::batch::Batch;
 use super::messages::insert_message;
-use super::rows::{ensure_conversation, limit_param, to_u64, uuid_from_blob};
+use super::rows::{ensure_conversation, json_rowids, limit_param, to_u64, uuid_from_blob};
 use super::{
     ConversationId, MessageStatus, OutboxEntry, OutboxRow, Store, StoreError, StoredMessage,
 };
@@ -165,20 +165,20 @@ impl Store {
             return Ok(Vec::new());
         }
         // Three statements for the whole run rather than three per row.
-        let ids: Vec<String> = outbox_ids.iter().map(i64::to_string).collect();
-        let ids = format!("[{}]", ids.join(","));
-        let tx = self.conn.transaction()?;
-        let carried = "SELECT message_id FROM outbox
-                        WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL";
         // Only Queued -> Sent: a receipt may already have raised it further.
+        const RAISE: &str = "UPDATE messages SET status = ?2,
+                resend_due = COALESCE(?4, resend_due),
+                resends = CASE WHEN ?4 IS NULL THEN resends ELSE 0 END
+            WHERE status = ?3 AND id IN (SELECT message_id FROM outbox
+                WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL)
+            RETURNING id";
+        const ACKED_AT: &str = "UPDATE messages SET acked_at = ?2
+            WHERE id IN (SELECT message_id FROM outbox
+                WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL)";
+        let ids = json_rowids(outbox_ids);
+        let tx = self.conn.transaction()?;
         let raised = tx
-            .prepare_cached(&format!(
-                "UPDATE messages SET status = ?2,
-                        resend_due = COALESCE(?4, resend_due),
-                        resends = CASE WHEN ?4 IS NULL THEN resends ELSE 0 END
-                  WHERE status = ?3 AND id IN ({carried})
-                  RETURNING id"
-            ))?
+            .prepare_cached(RAISE)?
             .query_map(
                 params![
                     ids,
@@ -189,10 +189,8 @@ impl Store {
                 |r| r.get::<_, Vec<u8>>(0),
             )?
             .collect::<Result<HashSet<_>, _>>()?;
-        tx.prepare_cached(&format!(
-            "UPDATE messages SET acked_at = ?2 WHERE id IN ({carried})"
-        ))?
-        .execute(params![ids, crate::clock::now_ms()])?;
+        tx.prepare_cached(ACKED_AT)?
+            .execute(params![ids, crate::clock::now_ms()])?;
         let mut deleted = tx
             .prepare_cached(
                 "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?1))

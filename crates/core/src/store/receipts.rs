@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use rusqlite::params;
 
-use super::rows::{user_from_str, uuid_from_blob};
+use super::rows::{json_message_ids, user_from_str};
 use super::{ConversationId, MessageStatus, Store, StoreError};
 use crate::protocol::{MessageId, ReceiptStatus, UserId};
 
@@ -45,11 +45,6 @@ impl Store {
         ts: i64,
     ) -> Result<Vec<(MessageId, MessageStatus)>, StoreError> {
         let code = receipt_code(status);
-        let hex: Vec<String> = ids
-            .iter()
-            .map(|id| format!("\"{}\"", id.simple()))
-            .collect();
-        let hex = format!("[{}]", hex.join(","));
         // Three statements for the whole receipt rather than three per id.
         let tx = self.conn.transaction()?;
         let ours = tx
@@ -58,27 +53,27 @@ impl Store {
                   WHERE m.outgoing = 1
                     AND m.id IN (SELECT unhex(value) FROM json_each(?1))",
             )?
-            .query_map(params![hex], |r| {
+            .query_map(params![json_message_ids(ids)], |r| {
                 Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut allowed = Vec::with_capacity(ours.len());
+        let mut allowed = HashSet::with_capacity(ours.len());
         for (id, key) in ours {
             let ok = match ConversationId::parse_key(&key)? {
                 ConversationId::Direct(peer) => peer == *from,
                 ConversationId::Room(_) => true,
             };
             if ok {
-                allowed.push(format!(
-                    "\"{}\"",
-                    uuid_from_blob(&id, "messages.id")?.simple()
-                ));
+                allowed.insert(id);
             }
         }
         if allowed.is_empty() {
             return Ok(Vec::new());
         }
-        let allowed = format!("[{}]", allowed.join(","));
+        let allowed = json_message_ids(
+            ids.iter()
+                .filter(|id| allowed.contains(id.as_bytes().as_slice())),
+        );
         tx.prepare_cached(
             "INSERT INTO receipts(message_id, user, status, ts)
              SELECT unhex(value), ?2, ?3, ?4 FROM json_each(?1) WHERE true

@@ -90,6 +90,23 @@ pub(crate) fn to_u64(v: i64, what: &str) -> Result<u64, StoreError> {
 }
 
 /// `LIMIT` parameter: SQLite takes i64; anything larger is "no limit" anyway.
+/// A list of rowids as a JSON array, bound as one parameter and read in SQL
+/// with `json_each`: one statement for a whole run of rows.
+pub(crate) fn json_rowids(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", ids.join(","))
+}
+
+/// Message ids as a JSON array of hex strings; SQL turns each back into
+/// the stored blob with `unhex(value)`.
+pub(crate) fn json_message_ids<'a>(ids: impl IntoIterator<Item = &'a MessageId>) -> String {
+    let ids: Vec<String> = ids
+        .into_iter()
+        .map(|id| format!("\"{}\"", id.simple()))
+        .collect();
+    format!("[{}]", ids.join(","))
+}
+
 pub(crate) fn limit_param(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
