@@ -51,6 +51,10 @@ struct Args {
     /// Write the table into this Markdown file, between its markers.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// P8 only (start and idle memory), skipping the minute-long P7: for
+    /// working on start-up. Never written into the document.
+    #[arg(long, conflicts_with = "out")]
+    start_only: bool,
 }
 
 /// What one invocation measures.
@@ -136,6 +140,9 @@ async fn run(args: &Args) -> Result<(), AppBenchError> {
     let p8 = start_rows(&starts, floor.as_ref(), plan.idle);
     // Shown now: P7 is long, and a reader should not wait for P8.
     eprint!("{}", Report { rows: p8.clone() }.table());
+    if args.start_only {
+        return Ok(());
+    }
     eprintln!(
         "… P7 receiving {} msg/s for {} s",
         plan.stream.rate, plan.stream.seconds

@@ -194,18 +194,21 @@ export class SessionStore {
     this.prefill = null;
     this.error = null;
     this.eventsError = null;
-    this.view = 'main';
     try {
       await startEvents();
     } catch (e) {
       this.eventsError = toAppError(e);
     }
+    // The main view opens with its chat list and link state: one first
+    // layout and paint instead of an empty view, then a full one (the
+    // first paint of the main view is the costliest; see P8 in
+    // docs/BENCHMARKS.md). Neither call throws.
+    await Promise.all([conversations.load(), connection.refresh()]);
+    this.view = 'main';
     // Only notification clicks use it: without it the app still works.
     startRequests().catch((e: unknown) => console.warn('shell requests unavailable', toAppError(e)));
-    void conversations.load();
     void presence.load(account.user);
     void rooms.load();
-    void connection.refresh();
     void this.refreshAccounts();
   }
 

@@ -53,6 +53,22 @@ describe('session store', () => {
     expect(connection.state).toEqual({ state: 'offline' });
   });
 
+  it('opens the main view only once its chat list and link state are loaded', async () => {
+    let listed: (list: unknown) => void = () => {};
+    backend({
+      auto_login: () => alice,
+      conversations: () => new Promise((resolve) => (listed = resolve)),
+    });
+    const started = session.start();
+    await flush();
+    expect(session.view).toBe('starting');
+    listed([{ id: 'u:bob', title: null, last_ts: 1, last_text: 'hi', last_sender: 'bob', unread: 0 }]);
+    await started;
+    expect(session.view).toBe('main');
+    expect(conversations.list.map((c) => c.id)).toEqual(['u:bob']);
+    expect(connection.state).toEqual({ state: 'connected', since_ms: 1 });
+  });
+
   it('shows the login screen with the saved accounts when nothing was remembered', async () => {
     backend({ auto_login: () => null });
     await session.start();
