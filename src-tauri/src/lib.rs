@@ -83,6 +83,7 @@ pub fn run() -> Result<(), AppStartError> {
             if let Some(window) = app.get_webview_window("main") {
                 rendering::configure(&window);
             }
+            commands::accounts::sign_in_at_start(app.handle());
             if std::env::args().any(|a| a == START_HIDDEN)
                 && let Some(window) = app.get_webview_window("main")
             {

@@ -42,6 +42,9 @@ pub struct AppState {
     /// "remember me" can say what is wrong.
     secrets: Result<Arc<dyn SecretStore>, String>,
     session: tokio::sync::Mutex<Option<Session>>,
+    /// Held while the remembered account signs in at start-up, so the
+    /// UI's call waits for the one the shell began instead of racing it.
+    remembered_sign_in: Arc<tokio::sync::Mutex<()>>,
     ui: Mutex<Option<Channel<Vec<Event>>>>,
     requests: Mutex<Option<Channel<ShellRequest>>>,
 }
@@ -59,6 +62,7 @@ impl AppState {
             local_broker,
             secrets,
             session: tokio::sync::Mutex::new(None),
+            remembered_sign_in: Arc::new(tokio::sync::Mutex::new(())),
             ui: Mutex::new(None),
             requests: Mutex::new(None),
         }
@@ -68,6 +72,16 @@ impl AppState {
         self.secrets
             .clone()
             .map_err(|why| AppError::new("keyring", why))
+    }
+
+    /// The turn to sign in the remembered account (see `accounts`).
+    pub async fn remembered_sign_in(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.remembered_sign_in.clone().lock_owned().await
+    }
+
+    /// The turn to sign in the remembered account, if nobody has it.
+    pub fn try_remembered_sign_in(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.remembered_sign_in.clone().try_lock_owned().ok()
     }
 
     /// The signed-in account's client.

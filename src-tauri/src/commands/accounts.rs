@@ -108,14 +108,49 @@ pub async fn login(
 }
 
 /// At start-up: the default account, if its password was remembered. Does
-/// not wait for the network — Tether works offline.
+/// not wait for the network — Tether works offline. The shell began this
+/// before the page loaded (`sign_in_at_start`); this waits for that and
+/// tries again only if it did not sign in.
 #[tauri::command]
 pub async fn auto_login(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<AccountView>, AppError> {
+    let turn = state.remembered_sign_in().await;
+    let account = sign_in_remembered(&app, turn).await?;
+    Ok(account.map(|a| view(&state, &a, true)))
+}
+
+/// Starts signing in the remembered account while WebKit starts and loads
+/// the page, which takes longer than the sign-in (P8 in
+/// docs/BENCHMARKS.md). Called before the page can ask, so it always gets
+/// the first turn.
+pub fn sign_in_at_start(app: &AppHandle) {
+    let Some(turn) = app.state::<AppState>().try_remembered_sign_in() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        // The page's auto_login tries again and shows what went wrong.
+        if let Err(e) = sign_in_remembered(&app, turn).await {
+            tracing::warn!(
+                "signing in the remembered account at start-up: {}",
+                e.message
+            );
+        }
+    });
+}
+
+/// Signs in the default account if it needs no password or has one in the
+/// keyring; the signed-in account if there is one already. `_turn` keeps
+/// two of these from running at once.
+async fn sign_in_remembered(
+    app: &AppHandle,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+) -> Result<Option<Account>, AppError> {
+    let state = app.state::<AppState>();
     if let Some(account) = state.account().await {
-        return Ok(Some(view(&state, &account, true)));
+        return Ok(Some(account));
     }
     let book = AccountBook::load(&state.paths)?;
     let Some(account) = book.default.as_deref().and_then(|n| book.get(n).ok()) else {
@@ -133,9 +168,9 @@ pub async fn auto_login(
             Some(password)
         }
     };
-    let client = start(&app, account, password).await?;
-    activate(&app, &state, account.clone(), client).await;
-    Ok(Some(view(&state, account, true)))
+    let client = start(app, account, password).await?;
+    activate(app, &state, account.clone(), client).await;
+    Ok(Some(account.clone()))
 }
 
 #[tauri::command]
