@@ -38,6 +38,7 @@ mod tests;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, TransactionBehavior};
 
 pub use checkpoint::CheckpointThread;
@@ -97,6 +98,13 @@ impl Store {
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Since SQLite 3.45 a `LIMIT ?` reads the bound value at prepare
+        // time, and binding another value makes the next step prepare the
+        // statement again: `outbox_after` asks for whatever room the
+        // in-flight window has, and was parsed anew on nearly every call
+        // (P1 profile). The stability guarantee turns that off; our plans
+        // never depended on bound values.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         schema::MIGRATIONS.to_latest(&mut conn)?;
         Ok(Store { conn })

@@ -37,6 +37,10 @@ pub(crate) fn insert_outbox(
     )?)
 }
 
+/// The next rows to publish; its `LIMIT` changes from call to call.
+pub(super) const OUTBOX_AFTER: &str = "SELECT id, topic, payload, qos, retain, message_id
+    FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2";
+
 impl Store {
     /// Allocates our next outgoing `seq` in a conversation (1, 2, …).
     ///
@@ -100,10 +104,7 @@ impl Store {
 
     /// Up to `limit` outbox rows with `id > after`, in publish order.
     pub fn outbox_after(&self, after: i64, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, topic, payload, qos, retain, message_id FROM outbox
-              WHERE id > ?1 ORDER BY id LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(OUTBOX_AFTER)?;
         let raw = stmt
             .query_map(params![after, limit_param(limit)], |r| {
                 Ok((

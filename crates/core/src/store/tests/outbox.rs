@@ -160,3 +160,23 @@ fn a_burst_with_a_duplicate_id_stores_nothing() {
     // No seq was used up either.
     assert_eq!(s.next_seq(&c).unwrap(), 1);
 }
+
+#[test]
+fn a_new_limit_does_not_prepare_the_statement_again() {
+    let mut s = mem();
+    for i in 0..3 {
+        s.enqueue(&entry(&format!("t/{i}"))).unwrap();
+    }
+    for limit in 1..=3 {
+        assert_eq!(s.outbox_after(0, limit).unwrap().len(), limit);
+    }
+    let stmt = s
+        .conn
+        .prepare_cached(super::super::outbox::OUTBOX_AFTER)
+        .unwrap();
+    assert_eq!(
+        stmt.get_status(rusqlite::StatementStatus::RePrepare),
+        0,
+        "the statement was prepared again for a different LIMIT"
+    );
+}
