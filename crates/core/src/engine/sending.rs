@@ -11,7 +11,7 @@ use super::commands::Command;
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
-use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody};
+use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, Unsequenced};
 use crate::store::{ConversationId, MessageStatus, OutboxEntry, StoredMessage};
 
 /// Most messages committed together.
@@ -30,6 +30,7 @@ pub(crate) struct SendRequest {
 struct Ready {
     request: SendRequest,
     envelope: Envelope,
+    payload: Unsequenced,
     topic: String,
 }
 
@@ -53,9 +54,10 @@ impl Engine {
         let mut ready = Vec::with_capacity(burst.len());
         for request in burst {
             match self.prepare(&request) {
-                Ok((envelope, topic)) => ready.push(Ready {
+                Ok((envelope, payload, topic)) => ready.push(Ready {
                     request,
                     envelope,
+                    payload,
                     topic,
                 }),
                 Err(e) => {
@@ -69,10 +71,9 @@ impl Engine {
             let Ready {
                 request,
                 envelope,
+                payload,
                 topic,
             } = &ready[i];
-            let mut envelope = envelope.clone();
-            envelope.seq = Some(seq);
             let message = StoredMessage {
                 id: envelope.id,
                 conversation: request.to.clone(),
@@ -87,7 +88,7 @@ impl Engine {
             };
             let entry = OutboxEntry {
                 topic: topic.clone(),
-                payload: envelope.encode(),
+                payload: payload.with_seq(seq),
                 qos: 1,
                 retain: false,
             };
@@ -115,8 +116,11 @@ impl Engine {
     }
 
     /// The checks a message must pass before it gets a seq, and its
-    /// envelope and topic.
-    fn prepare(&mut self, request: &SendRequest) -> Result<(Envelope, String), ClientError> {
+    /// envelope, payload (but for the seq) and topic.
+    fn prepare(
+        &mut self,
+        request: &SendRequest,
+    ) -> Result<(Envelope, Unsequenced, String), ClientError> {
         let text = &request.text;
         if text.trim().is_empty() {
             return Err(ClientError::EmptyMessage);
@@ -134,13 +138,13 @@ impl Engine {
         let mut envelope = Envelope::new(body, &self.me, now_ms());
         envelope.reply_to = request.reply_to;
         // Receivers drop an envelope over the size limit (64 KiB of control
-        // characters grows past 256 KiB once escaped): refuse it here,
-        // checked with the longest seq so the real one cannot tip it over.
-        let mut widest = envelope.clone();
-        widest.seq = Some(u64::MAX);
-        widest.encode_checked().map_err(ClientError::Unsendable)?;
+        // characters grows past 256 KiB once escaped): refused here.
+        let payload = envelope
+            .encode_unsequenced()
+            .map_err(ClientError::Unsendable)?;
         Ok((
             envelope,
+            payload,
             self.message_topic(&request.to).render(&self.prefix),
         ))
     }

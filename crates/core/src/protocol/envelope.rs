@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::PROTOCOL_VERSION;
 use super::decode::{DecodeError, Decoded, decode};
 use super::ids::UserId;
+use super::{MAX_ENVELOPE_BYTES, PROTOCOL_VERSION};
 
 /// Globally unique message id (UUIDv7 when we create it); the de-duplication key.
 pub type MessageId = uuid::Uuid;
@@ -174,16 +174,35 @@ impl Body {
     }
 }
 
-/// Appends `"key":value` (with a leading comma unless first).
+/// Appends `,"key":value` (`v` comes first and is written on its own).
 fn push_field(out: &mut String, key: &str, value: &Value) {
-    if out.len() > 1 {
-        out.push(',');
-    }
-    out.push('"');
+    out.push_str(",\"");
     // Keys are our own ASCII constants: no escaping needed.
     out.push_str(key);
     out.push_str("\":");
     out.push_str(&value.to_string());
+}
+
+/// An envelope encoded but for its `seq`; see [`Envelope::encode_unsequenced`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsequenced {
+    head: String,
+    tail: String,
+}
+
+impl Unsequenced {
+    /// The payload, with this seq.
+    pub fn with_seq(&self, seq: u64) -> Vec<u8> {
+        let mut out = String::with_capacity(self.len_with_seq(u64::MAX));
+        out.push_str(&self.head);
+        push_field(&mut out, "seq", &seq.into());
+        out.push_str(&self.tail);
+        out.into_bytes()
+    }
+
+    fn len_with_seq(&self, seq: u64) -> usize {
+        self.head.len() + ",\"seq\":".len() + seq.to_string().len() + self.tail.len()
+    }
 }
 
 impl Envelope {
@@ -222,37 +241,58 @@ impl Envelope {
     /// spec. `from` and `seq` are omitted when `None`; `reply_to` is `null`.
     ///
     /// This does not check limits (text size, 256 KiB total): use
-    /// [`Envelope::encode_checked`] for anything built from user input.
+    /// [`Envelope::encode_unsequenced`] for anything built from user input.
     pub fn encode(&self) -> Vec<u8> {
+        let mut out = self.head();
+        if let Some(seq) = self.seq {
+            push_field(&mut out, "seq", &seq.into());
+        }
+        out.push_str(&self.tail());
+        out.into_bytes()
+    }
+
+    /// Everything but `seq` encoded, for a message that gets its seq only
+    /// when it is committed; fails if even the longest seq would push it
+    /// past the size receivers accept (text whose JSON escaping makes it
+    /// grow past 256 KiB). The check comes first so that a message refused
+    /// here never takes a seq (which its receivers would see as a gap), and
+    /// the envelope is encoded once.
+    pub fn encode_unsequenced(&self) -> Result<Unsequenced, DecodeError> {
+        let unsequenced = Unsequenced {
+            head: self.head(),
+            tail: self.tail(),
+        };
+        let widest = unsequenced.len_with_seq(u64::MAX);
+        if widest > MAX_ENVELOPE_BYTES {
+            return Err(DecodeError::TooLarge { len: widest });
+        }
+        Ok(unsequenced)
+    }
+
+    /// `{` and the fields before `seq`.
+    fn head(&self) -> String {
         // Built by hand around `Value` renderings because a `serde_json::Map`
         // sorts its keys unless a crate-wide feature is enabled.
-        let mut out = String::from("{");
-        push_field(&mut out, "v", &self.v.into());
+        let mut out = format!("{{\"v\":{}", self.v);
         push_field(&mut out, "id", &self.id.to_string().into());
         push_field(&mut out, "kind", &self.kind().into());
         push_field(&mut out, "ts", &self.ts.into());
         if let Some(from) = &self.from {
             push_field(&mut out, "from", &from.as_str().into());
         }
-        if let Some(seq) = self.seq {
-            push_field(&mut out, "seq", &seq.into());
-        }
+        out
+    }
+
+    /// The fields after `seq`, and `}`.
+    fn tail(&self) -> String {
+        let mut out = String::new();
         push_field(&mut out, "body", &self.body.to_value());
         let reply_to = self
             .reply_to
             .map_or(Value::Null, |id| Value::String(id.to_string()));
         push_field(&mut out, "reply_to", &reply_to);
         out.push('}');
-        out.into_bytes()
-    }
-
-    /// Encodes and then applies the receiver's own rules to the result, so
-    /// we never publish something a Tether receiver would drop (for
-    /// example text whose JSON escaping pushes it past 256 KiB).
-    pub fn encode_checked(&self) -> Result<Vec<u8>, DecodeError> {
-        let bytes = self.encode();
-        decode(&bytes)?;
-        Ok(bytes)
+        out
     }
 
     /// Parses a payload; see `decode.rs` for the rules.
@@ -373,16 +413,61 @@ mod tests {
     }
 
     #[test]
-    fn encode_checked_catches_escape_blowup() {
+    fn encode_unsequenced_catches_escape_blowup() {
         // 64 KiB of control characters is legal text but escapes to 6 bytes
         // each, far past the 256 KiB envelope limit.
         let text = "\u{1}".repeat(crate::protocol::MAX_TEXT_BYTES);
-        let e = Envelope::new(Body::Msg(MsgBody { text }), &alice(), 1).with_seq(1);
+        let e = Envelope::new(Body::Msg(MsgBody { text }), &alice(), 1);
         assert!(matches!(
-            e.encode_checked(),
+            e.encode_unsequenced(),
             Err(DecodeError::TooLarge { .. })
         ));
-        let ok = Envelope::new(Body::Msg(MsgBody { text: "x".into() }), &alice(), 1).with_seq(1);
-        assert_eq!(ok.encode_checked().unwrap(), ok.encode());
+    }
+
+    #[test]
+    fn encode_unsequenced_refuses_what_only_a_long_seq_would_tip_over() {
+        let fill = |n: usize| {
+            Envelope::new(
+                Body::Msg(MsgBody {
+                    text: "x".repeat(n),
+                }),
+                &alice(),
+                1,
+            )
+        };
+        let base = fill(0).with_seq(u64::MAX).encode().len();
+        let fits = fill(MAX_ENVELOPE_BYTES - base);
+        assert_eq!(
+            fits.clone().with_seq(u64::MAX).encode().len(),
+            MAX_ENVELOPE_BYTES
+        );
+        assert!(fits.encode_unsequenced().is_ok());
+        // One byte more fits with seq 1, but not with every seq it could get.
+        let over = fill(MAX_ENVELOPE_BYTES - base + 1);
+        assert!(over.clone().with_seq(1).encode().len() <= MAX_ENVELOPE_BYTES);
+        assert_eq!(
+            over.encode_unsequenced(),
+            Err(DecodeError::TooLarge {
+                len: MAX_ENVELOPE_BYTES + 1
+            })
+        );
+    }
+
+    #[test]
+    fn unsequenced_with_seq_is_the_full_encoding() {
+        for seq in [1, 42, u64::MAX] {
+            let e = Envelope::new(
+                Body::Msg(MsgBody {
+                    text: "hé \"x\"".into(),
+                }),
+                &alice(),
+                7,
+            )
+            .with_reply_to(uuid::Uuid::now_v7());
+            let payload = e.encode_unsequenced().unwrap().with_seq(seq);
+            let full = e.with_seq(seq);
+            assert_eq!(payload, full.encode());
+            assert!(matches!(decode(&payload), Ok(Decoded::Envelope(d)) if d == full));
+        }
     }
 }

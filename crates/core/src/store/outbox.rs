@@ -167,16 +167,20 @@ impl Store {
         }
         // Three statements for the whole run rather than three per row.
         // Only Queued -> Sent: a receipt may already have raised it further.
-        const RAISE: &str = "UPDATE messages SET status = ?2,
+        // The raise records the ack's time too, so the second statement
+        // rewrites only rows it did not raise (a resend's ack, or one that
+        // a receipt beat): each row is written once (P1 profile).
+        const RAISE: &str = "UPDATE messages SET status = ?2, acked_at = ?5,
                 resend_due = COALESCE(?4, resend_due),
                 resends = CASE WHEN ?4 IS NULL THEN resends ELSE 0 END
             WHERE status = ?3 AND id IN (SELECT message_id FROM outbox
                 WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL)
             RETURNING id";
         const ACKED_AT: &str = "UPDATE messages SET acked_at = ?2
-            WHERE id IN (SELECT message_id FROM outbox
+            WHERE acked_at IS NOT ?2 AND id IN (SELECT message_id FROM outbox
                 WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL)";
         let ids = json_rowids(outbox_ids);
+        let now = crate::clock::now_ms();
         let tx = self.conn.transaction()?;
         let raised = tx
             .prepare_cached(RAISE)?
@@ -185,13 +189,13 @@ impl Store {
                     ids,
                     MessageStatus::Sent.code(),
                     MessageStatus::Queued.code(),
-                    resend_due
+                    resend_due,
+                    now
                 ],
                 |r| r.get::<_, Vec<u8>>(0),
             )?
             .collect::<Result<HashSet<_>, _>>()?;
-        tx.prepare_cached(ACKED_AT)?
-            .execute(params![ids, crate::clock::now_ms()])?;
+        tx.prepare_cached(ACKED_AT)?.execute(params![ids, now])?;
         let mut deleted = tx
             .prepare_cached(
                 "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?1))
