@@ -180,3 +180,33 @@ fn a_new_limit_does_not_prepare_the_statement_again() {
         "the statement was prepared again for a different LIMIT"
     );
 }
+
+#[test]
+fn a_resends_ack_answers_again_and_keeps_its_budget() {
+    let mut s = mem();
+    let c = dm("bob");
+    let a = s
+        .enqueue_message(&outgoing(1, &c, 1, "first"), &entry("t/1"))
+        .unwrap();
+    assert_eq!(s.outbox_acked_many(&[a], None).unwrap(), vec![Some(mid(1))]);
+    let message = s.message(mid(1)).unwrap().unwrap();
+    let plan = crate::store::ResendPlan {
+        max_resends: 4,
+        base_ms: 1_000,
+    };
+    s.queue_resend(&message, &entry("t/1"), 10_000, plan)
+        .unwrap();
+    let again = s.outbox_after(a, 10).unwrap()[0].id;
+    let planned = s.next_resend_due().unwrap();
+    // Still Sent, so it answers; a young link's plan does not reset the
+    // budget of a message that was Sent already.
+    assert_eq!(
+        s.outbox_acked_many(&[again], Some(1)).unwrap(),
+        vec![Some(mid(1))]
+    );
+    assert_eq!(s.next_resend_due().unwrap(), planned);
+    assert_eq!(
+        s.message(mid(1)).unwrap().unwrap().status,
+        MessageStatus::Sent
+    );
+}
