@@ -63,6 +63,16 @@ pub(super) fn outgoing(id: u128, conv: &ConversationId, ts: i64, text: &str) -> 
     }
 }
 
+/// Our message `id` to bob, queued with its outbox row; the row's id.
+pub(super) fn queue_to_bob(s: &mut Store, id: u128, text: &str) -> i64 {
+    let ts = i64::try_from(id).unwrap();
+    s.enqueue_message(
+        &outgoing(id, &dm("bob"), ts, text),
+        &entry(&format!("t/{id}")),
+    )
+    .unwrap()
+}
+
 pub(super) fn entry(topic: &str) -> OutboxEntry {
     OutboxEntry {
         topic: topic.to_string(),

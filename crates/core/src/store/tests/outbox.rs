@@ -120,13 +120,8 @@ fn a_burst_of_messages_is_queued_together_with_its_own_seqs() {
 #[test]
 fn acks_on_a_young_link_plan_a_check_of_what_they_sent() {
     let mut s = mem();
-    let c = dm("bob");
-    let a = s
-        .enqueue_message(&outgoing(1, &c, 1, "first"), &entry("t/1"))
-        .unwrap();
-    let b = s
-        .enqueue_message(&outgoing(2, &c, 2, "second"), &entry("t/2"))
-        .unwrap();
+    let a = queue_to_bob(&mut s, 1, "first");
+    let b = queue_to_bob(&mut s, 2, "second");
     // The second was already confirmed by a receipt: nothing to check.
     s.apply_receipt(
         &uid("bob"),
@@ -184,10 +179,7 @@ fn a_new_limit_does_not_prepare_the_statement_again() {
 #[test]
 fn a_resends_ack_answers_again_and_keeps_its_budget() {
     let mut s = mem();
-    let c = dm("bob");
-    let a = s
-        .enqueue_message(&outgoing(1, &c, 1, "first"), &entry("t/1"))
-        .unwrap();
+    let a = queue_to_bob(&mut s, 1, "first");
     assert_eq!(s.outbox_acked_many(&[a], None).unwrap(), vec![Some(mid(1))]);
     let message = s.message(mid(1)).unwrap().unwrap();
     let plan = crate::store::ResendPlan {
