@@ -190,18 +190,22 @@ pub struct Unsequenced {
     tail: String,
 }
 
+/// `,"seq":` and the longest seq there is.
+const WIDEST_SEQ_FIELD: usize = ",\"seq\":18446744073709551615".len();
+
 impl Unsequenced {
     /// The payload, with this seq.
     pub fn with_seq(&self, seq: u64) -> Vec<u8> {
-        let mut out = String::with_capacity(self.len_with_seq(u64::MAX));
+        let mut out = String::with_capacity(self.widest_len());
         out.push_str(&self.head);
         push_field(&mut out, "seq", &seq.into());
         out.push_str(&self.tail);
         out.into_bytes()
     }
 
-    fn len_with_seq(&self, seq: u64) -> usize {
-        self.head.len() + ",\"seq\":".len() + seq.to_string().len() + self.tail.len()
+    /// Its length with the longest seq.
+    fn widest_len(&self) -> usize {
+        self.head.len() + WIDEST_SEQ_FIELD + self.tail.len()
     }
 }
 
@@ -262,7 +266,7 @@ impl Envelope {
             head: self.head(),
             tail: self.tail(),
         };
-        let widest = unsequenced.len_with_seq(u64::MAX);
+        let widest = unsequenced.widest_len();
         if widest > MAX_ENVELOPE_BYTES {
             return Err(DecodeError::TooLarge { len: widest });
         }
