@@ -196,3 +196,42 @@ async fn presence_is_retained_and_typing_is_relayed() {
     alice.client.shutdown().await;
     bob.wait_for(|e| matches!(e, Event::Presence { user, state: tether_core::protocol::PresenceState::Offline, .. } if user.as_str() == "alice")).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_sides_index_messages_for_search_once_the_stream_pauses() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let alice = Peer::start(&broker.url(), "alice", dir.path()).await;
+    let mut bob = Peer::start(&broker.url(), "bob", dir.path()).await;
+    alice.connected().await;
+    bob.connected().await;
+
+    let texts = ["striped zebra", "天气预报 zebra", "no match"];
+    alice
+        .client
+        .send_many(dm("bob"), texts.iter().map(|t| t.to_string()))
+        .await
+        .unwrap();
+    for _ in texts {
+        bob.next_message().await;
+    }
+    // Nobody searches: the engines index on their own, soon after.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    for peer in [&alice, &bob] {
+        let store = tether_core::store::Store::open(&peer.store_path).unwrap();
+        while store.unindexed().unwrap() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} never indexed its messages",
+                peer.account.user
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    for peer in [&alice, &bob] {
+        let found = peer.client.search("zebra".into(), 10).await.unwrap();
+        assert_eq!(found.len(), 2, "{}", peer.account.user);
+        let cjk = peer.client.search("天气预".into(), 10).await.unwrap();
+        assert_eq!(cjk.len(), 1, "{}", peer.account.user);
+    }
+}

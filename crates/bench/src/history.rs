@@ -99,6 +99,8 @@ fn fill(path: &Path, size: usize, words: &[String], rng: &mut StdRng) -> Result<
         }
     }
     store.store_incoming_batch(&batch)?;
+    // A history this size has long been indexed by the engine.
+    store.index_all_pending()?;
     Ok(())
 }
 

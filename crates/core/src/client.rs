@@ -325,15 +325,17 @@ impl Client {
         self.read(|s| s.outbox_len()).await
     }
 
+    /// Runs `f` on the second connection, off the engine's thread. It reads,
+    /// but for [`Store::search`], which first indexes what waits.
     async fn read<T, F>(&self, f: F) -> Result<T, ClientError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
         let reader = self.reader.clone();
         tokio::task::spawn_blocking(move || {
-            let store = reader.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&store)
+            let mut store = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut store)
         })
         .await
         .map_err(|_| ClientError::Stopped)?

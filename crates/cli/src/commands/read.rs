@@ -32,7 +32,7 @@ pub fn search(
     limit: usize,
     paths: &Paths,
 ) -> Result<(), CliError> {
-    let store = open(account, paths)?;
+    let mut store = open(account, paths)?;
     for message in store.search(query, limit)? {
         print_json(&message)?;
     }

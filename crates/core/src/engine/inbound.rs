@@ -97,7 +97,10 @@ impl Engine {
             .store
             .store_incoming_batch_and_enqueue(messages, &receipts)
         {
-            Ok(outcomes) => outcomes,
+            Ok(outcomes) => {
+                self.messages_stored();
+                outcomes
+            }
             Err(e) => {
                 tracing::error!("cannot store incoming messages: {e}");
                 return false;

@@ -9,6 +9,7 @@ mod commands;
 mod driver;
 mod drops;
 mod inbound;
+mod indexing;
 mod probe;
 mod publisher;
 mod resend;
@@ -79,6 +80,8 @@ pub(crate) struct Engine {
     /// A command taken off the queue while gathering a burst of sends; it
     /// runs next, so commands still apply in the order they were sent.
     deferred: Option<Command>,
+    /// When stored messages get indexed for search (see `indexing`).
+    index_timer: indexing::IndexTimer,
 }
 
 /// What [`spawn`] needs.
@@ -148,6 +151,7 @@ async fn run(parts: Parts) {
         acked: Vec::new(),
         settle_at: None,
         deferred: None,
+        index_timer: indexing::IndexTimer::default(),
     };
     engine.run().await;
 }
@@ -163,6 +167,8 @@ impl Engine {
     async fn run(mut self) {
         let state = self.supervisor.connect();
         self.open_link(state).await;
+        // Whatever the last run stored and did not index.
+        self.messages_stored();
         loop {
             if let Some(command) = self.deferred.take() {
                 if self.handle_command(command).await.is_break() {
@@ -215,6 +221,9 @@ impl Engine {
                 }
                 _ = sleep_until(self.settle_at), if self.settle_at.is_some() => {
                     self.settle_acks();
+                }
+                _ = sleep_until(self.index_timer.due()), if self.index_timer.due().is_some() => {
+                    self.index_pending();
                 }
                 _ = sleep_until(resend_at), if resend_at.is_some() => {
                     self.resend_due();

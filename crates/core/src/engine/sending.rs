@@ -96,6 +96,7 @@ impl Engine {
         });
         match stored {
             Ok(messages) => {
+                self.messages_stored();
                 for (message, r) in messages.into_iter().zip(ready) {
                     self.emit(Event::Message {
                         message: message.clone(),

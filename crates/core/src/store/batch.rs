@@ -5,13 +5,12 @@
 //! counter) and the sender's seq state twice. For a burst those are the
 //! same few rows over and over: here they are read once, kept up to date in
 //! memory, and written once per conversation when the batch
-//! [finishes](Batch::finish), together with the search index entries.
+//! [finishes](Batch::finish).
 
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::indexing::Unindexed;
 use super::rows::{bump_last, ensure_conversation, to_u64};
 use super::{ConversationId, StoreError, StoredMessage};
 use crate::protocol::UserId;
@@ -28,7 +27,6 @@ pub(crate) struct Batch {
     /// Highest seq seen per (conversation, sender), once read or set.
     max_seq: HashMap<(i64, UserId), Option<i64>>,
     dirty_seq: Vec<(i64, UserId)>,
-    pub(crate) fresh: Unindexed,
 }
 
 impl Batch {
@@ -129,6 +127,6 @@ impl Batch {
             )?
             .execute(params![key.0, key.1.as_str(), max])?;
         }
-        self.fresh.index(conn)
+        Ok(())
     }
 }

@@ -15,9 +15,9 @@ use super::{
 use crate::protocol::{MessageId, UserId};
 
 /// Inserts one message row as given (status included), creating its
-/// conversation if needed; returns the conversation's rowid. The rest (the
-/// conversation's counters, the search index) is written when `batch`
-/// finishes, before the transaction commits. A message with the same id
+/// conversation if needed; returns the conversation's rowid. The
+/// conversation's counters are written when `batch` finishes, before the
+/// transaction commits; the search index catches up later (`indexing`). A message with the same id
 /// already present is a constraint error.
 pub(crate) fn insert_message(
     conn: &Connection,
@@ -45,7 +45,6 @@ pub(crate) fn insert_message(
         // Our own messages never need a read receipt from us.
         msg.outgoing,
     ])?;
-    batch.fresh.push(conn.last_insert_rowid(), msg);
     batch.stored(conv_id, msg);
     Ok(conv_id)
 }

@@ -13,7 +13,7 @@
 //! Layout: [`schema`] (migrations), `messages` (incoming/history/summary),
 //! `seq` (gap tracking), `outbox` (sending), `receipts`, `rooms`, `presence`,
 //! `search` (FTS5), `batch` (what a transaction writes once at its end),
-//! `indexing` (adding to the search index), `checkpoint` (the WAL
+//! `indexing` (catching the search index up), `checkpoint` (the WAL
 //! checkpoint thread), `rows` (decoding helpers).
 
 mod batch;

@@ -163,8 +163,43 @@ DROP TRIGGER messages_fts_ai;
 DROP TRIGGER messages_tri_ai;
 "#;
 
+/// Version 4: new messages wait to be indexed for search, and are indexed
+/// many at a time (see `indexing`) rather than in the transaction that
+/// stored them; each of those transactions wrote a new index segment.
+/// - `search_state.indexed_upto`: every message with `rid` up to this is in
+///   the indexes, none above it. Rowids only grow (messages are not deleted;
+///   the delete trigger lowers the mark should the newest ever be, since
+///   its rowid could then be handed out again).
+/// - The update trigger now leaves messages that are not indexed yet alone:
+///   the indexing step reads their current text.
+const V4: &str = r#"
+CREATE TABLE search_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 0),
+    indexed_upto INTEGER NOT NULL
+);
+INSERT INTO search_state(id, indexed_upto) SELECT 0, coalesce(max(rid), 0) FROM messages;
+
+DROP TRIGGER messages_fts_ad;
+CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
+    DELETE FROM messages_fts WHERE rowid = old.rid;
+    DELETE FROM messages_tri WHERE rowid = old.rid;
+    UPDATE search_state SET indexed_upto = (SELECT coalesce(max(rid), 0) FROM messages)
+     WHERE indexed_upto >= old.rid AND old.rid > (SELECT coalesce(max(rid), 0) FROM messages);
+END;
+
+DROP TRIGGER messages_fts_au;
+CREATE TRIGGER messages_fts_au AFTER UPDATE OF text, unsupported ON messages
+    WHEN old.rid <= (SELECT indexed_upto FROM search_state) BEGIN
+    DELETE FROM messages_fts WHERE rowid = old.rid;
+    DELETE FROM messages_tri WHERE rowid = old.rid;
+    INSERT INTO messages_fts(rowid, text) SELECT new.rid, new.text WHERE new.unsupported = 0;
+    INSERT INTO messages_tri(rowid, text) SELECT new.rid, new.text
+        WHERE new.unsupported = 0 AND new.text GLOB '*[⺀-鿿가-힯]*';
+END;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
-const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
+const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
 
 /// The migration runner over [`STEPS`].
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

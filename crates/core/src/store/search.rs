@@ -92,12 +92,15 @@ impl Store {
     ///
     /// Any string is a valid query; one with nothing searchable (empty,
     /// only punctuation) returns nothing. Unsupported (raw) messages are
-    /// not searched.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<StoredMessage>, StoreError> {
+    /// not searched. Messages still waiting to be indexed are indexed
+    /// first (a write, on whichever connection searches), so every message
+    /// stored before the call can be found.
+    pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<StoredMessage>, StoreError> {
         let plan = SearchPlan::parse(query);
         if plan.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        self.index_all_pending()?;
         // Candidates: the most recently stored CANDIDATES matches, found by
         // walking the primary index backwards by rowid (which FTS5 does
         // natively) with every other condition applied on the way. Only those

@@ -2,6 +2,7 @@
 
 mod durability;
 mod gaps;
+mod indexing;
 mod messages;
 mod outbox;
 mod receipts;
