@@ -185,8 +185,9 @@ impl Engine {
     /// Says goodbye properly: an explicit offline presence (a clean
     /// DISCONNECT suppresses the Last Will), then DISCONNECT.
     pub(super) async fn shutdown(&mut self) {
-        self.settle_acks();
+        self.settle();
         if self.supervisor.is_up() {
+            self.flush_acks();
             self.publish_presence(PresenceState::Offline);
             if self.mqtt.try_disconnect().is_ok() {
                 self.wait_for_disconnect().await;

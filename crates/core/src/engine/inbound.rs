@@ -53,10 +53,20 @@ impl Engine {
             // Not acked: the broker will deliver these again on the next link.
             return;
         }
-        for other in coalesce_receipts(others) {
-            self.apply(other);
+        let mut receipts = Vec::new();
+        for other in others {
+            match other {
+                Incoming::Receipt(from, body) => receipts.push((from, body)),
+                other => self.apply(other),
+            }
         }
-        self.unacked.extend(batch);
+        if !receipts.is_empty() {
+            self.receipts_arrived(receipts, batch);
+        } else if self.settling.holds_acks() {
+            self.hold_acks(batch);
+        } else {
+            self.unacked.extend(batch);
+        }
         self.flush_acks();
     }
 
@@ -132,7 +142,8 @@ impl Engine {
     fn apply(&mut self, incoming: Incoming) {
         let result = match incoming {
             Incoming::Message(_) => Ok(()),
-            Incoming::Receipt(from, body) => self.apply_receipt(&from, body),
+            // Gathered by `receive_batch` to settle together.
+            Incoming::Receipt(..) => Ok(()),
             Incoming::Typing(conversation, user, active) => {
                 if user != self.me {
                     self.emit(Event::Typing {
@@ -175,20 +186,6 @@ impl Engine {
         }
     }
 
-    fn apply_receipt(
-        &mut self,
-        from: &UserId,
-        body: ReceiptBody,
-    ) -> Result<(), crate::store::StoreError> {
-        let changed =
-            self.store
-                .apply_receipt(from, &body.ids, body.status, crate::clock::now_ms())?;
-        for (id, status) in changed {
-            self.emit(Event::Status { id, status });
-        }
-        Ok(())
-    }
-
     /// Queues a receipt to `to`'s inbox, in chunks the protocol allows.
     pub(super) fn send_receipt(
         &mut self,
@@ -229,28 +226,6 @@ impl Engine {
             })
             .collect()
     }
-}
-
-/// Receipts of one batch from the same user with the same status, as one:
-/// one transaction instead of one per receipt (a sender streaming to us
-/// gets a receipt for every batch the receiver stores). Everything else
-/// keeps its order.
-fn coalesce_receipts(incoming: Vec<Incoming>) -> Vec<Incoming> {
-    let mut out: Vec<Incoming> = Vec::with_capacity(incoming.len());
-    for item in incoming {
-        if let Incoming::Receipt(from, body) = &item {
-            let same = out.iter_mut().find_map(|o| match o {
-                Incoming::Receipt(f, b) if f == from && b.status == body.status => Some(b),
-                _ => None,
-            });
-            if let Some(earlier) = same {
-                earlier.ids.extend_from_slice(&body.ids);
-                continue;
-            }
-        }
-        out.push(item);
-    }
-    out
 }
 
 /// Maps a validated publish to what it means for us. The sender is always
@@ -331,55 +306,5 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
             tracing::debug!(kind, "ignoring an envelope of an unknown kind");
             None
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn receipt(from: &str, ids: &[u128], status: ReceiptStatus) -> Incoming {
-        Incoming::Receipt(
-            from.parse().unwrap(),
-            ReceiptBody {
-                ids: ids.iter().map(|&n| MessageId::from_u128(n)).collect(),
-                status,
-            },
-        )
-    }
-
-    fn describe(items: &[Incoming]) -> Vec<String> {
-        items
-            .iter()
-            .map(|i| match i {
-                Incoming::Receipt(from, body) => {
-                    let ids: Vec<u128> = body.ids.iter().map(|id| id.as_u128()).collect();
-                    format!("{from} {:?} {ids:?}", body.status)
-                }
-                Incoming::Typing(_, user, _) => format!("typing {user}"),
-                _ => "other".into(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn receipts_of_a_batch_merge_per_sender_and_status() {
-        let bob: UserId = "bob".parse().unwrap();
-        let items = vec![
-            receipt("bob", &[1, 2], ReceiptStatus::Delivered),
-            Incoming::Typing(ConversationId::Direct(bob.clone()), bob, true),
-            receipt("carol", &[3], ReceiptStatus::Delivered),
-            receipt("bob", &[4], ReceiptStatus::Delivered),
-            receipt("bob", &[1], ReceiptStatus::Read),
-        ];
-        assert_eq!(
-            describe(&coalesce_receipts(items)),
-            vec![
-                "bob Delivered [1, 2, 4]",
-                "typing bob",
-                "carol Delivered [3]",
-                "bob Read [1]",
-            ]
-        );
     }
 }

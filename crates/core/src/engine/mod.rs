@@ -73,10 +73,8 @@ pub(crate) struct Engine {
     broker: (String, u16),
     /// The probe running while we wait to retry (see `probe`).
     probe: Option<tokio::task::JoinHandle<()>>,
-    /// Outbox rows the broker acknowledged, not yet settled in the store,
-    /// and when they will be (see `settling`).
-    acked: Vec<i64>,
-    settle_at: Option<Instant>,
+    /// Acks and receipts not yet settled in the store (see `settling`).
+    settling: settling::Settling,
     /// A command taken off the queue while gathering a burst of sends; it
     /// runs next, so commands still apply in the order they were sent.
     deferred: Option<Command>,
@@ -148,8 +146,7 @@ async fn run(parts: Parts) {
         unacked: std::collections::VecDeque::new(),
         broker: parts.broker,
         probe: None,
-        acked: Vec::new(),
-        settle_at: None,
+        settling: settling::Settling::default(),
         deferred: None,
         index_timer: indexing::IndexTimer::default(),
     };
@@ -219,8 +216,9 @@ impl Engine {
                         self.open_link(state).await;
                     }
                 }
-                _ = sleep_until(self.settle_at), if self.settle_at.is_some() => {
-                    self.settle_acks();
+                _ = sleep_until(self.settling.due()), if self.settling.due().is_some() => {
+                    self.settle();
+                    self.flush_acks();
                 }
                 _ = sleep_until(self.index_timer.due()), if self.index_timer.due().is_some() => {
                     self.index_pending();
@@ -255,7 +253,7 @@ impl Engine {
     /// The link is gone (reported by the driver or found dead by us).
     fn link_lost(&mut self, failure: &Failure) {
         // Before the outbox is replayed from the start on the next link.
-        self.settle_acks();
+        self.settle();
         // Stragglers from the old link must not be mistaken for the new one's.
         self.generation += 1;
         self.publisher.reset();
@@ -362,7 +360,7 @@ impl Engine {
     }
 
     fn link_up(&mut self, session_present: bool) {
-        self.settle_acks();
+        self.settle();
         self.link_up_at = Some(Instant::now());
         self.publisher.reset();
         self.liveness.reset();

@@ -1,27 +1,78 @@
-//! Settling PUBACKs in the store: deleting the acknowledged outbox rows and
-//! marking their messages `Sent`.
+//! Settling what the link reported, in the store: PUBACKs for our
+//! publishes (delete the outbox rows, mark the messages `Sent`) and
+//! receipts from our peers (raise the messages to `Delivered`/`Read`).
 //!
 //! A PUBACK frees its place in the in-flight window at once (see
-//! `Publisher`), but the store learns of it a little later: the acks that
-//! arrive within [`SETTLE_AFTER`] are settled together, in one transaction.
-//! Settling each link event's acks on its own cost a commit per event, the
-//! largest cost left on the sending side in P1. Waiting loses nothing: an
-//! acknowledged row that is not settled yet is at worst published once more
-//! after a crash, and receivers de-duplicate by id. Before the outbox is
-//! replayed (a new link) or the engine stops, everything is settled.
+//! `Publisher`), but the store learns of it a little later: what arrives
+//! within [`SETTLE_AFTER`] is settled together, in one transaction.
+//! Settling each link event's acks and receipts on its own cost a commit
+//! per event, most of the sender's time in P1 after sending itself.
+//!
+//! Waiting loses nothing. An acknowledged row not settled yet is at worst
+//! published once more after a crash, and receivers de-duplicate by id. A
+//! receipt's PUBLISH is acknowledged to the broker only once the receipt is
+//! committed (and PUBACKs go out in the order their PUBLISHes came, so
+//! whatever arrived after it waits too), so a crash makes the broker
+//! deliver it again. Few are held: at [`HOLD_AT_MOST`] everything settles
+//! at once, well inside the window a broker allows a subscriber (Mosquitto:
+//! 20 by default). Before the outbox is replayed (a new link) or the engine
+//! stops, everything is settled.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
+use rumqttc::Publish;
 use tokio::time::Instant;
 
 use super::Engine;
+use crate::clock::now_ms;
 use crate::event::Event;
+use crate::protocol::{ReceiptBody, UserId};
 use crate::store::MessageStatus;
 
-/// How long acks wait to be settled together; the `Sent` tick shows this late.
+/// How long acks and receipts wait to be settled together; the status
+/// ticks show this late.
 const SETTLE_AFTER: Duration = Duration::from_millis(10);
-/// Settled at once when this many are waiting.
+/// Settled at once when this many acks and receipt ids are waiting.
 const SETTLE_AT_MOST: usize = 1_000;
+/// Settled at once when this many PUBLISHes wait for their PUBACK.
+const HOLD_AT_MOST: usize = 8;
+
+/// What waits to be settled, and when it will be.
+#[derive(Debug, Default)]
+pub(super) struct Settling {
+    /// Outbox rows the broker acknowledged.
+    acked: Vec<i64>,
+    /// Receipts for our messages, as they came.
+    receipts: Vec<(UserId, ReceiptBody)>,
+    receipt_ids: usize,
+    /// PUBLISHes to acknowledge once the receipts are committed: those that
+    /// carried them and everything after.
+    held: VecDeque<Publish>,
+    at: Option<Instant>,
+}
+
+impl Settling {
+    pub(super) fn due(&self) -> Option<Instant> {
+        self.at
+    }
+
+    /// Whether PUBACKs wait for a settle (later ones must queue behind).
+    pub(super) fn holds_acks(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// Whether to settle now rather than when due.
+    fn is_full(&self) -> bool {
+        self.acked.len() + self.receipt_ids >= SETTLE_AT_MOST || self.held.len() >= HOLD_AT_MOST
+    }
+
+    fn schedule(&mut self) {
+        if self.at.is_none() {
+            self.at = Some(Instant::now() + SETTLE_AFTER);
+        }
+    }
+}
 
 impl Engine {
     /// The broker has these outbox rows: settle them soon.
@@ -29,35 +80,128 @@ impl Engine {
         if outbox_ids.is_empty() {
             return;
         }
-        self.acked.extend(outbox_ids);
-        if self.acked.len() >= SETTLE_AT_MOST {
-            self.settle_acks();
-        } else if self.settle_at.is_none() {
-            self.settle_at = Some(Instant::now() + SETTLE_AFTER);
+        self.settling.acked.extend(outbox_ids);
+        self.settle_if_full();
+    }
+
+    /// Receipts came in `publishes` (with whatever else they carried,
+    /// already stored): apply them soon, acknowledge the publishes then.
+    pub(super) fn receipts_arrived(
+        &mut self,
+        receipts: Vec<(UserId, ReceiptBody)>,
+        publishes: Vec<Publish>,
+    ) {
+        self.settling.receipt_ids += receipts.iter().map(|(_, r)| r.ids.len()).sum::<usize>();
+        self.settling.receipts.extend(receipts);
+        self.settling.held.extend(publishes);
+        self.settle_if_full();
+    }
+
+    /// PUBLISHes that must wait behind held ones for their PUBACK.
+    pub(super) fn hold_acks(&mut self, publishes: Vec<Publish>) {
+        self.settling.held.extend(publishes);
+        self.settle_if_full();
+    }
+
+    fn settle_if_full(&mut self) {
+        if self.settling.is_full() {
+            self.settle();
+            self.flush_acks();
+        } else {
+            self.settling.schedule();
         }
     }
 
-    /// Settles every waiting ack in one transaction.
-    pub(super) fn settle_acks(&mut self) {
-        self.settle_at = None;
-        if self.acked.is_empty() {
+    /// Settles everything waiting in one transaction. The PUBACKs it held
+    /// join the queue to send (see `inbound::flush_acks`); the caller
+    /// flushes while the link they belong to is up.
+    pub(super) fn settle(&mut self) {
+        let Settling {
+            acked,
+            receipts,
+            held,
+            ..
+        } = std::mem::take(&mut self.settling);
+        if acked.is_empty() && receipts.is_empty() {
+            self.unacked.extend(held);
             return;
         }
-        let outbox_ids = std::mem::take(&mut self.acked);
         let resend_due = self.early_ack_resend_due();
-        match self.store.outbox_acked_many(&outbox_ids, resend_due) {
-            Ok(changed) => {
-                if resend_due.is_some() && changed.iter().any(Option::is_some) {
+        let receipts = coalesce(receipts);
+        match self.store.settle(&acked, resend_due, &receipts, now_ms()) {
+            Ok(settled) => {
+                if resend_due.is_some() && !settled.sent.is_empty() {
                     self.early_acks_planned();
                 }
-                for id in changed.into_iter().flatten() {
+                for id in settled.sent {
                     self.emit(Event::Status {
                         id,
                         status: MessageStatus::Sent,
                     });
                 }
+                for (id, status) in settled.raised {
+                    self.emit(Event::Status { id, status });
+                }
+                self.unacked.extend(held);
             }
-            Err(e) => tracing::error!("cannot mark {} outbox rows sent: {e}", outbox_ids.len()),
+            // Held PUBLISHes stay unacknowledged: the broker delivers them
+            // again on the next link.
+            Err(e) => tracing::error!(
+                "cannot settle {} acks and {} receipts: {e}",
+                acked.len(),
+                receipts.len()
+            ),
         }
+    }
+}
+
+/// Receipts from the same user with the same status, as one: one lookup
+/// instead of one per receipt (a sender streaming to us gets a receipt for
+/// every batch the receiver stores).
+fn coalesce(receipts: Vec<(UserId, ReceiptBody)>) -> Vec<(UserId, ReceiptBody)> {
+    let mut out: Vec<(UserId, ReceiptBody)> = Vec::with_capacity(receipts.len());
+    for (from, body) in receipts {
+        let same = out
+            .iter_mut()
+            .find(|(f, b)| *f == from && b.status == body.status);
+        match same {
+            Some((_, earlier)) => earlier.ids.extend_from_slice(&body.ids),
+            None => out.push((from, body)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{MessageId, ReceiptStatus};
+
+    fn receipt(from: &str, ids: &[u128], status: ReceiptStatus) -> (UserId, ReceiptBody) {
+        (
+            from.parse().unwrap(),
+            ReceiptBody {
+                ids: ids.iter().map(|&n| MessageId::from_u128(n)).collect(),
+                status,
+            },
+        )
+    }
+
+    #[test]
+    fn receipts_merge_per_sender_and_status() {
+        let merged = coalesce(vec![
+            receipt("bob", &[1, 2], ReceiptStatus::Delivered),
+            receipt("carol", &[3], ReceiptStatus::Delivered),
+            receipt("bob", &[4], ReceiptStatus::Delivered),
+            receipt("bob", &[1], ReceiptStatus::Read),
+        ]);
+        assert_eq!(
+            merged,
+            vec![
+                receipt("bob", &[1, 2, 4], ReceiptStatus::Delivered),
+                receipt("carol", &[3], ReceiptStatus::Delivered),
+                receipt("bob", &[1], ReceiptStatus::Read),
+            ]
+        );
     }
 }

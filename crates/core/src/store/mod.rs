@@ -11,10 +11,11 @@
 //! the at-least-once protocol tolerates (the broker still holds unacked data).
 //!
 //! Layout: [`schema`] (migrations), `messages` (incoming/history/summary),
-//! `seq` (gap tracking), `outbox` (sending), `receipts`, `rooms`, `presence`,
-//! `search` (FTS5), `batch` (what a transaction writes once at its end),
-//! `indexing` (catching the search index up), `checkpoint` (the WAL
-//! checkpoint thread), `rows` (decoding helpers).
+//! `seq` (gap tracking), `outbox` (sending), `receipts`, `settle` (acks and
+//! receipts together), `rooms`, `presence`, `search` (FTS5), `batch` (what a
+//! transaction writes once at its end), `indexing` (catching the search
+//! index up), `checkpoint` (the WAL checkpoint thread), `rows` (decoding
+//! helpers).
 
 mod batch;
 mod checkpoint;
@@ -30,6 +31,7 @@ mod rows;
 pub(crate) mod schema;
 mod search;
 mod seq;
+mod settle;
 mod types;
 
 #[cfg(test)]
@@ -44,6 +46,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use checkpoint::CheckpointThread;
 pub use error::StoreError;
 pub use resend::ResendPlan;
+pub use settle::Settled;
 pub use types::{
     ConversationId, ConversationSummary, Gap, MessageStatus, OutboxEntry, OutboxRow,
     PresenceRecord, Room, Stored, StoredMessage,

@@ -168,56 +168,69 @@ impl Store {
         if outbox_ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Two statements for the whole run rather than three per row. Only
-        // Queued and Sent rows change: a receipt may already have raised one
-        // further, and `acked_at` matters only while a message is `Sent`
-        // (see `suspect_unconfirmed`). Each id is looked up once: the raise
-        // and the ack time were two statements, and their lookups (not
-        // their writes) were a tenth of the sender's time in P1.
-        const ACKED: &str = "UPDATE messages SET acked_at = ?4,
-                resend_due = CASE WHEN status = ?3 THEN COALESCE(?5, resend_due)
-                                  ELSE resend_due END,
-                resends = CASE WHEN status = ?3 AND ?5 IS NOT NULL THEN 0 ELSE resends END,
-                status = ?2
-            WHERE status <= ?2 AND id IN (SELECT message_id FROM outbox
-                WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL)
-            RETURNING id";
-        let ids = json_rowids(outbox_ids);
         let tx = self.conn.transaction()?;
-        let raised = tx
-            .prepare_cached(ACKED)?
-            .query_map(
-                params![
-                    ids,
-                    MessageStatus::Sent.code(),
-                    MessageStatus::Queued.code(),
-                    crate::clock::now_ms(),
-                    resend_due,
-                ],
-                |r| r.get::<_, Vec<u8>>(0),
-            )?
-            .collect::<Result<HashSet<_>, _>>()?;
-        let mut deleted = tx
-            .prepare_cached(
-                "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?1))
-                 RETURNING id, message_id",
-            )?
-            .query_map(params![ids], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
-            })?
-            .collect::<Result<HashMap<_, _>, _>>()?;
+        let answers = outbox_acked_in(&tx, outbox_ids, resend_due)?;
         tx.commit()?;
-        outbox_ids
-            .iter()
-            // Each row answers once, as if acked one at a time.
-            .map(|id| match deleted.remove(id) {
-                Some(Some(mid)) if raised.contains(&mid) => {
-                    Ok(Some(uuid_from_blob(&mid, "outbox.message_id")?))
-                }
-                _ => Ok(None),
-            })
-            .collect()
+        Ok(answers)
     }
+}
+
+/// [`Store::outbox_acked_many`] inside the caller's transaction.
+pub(super) fn outbox_acked_in(
+    tx: &Connection,
+    outbox_ids: &[i64],
+    resend_due: Option<i64>,
+) -> Result<Vec<Option<MessageId>>, StoreError> {
+    if outbox_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Two statements for the whole run rather than three per row. Only
+    // Queued and Sent rows change: a receipt may already have raised one
+    // further, and `acked_at` matters only while a message is `Sent`
+    // (see `suspect_unconfirmed`). Each id is looked up once: the raise
+    // and the ack time were two statements, and their lookups (not
+    // their writes) were a tenth of the sender's time in P1.
+    const ACKED: &str = "UPDATE messages SET acked_at = ?4,
+            resend_due = CASE WHEN status = ?3 THEN COALESCE(?5, resend_due)
+                              ELSE resend_due END,
+            resends = CASE WHEN status = ?3 AND ?5 IS NOT NULL THEN 0 ELSE resends END,
+            status = ?2
+        WHERE status <= ?2 AND id IN (SELECT message_id FROM outbox
+            WHERE id IN (SELECT value FROM json_each(?1)) AND message_id IS NOT NULL)
+        RETURNING id";
+    let ids = json_rowids(outbox_ids);
+    let raised = tx
+        .prepare_cached(ACKED)?
+        .query_map(
+            params![
+                ids,
+                MessageStatus::Sent.code(),
+                MessageStatus::Queued.code(),
+                crate::clock::now_ms(),
+                resend_due,
+            ],
+            |r| r.get::<_, Vec<u8>>(0),
+        )?
+        .collect::<Result<HashSet<_>, _>>()?;
+    let mut deleted = tx
+        .prepare_cached(
+            "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?1))
+             RETURNING id, message_id",
+        )?
+        .query_map(params![ids], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })?
+        .collect::<Result<HashMap<_, _>, _>>()?;
+    outbox_ids
+        .iter()
+        // Each row answers once, as if acked one at a time.
+        .map(|id| match deleted.remove(id) {
+            Some(Some(mid)) if raised.contains(&mid) => {
+                Ok(Some(uuid_from_blob(&mid, "outbox.message_id")?))
+            }
+            _ => Ok(None),
+        })
+        .collect()
 }
 
 /// Our message (made outgoing and `Queued`) and its outbox row, inside the

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::rows::{json_message_ids, user_from_str};
 use super::{ConversationId, MessageStatus, Store, StoreError};
@@ -44,61 +44,10 @@ impl Store {
         status: ReceiptStatus,
         ts: i64,
     ) -> Result<Vec<(MessageId, MessageStatus)>, StoreError> {
-        let code = receipt_code(status);
-        // Three statements for the whole receipt rather than three per id.
         let tx = self.conn.transaction()?;
-        let ours = tx
-            .prepare_cached(
-                "SELECT m.id, c.key FROM messages m JOIN conversations c ON c.id = m.conv
-                  WHERE m.outgoing = 1
-                    AND m.id IN (SELECT unhex(value) FROM json_each(?1))",
-            )?
-            .query_map(params![json_message_ids(ids)], |r| {
-                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut allowed = HashSet::with_capacity(ours.len());
-        for (id, key) in ours {
-            let ok = match ConversationId::parse_key(&key)? {
-                ConversationId::Direct(peer) => peer == *from,
-                ConversationId::Room(_) => true,
-            };
-            if ok {
-                allowed.insert(id);
-            }
-        }
-        if allowed.is_empty() {
-            return Ok(Vec::new());
-        }
-        let allowed = json_message_ids(
-            ids.iter()
-                .filter(|id| allowed.contains(id.as_bytes().as_slice())),
-        );
-        tx.prepare_cached(
-            "INSERT INTO receipts(message_id, user, status, ts)
-             SELECT unhex(value), ?2, ?3, ?4 FROM json_each(?1) WHERE true
-             ON CONFLICT(message_id, user) DO UPDATE
-                SET status = excluded.status, ts = excluded.ts
-              WHERE excluded.status > receipts.status",
-        )?
-        .execute(params![allowed, from.as_str(), code, ts])?;
-        let raised = tx
-            .prepare_cached(
-                "UPDATE messages SET status = ?2
-                  WHERE id IN (SELECT unhex(value) FROM json_each(?1)) AND status < ?2
-                  RETURNING id",
-            )?
-            .query_map(params![allowed, code], |r| r.get::<_, Vec<u8>>(0))?
-            .collect::<Result<HashSet<_>, _>>()?;
+        let changed = apply_receipt_in(&tx, from, ids, status, ts)?;
         tx.commit()?;
-        let new_status = MessageStatus::from_code(code)?;
-        // In the order asked, each id once.
-        let mut seen = HashSet::new();
-        Ok(ids
-            .iter()
-            .filter(|id| raised.contains(id.as_bytes().as_slice()) && seen.insert(**id))
-            .map(|id| (*id, new_status))
-            .collect())
+        Ok(changed)
     }
 
     /// Receipts recorded for one of our messages: (user, best status, its ts), by user.
@@ -123,4 +72,67 @@ impl Store {
             .map(|(user, status, ts)| Ok((user_from_str(&user)?, receipt_from_code(status)?, ts)))
             .collect()
     }
+}
+
+/// [`Store::apply_receipt`] inside the caller's transaction.
+pub(super) fn apply_receipt_in(
+    tx: &Connection,
+    from: &UserId,
+    ids: &[MessageId],
+    status: ReceiptStatus,
+    ts: i64,
+) -> Result<Vec<(MessageId, MessageStatus)>, StoreError> {
+    let code = receipt_code(status);
+    // Three statements for the whole receipt rather than three per id.
+    let ours = tx
+        .prepare_cached(
+            "SELECT m.id, c.key FROM messages m JOIN conversations c ON c.id = m.conv
+              WHERE m.outgoing = 1
+                AND m.id IN (SELECT unhex(value) FROM json_each(?1))",
+        )?
+        .query_map(params![json_message_ids(ids)], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut allowed = HashSet::with_capacity(ours.len());
+    for (id, key) in ours {
+        let ok = match ConversationId::parse_key(&key)? {
+            ConversationId::Direct(peer) => peer == *from,
+            ConversationId::Room(_) => true,
+        };
+        if ok {
+            allowed.insert(id);
+        }
+    }
+    if allowed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let allowed = json_message_ids(
+        ids.iter()
+            .filter(|id| allowed.contains(id.as_bytes().as_slice())),
+    );
+    tx.prepare_cached(
+        "INSERT INTO receipts(message_id, user, status, ts)
+         SELECT unhex(value), ?2, ?3, ?4 FROM json_each(?1) WHERE true
+         ON CONFLICT(message_id, user) DO UPDATE
+            SET status = excluded.status, ts = excluded.ts
+          WHERE excluded.status > receipts.status",
+    )?
+    .execute(params![allowed, from.as_str(), code, ts])?;
+    let raised = tx
+        .prepare_cached(
+            "UPDATE messages SET status = ?2
+              WHERE id IN (SELECT unhex(value) FROM json_each(?1)) AND status < ?2
+              RETURNING id",
+        )?
+        .query_map(params![allowed, code], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<HashSet<_>, _>>()?;
+    let new_status = MessageStatus::from_code(code)?;
+    // In the order asked, each id once.
+    let mut seen = HashSet::new();
+    Ok(ids
+        .iter()
+        .filter(|id| raised.contains(id.as_bytes().as_slice()) && seen.insert(**id))
+        .map(|id| (*id, new_status))
+        .collect())
 }

@@ -112,3 +112,62 @@ fn room_receipts_from_any_member() {
         ]
     );
 }
+
+#[test]
+fn settling_applies_acks_then_receipts_in_one_go() {
+    let mut s = mem();
+    let (bob, carol) = (dm("bob"), dm("carol"));
+    let a = s
+        .enqueue_message(&outgoing(1, &bob, 1, "one"), &entry("t"))
+        .unwrap();
+    let b = s
+        .enqueue_message(&outgoing(2, &bob, 2, "two"), &entry("t"))
+        .unwrap();
+    let c = s
+        .enqueue_message(&outgoing(3, &carol, 3, "three"), &entry("t"))
+        .unwrap();
+    let receipt = |from: &str, ids: &[u128], status| {
+        (
+            uid(from),
+            crate::protocol::ReceiptBody {
+                ids: ids.iter().map(|&n| mid(n)).collect(),
+                status,
+            },
+        )
+    };
+    let settled = s
+        .settle(
+            &[a, b, c],
+            None,
+            &[
+                receipt("bob", &[1], ReceiptStatus::Delivered),
+                // Not carol's to confirm.
+                receipt("carol", &[2], ReceiptStatus::Read),
+                receipt("bob", &[2], ReceiptStatus::Read),
+            ],
+            50,
+        )
+        .unwrap();
+    assert_eq!(settled.sent, vec![mid(1), mid(2), mid(3)]);
+    assert_eq!(
+        settled.raised,
+        vec![
+            (mid(1), MessageStatus::Delivered),
+            (mid(2), MessageStatus::Read)
+        ]
+    );
+    assert_eq!(s.outbox_len().unwrap(), 0);
+    assert_eq!(
+        [status(&s, 1), status(&s, 2), status(&s, 3)],
+        [
+            MessageStatus::Delivered,
+            MessageStatus::Read,
+            MessageStatus::Sent
+        ]
+    );
+    assert_eq!(
+        s.receipts_for(mid(2)).unwrap(),
+        vec![(uid("bob"), ReceiptStatus::Read, 50)]
+    );
+    assert_eq!(s.settle(&[], None, &[], 60).unwrap(), Settled::default());
+}
