@@ -121,7 +121,9 @@ pub(super) fn apply_receipt_in(
     .execute(params![allowed, from.as_str(), code, ts])?;
     let raised = tx
         .prepare_cached(
-            "UPDATE messages SET status = ?2
+            // A confirmed message needs no resend: its plan goes now, not
+            // in a sweep of every planned row when the resend timer fires.
+            "UPDATE messages SET status = ?2, resend_due = NULL
               WHERE id IN (SELECT unhex(value) FROM json_each(?1)) AND status < ?2
               RETURNING id",
         )?

@@ -171,3 +171,21 @@ fn settling_applies_acks_then_receipts_in_one_go() {
     );
     assert_eq!(s.settle(&[], None, &[], 60).unwrap(), Settled::default());
 }
+
+#[test]
+fn a_receipt_drops_the_resend_plan() {
+    let mut s = mem();
+    let o = s
+        .enqueue_message(&outgoing(1, &dm("bob"), 1, "hi"), &entry("t"))
+        .unwrap();
+    s.outbox_acked_many(&[o], Some(1_000)).unwrap();
+    let planned = |s: &Store| -> Option<i64> {
+        s.conn
+            .query_row("SELECT resend_due FROM messages", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(planned(&s), Some(1_000));
+    s.apply_receipt(&uid("bob"), &[mid(1)], ReceiptStatus::Delivered, 5)
+        .unwrap();
+    assert_eq!(planned(&s), None);
+}
