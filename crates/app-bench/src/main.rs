@@ -129,7 +129,8 @@ async fn run(args: &Args) -> Result<(), AppBenchError> {
         eprintln!("… P8 start {run}/{}", plan.starts);
         let sample = start::cold_start(&scene, plan.idle).await?;
         eprintln!(
-            "  interactive after {:.0} ms (WebDriver session after {:.0} ms)",
+            "  interactive {:.0} ms after the process started; WebDriver saw it after {:.0} ms (its session after {:.0} ms)",
+            ms(sample.from_process),
             ms(sample.to_interactive),
             ms(sample.to_session)
         );
@@ -162,13 +163,16 @@ async fn run(args: &Args) -> Result<(), AppBenchError> {
 }
 
 fn start_rows(starts: &[start::StartSample], floor: Option<&Memory>, idle: Duration) -> Vec<Row> {
-    let times: Vec<f64> = starts.iter().map(|s| ms(s.to_interactive)).collect();
+    let times: Vec<f64> = starts.iter().map(|s| ms(s.from_process)).collect();
+    let seen: Vec<f64> = starts.iter().map(|s| ms(s.to_interactive)).collect();
     let pss_samples: Vec<f64> = starts.iter().map(|s| s.idle.pss_mib()).collect();
     let parts = starts
         .first()
         .map(|s| s.idle.pss_parts())
         .unwrap_or_default();
-    let (Some(time), Some(pss)) = (median(&times), median(&pss_samples)) else {
+    let (Some(time), Some(seen_time), Some(pss)) =
+        (median(&times), median(&seen), median(&pss_samples))
+    else {
         return Vec::new();
     };
     let spread = |v: &[f64]| {
@@ -180,10 +184,14 @@ fn start_rows(starts: &[start::StartSample], floor: Option<&Memory>, idle: Durat
         Row {
             id: "P8".into(),
             measure: format!(
-                "start to interactive (signed in, chat list shown), median of {}",
+                "start to interactive (process start → chat list drawn, signed in), median of {}",
                 starts.len()
             ),
-            tether: format!("{time:.0} ms ({} ms)", spread(&times)),
+            tether: format!(
+                "{time:.0} ms ({} ms); as WebDriver saw it: {seen_time:.0} ms ({} ms)",
+                spread(&times),
+                spread(&seen)
+            ),
             baseline: "—".into(),
             target: "≤ 500 ms".into(),
             verdict: Verdict::from_bool(time <= 500.0),

@@ -1,9 +1,10 @@
 //! Memory of the app as the system sees it: the `tether-app` process and
 //! everything it started (WebKit's web and network processes), read from
-//! `/proc/<pid>/smaps_rollup`.
+//! `/proc/<pid>/smaps_rollup`; and when a process started.
 
 use std::io;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 /// Summed over the process tree, in kibibytes, with each process's part.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -180,6 +181,29 @@ impl CpuTimes {
     }
 }
 
+/// When process `pid` started, on the wall clock. Linux keeps it in clock
+/// ticks since boot (`/proc/<pid>/stat`, field 22), rounded down, so this
+/// is up to a tick (10 ms) early: a start-up timed from it comes out that
+/// much too long, never too short.
+pub fn started_at(pid: u32) -> io::Result<SystemTime> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let ticks: u64 = stat
+        .rfind(')')
+        // Field 22; the fields after the name start at field 3.
+        .and_then(|end| stat[end + 1..].split_whitespace().nth(19))
+        .and_then(|field| field.parse().ok())
+        .ok_or_else(|| io::Error::other(format!("no start time in /proc/{pid}/stat")))?;
+    let since_boot =
+        Duration::from_secs_f64(ticks as f64 / rustix::param::clock_ticks_per_second() as f64);
+    let uptime = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+    let uptime = Duration::new(
+        u64::try_from(uptime.tv_sec).unwrap_or(0),
+        u32::try_from(uptime.tv_nsec).unwrap_or(0),
+    );
+    let booted = SystemTime::now() - uptime;
+    Ok(booted + since_boot)
+}
+
 fn cpu_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after_name = &stat[stat.rfind(')')? + 1..];
@@ -250,6 +274,25 @@ mod tests {
         assert!(memory.processes >= 1);
         assert!(memory.pss_kib > 0 && memory.rss_kib >= memory.pss_kib);
         assert!(parent_of(me).is_some());
+    }
+
+    #[test]
+    fn this_process_started_a_moment_ago() {
+        let started = started_at(std::process::id()).unwrap();
+        let age = SystemTime::now().duration_since(started).unwrap();
+        // At least the tick it is rounded down to; a test run is short.
+        assert!(age < Duration::from_secs(600), "{age:?}");
+        let child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let child_started = started_at(child.id()).unwrap();
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(child_started >= started, "the child started after us");
+        let child_age = SystemTime::now().duration_since(child_started).unwrap();
+        assert!(child_age < Duration::from_secs(5), "{child_age:?}");
     }
 
     #[test]
