@@ -30,9 +30,19 @@ impl Store {
         Ok(taken)
     }
 
-    /// Indexes every waiting message.
+    /// Indexes every waiting message. Checks first with a read, so that a
+    /// search with nothing to index never waits for the write lock.
     pub fn index_all_pending(&mut self) -> Result<(), StoreError> {
-        while self.index_pending()? == CHUNK {}
+        let waiting: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM messages
+                  WHERE rid > (SELECT indexed_upto FROM search_state))",
+            )?
+            .query_row([], |r| r.get(0))?;
+        if waiting {
+            while self.index_pending()? == CHUNK {}
+        }
         Ok(())
     }
 

@@ -122,3 +122,20 @@ fn store_texts_v3(s: &mut Store) {
         )
         .unwrap();
 }
+
+#[test]
+fn a_search_with_nothing_to_index_does_not_wait_for_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let mut writer = Store::open(&path).unwrap();
+    store_texts(&mut writer, 1, &["indexed already"]);
+    writer.index_all_pending().unwrap();
+    let mut reader = Store::open(&path).unwrap();
+    // The engine is in the middle of a transaction.
+    writer.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(find(&mut reader, "indexed"), vec![1]);
+    // Well under the 5 s busy timeout it would otherwise wait out and fail.
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    writer.conn.execute_batch("COMMIT").unwrap();
+}
