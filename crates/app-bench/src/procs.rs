@@ -293,7 +293,10 @@ mod tests {
         // Both are rounded down to a tick, and the boot time is worked out
         // anew each call (to the microsecond): equal ticks may differ a hair.
         let tick = Duration::from_millis(10);
-        assert!(child_started + tick >= started, "the child started after us");
+        assert!(
+            child_started + tick >= started,
+            "the child started after us"
+        );
         let child_age = SystemTime::now().duration_since(child_started).unwrap();
         assert!(child_age < Duration::from_secs(5), "{child_age:?}");
     }
