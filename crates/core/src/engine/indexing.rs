@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::Engine;
+use crate::store::INDEX_CHUNK;
 
 /// A pause in the stream this long starts indexing.
 const WHEN_QUIET: Duration = Duration::from_millis(300);
@@ -52,8 +53,8 @@ impl Engine {
     /// (link events, commands) runs between chunks.
     pub(super) fn index_pending(&mut self) {
         match self.store.index_pending() {
-            Ok(0) => self.index_timer.clear(),
-            Ok(_) => self.index_timer.due = Some(Instant::now()),
+            Ok(INDEX_CHUNK) => self.index_timer.due = Some(Instant::now()),
+            Ok(_) => self.index_timer.clear(),
             Err(e) => {
                 // Searches index for themselves; try again on the next store.
                 tracing::error!("cannot index messages for search: {e}");

@@ -254,6 +254,7 @@ impl Engine {
     fn link_lost(&mut self, failure: &Failure) {
         // Before the outbox is replayed from the start on the next link.
         self.settle();
+        self.settling.forget_link();
         // Stragglers from the old link must not be mistaken for the new one's.
         self.generation += 1;
         self.publisher.reset();

@@ -37,6 +37,8 @@ const SETTLE_AFTER: Duration = Duration::from_millis(10);
 const SETTLE_AT_MOST: usize = 1_000;
 /// Settled at once when this many PUBLISHes wait for their PUBACK.
 const HOLD_AT_MOST: usize = 8;
+/// After a failed settle (the store busy or full), the next try.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// What waits to be settled, and when it will be.
 #[derive(Debug, Default)]
@@ -50,6 +52,9 @@ pub(super) struct Settling {
     /// carried them and everything after.
     held: VecDeque<Publish>,
     at: Option<Instant>,
+    /// The last settle failed: wait for `at` rather than try again at
+    /// every arrival (a busy store blocks each try for its busy timeout).
+    retrying: bool,
 }
 
 impl Settling {
@@ -64,7 +69,16 @@ impl Settling {
 
     /// Whether to settle now rather than when due.
     fn is_full(&self) -> bool {
-        self.acked.len() + self.receipt_ids >= SETTLE_AT_MOST || self.held.len() >= HOLD_AT_MOST
+        !self.retrying
+            && (self.acked.len() + self.receipt_ids >= SETTLE_AT_MOST
+                || self.held.len() >= HOLD_AT_MOST)
+    }
+
+    /// The link is gone: the PUBLISHes held for it can no longer be
+    /// acknowledged (their packet ids mean nothing on the next link), and
+    /// the broker delivers them again.
+    pub(super) fn forget_link(&mut self) {
+        self.held.clear();
     }
 
     fn schedule(&mut self) {
@@ -144,13 +158,25 @@ impl Engine {
                 }
                 self.unacked.extend(held);
             }
-            // Held PUBLISHes stay unacknowledged: the broker delivers them
-            // again on the next link.
-            Err(e) => tracing::error!(
-                "cannot settle {} acks and {} receipts: {e}",
-                acked.len(),
-                receipts.len()
-            ),
+            // Nothing is dropped: the acks stay unsettled (their rows stay
+            // in the outbox) and the held PUBLISHes unacknowledged, in
+            // order, until a later try commits. Whatever arrives meanwhile
+            // queues behind them.
+            Err(e) => {
+                tracing::error!(
+                    "cannot settle {} acks and {} receipts, trying again: {e}",
+                    acked.len(),
+                    receipts.len()
+                );
+                self.settling = Settling {
+                    receipt_ids: receipts.iter().map(|(_, r)| r.ids.len()).sum(),
+                    acked,
+                    receipts,
+                    held,
+                    at: Some(Instant::now() + RETRY_AFTER),
+                    retrying: true,
+                };
+            }
         }
     }
 }
@@ -185,6 +211,22 @@ mod tests {
                 status,
             },
         )
+    }
+
+    #[test]
+    fn a_failed_settle_waits_for_its_retry_and_a_lost_link_drops_held_acks() {
+        let mut settling = Settling::default();
+        for _ in 0..HOLD_AT_MOST {
+            settling
+                .held
+                .push_back(Publish::new("t", rumqttc::QoS::AtLeastOnce, vec![]));
+        }
+        assert!(settling.is_full());
+        settling.retrying = true;
+        assert!(!settling.is_full(), "not at every arrival while retrying");
+        assert!(settling.holds_acks());
+        settling.forget_link();
+        assert!(!settling.holds_acks());
     }
 
     #[test]

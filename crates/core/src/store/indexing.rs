@@ -18,11 +18,11 @@ use super::{Store, StoreError};
 
 /// Most messages indexed in one transaction, so the write lock is never
 /// held long (the UI's connection writes read marks).
-const CHUNK: usize = 5_000;
+pub const INDEX_CHUNK: usize = 5_000;
 
 impl Store {
-    /// Indexes up to [`CHUNK`] waiting messages, in one transaction;
-    /// returns how many it took (fewer than `CHUNK`: none wait now).
+    /// Indexes up to [`INDEX_CHUNK`] waiting messages, in one transaction;
+    /// returns how many it took (fewer than `INDEX_CHUNK`: none wait now).
     pub fn index_pending(&mut self) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let taken = index_chunk(&tx)?;
@@ -41,7 +41,7 @@ impl Store {
             )?
             .query_row([], |r| r.get(0))?;
         if waiting {
-            while self.index_pending()? == CHUNK {}
+            while self.index_pending()? == INDEX_CHUNK {}
         }
         Ok(())
     }
@@ -73,7 +73,7 @@ fn index_chunk(tx: &Transaction<'_>) -> Result<usize, StoreError> {
         let mut stmt = tx.prepare_cached(
             "SELECT rid, unsupported, text FROM messages WHERE rid > ?1 ORDER BY rid LIMIT ?2",
         )?;
-        let mut rows = stmt.query(params![upto, CHUNK as i64])?;
+        let mut rows = stmt.query(params![upto, INDEX_CHUNK as i64])?;
         while let Some(row) = rows.next()? {
             let rid: i64 = row.get(0)?;
             let unsupported: bool = row.get(1)?;

@@ -45,6 +45,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use checkpoint::CheckpointThread;
 pub use error::StoreError;
+pub use indexing::INDEX_CHUNK;
 pub use resend::ResendPlan;
 pub use settle::Settled;
 pub use types::{

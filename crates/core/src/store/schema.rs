@@ -168,8 +168,8 @@ DROP TRIGGER messages_tri_ai;
 /// stored them; each of those transactions wrote a new index segment.
 /// - `search_state.indexed_upto`: every message with `rid` up to this is in
 ///   the indexes, none above it. Rowids only grow (messages are not deleted;
-///   the delete trigger lowers the mark should the newest ever be, since
-///   its rowid could then be handed out again).
+///   the delete trigger lowers the mark to the newest left should the
+///   mark ever be above it, since those rowids could be handed out again).
 /// - The update trigger now leaves messages that are not indexed yet alone:
 ///   the indexing step reads their current text.
 const V4: &str = r#"
@@ -184,7 +184,7 @@ CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
     DELETE FROM messages_fts WHERE rowid = old.rid;
     DELETE FROM messages_tri WHERE rowid = old.rid;
     UPDATE search_state SET indexed_upto = (SELECT coalesce(max(rid), 0) FROM messages)
-     WHERE indexed_upto >= old.rid AND old.rid > (SELECT coalesce(max(rid), 0) FROM messages);
+     WHERE indexed_upto > (SELECT coalesce(max(rid), 0) FROM messages);
 END;
 
 DROP TRIGGER messages_fts_au;

@@ -94,13 +94,18 @@ impl Store {
     /// only punctuation) returns nothing. Unsupported (raw) messages are
     /// not searched. Messages still waiting to be indexed are indexed
     /// first (a write, on whichever connection searches), so every message
-    /// stored before the call can be found.
+    /// stored before the call can be found; if that write fails, the search
+    /// answers from what was indexed.
     pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<StoredMessage>, StoreError> {
         let plan = SearchPlan::parse(query);
         if plan.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        self.index_all_pending()?;
+        // A store that cannot write now (busy, disk full) still answers
+        // from what is indexed.
+        if let Err(e) = self.index_all_pending() {
+            tracing::warn!("searching without the latest messages, not indexed yet: {e}");
+        }
         // Candidates: the most recently stored CANDIDATES matches, found by
         // walking the primary index backwards by rowid (which FTS5 does
         // natively) with every other condition applied on the way. Only those

@@ -139,3 +139,19 @@ fn a_search_with_nothing_to_index_does_not_wait_for_the_writer() {
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     writer.conn.execute_batch("COMMIT").unwrap();
 }
+
+#[test]
+fn deleting_the_newest_rows_at_once_keeps_their_rowids_indexable() {
+    let mut s = mem();
+    store_texts(&mut s, 1, &["one", "two"]);
+    s.index_all_pending().unwrap();
+    store_texts(&mut s, 3, &["three", "four"]);
+    // Indexed and waiting rows go together, the mark's row among them.
+    s.conn
+        .execute("DELETE FROM messages WHERE ts >= 2", [])
+        .unwrap();
+    store_texts(&mut s, 5, &["five"]);
+    assert_eq!(find(&mut s, "five"), vec![5]);
+    assert!(find(&mut s, "two").is_empty());
+    assert_indexes_match_messages(&s);
+}
