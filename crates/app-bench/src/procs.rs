@@ -186,30 +186,35 @@ impl CpuTimes {
 /// is up to a tick (10 ms) early: a start-up timed from it comes out that
 /// much too long, never too short.
 pub fn started_at(pid: u32) -> io::Result<SystemTime> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let ticks: u64 = stat
-        .rfind(')')
-        // Field 22; the fields after the name start at field 3.
-        .and_then(|end| stat[end + 1..].split_whitespace().nth(19))
-        .and_then(|field| field.parse().ok())
+    let [ticks] = stat_fields(pid, [22])
         .ok_or_else(|| io::Error::other(format!("no start time in /proc/{pid}/stat")))?;
     let since_boot =
         Duration::from_secs_f64(ticks as f64 / rustix::param::clock_ticks_per_second() as f64);
     let uptime = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
     let uptime = Duration::new(
-        u64::try_from(uptime.tv_sec).unwrap_or(0),
-        u32::try_from(uptime.tv_nsec).unwrap_or(0),
+        u64::try_from(uptime.tv_sec).map_err(io::Error::other)?,
+        u32::try_from(uptime.tv_nsec).map_err(io::Error::other)?,
     );
-    let booted = SystemTime::now() - uptime;
-    Ok(booted + since_boot)
+    Ok(SystemTime::now() - uptime + since_boot)
+}
+
+/// Fields `numbers` (numbered as in proc(5), from 1) of
+/// `/proc/<pid>/stat`, read at once, for the numeric fields after the
+/// command name (which may itself contain spaces and parentheses).
+fn stat_fields<const N: usize>(pid: u32, numbers: [usize; N]) -> Option<[u64; N]> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the name start at field 3.
+    let after_name: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    let mut values = [0; N];
+    for (value, n) in values.iter_mut().zip(numbers) {
+        *value = after_name.get(n.checked_sub(3)?)?.parse().ok()?;
+    }
+    Some(values)
 }
 
 fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // Fields 14 and 15 of stat (utime, stime); the name was field 2.
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    let [utime, stime] = stat_fields(pid, [14, 15])?;
+    Some(utime + stime)
 }
 
 fn name_of(pid: u32) -> String {
@@ -246,12 +251,10 @@ fn pids() -> io::Result<Vec<u32>> {
         .collect())
 }
 
-/// The parent pid from `/proc/<pid>/stat` (the field after the command
-/// name, which may itself contain spaces and parentheses).
+/// The parent pid (field 4 of `/proc/<pid>/stat`).
 fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(1)?.parse().ok()
+    let [parent] = stat_fields(pid, [4])?;
+    u32::try_from(parent).ok()
 }
 
 fn field_kib(rollup: &str, key: &str) -> u64 {

@@ -47,7 +47,6 @@ pub(super) struct Settling {
     acked: Vec<i64>,
     /// Receipts for our messages, as they came.
     receipts: Vec<(UserId, ReceiptBody)>,
-    receipt_ids: usize,
     /// PUBLISHes to acknowledge once the receipts are committed: those that
     /// carried them and everything after.
     held: VecDeque<Publish>,
@@ -69,9 +68,9 @@ impl Settling {
 
     /// Whether to settle now rather than when due.
     fn is_full(&self) -> bool {
-        !self.retrying
-            && (self.acked.len() + self.receipt_ids >= SETTLE_AT_MOST
-                || self.held.len() >= HOLD_AT_MOST)
+        let ids: usize = self.receipts.iter().map(|(_, r)| r.ids.len()).sum();
+        let waiting = self.acked.len() + ids;
+        !self.retrying && (waiting >= SETTLE_AT_MOST || self.held.len() >= HOLD_AT_MOST)
     }
 
     /// The link is gone: the PUBLISHes held for it can no longer be
@@ -105,7 +104,6 @@ impl Engine {
         receipts: Vec<(UserId, ReceiptBody)>,
         publishes: Vec<Publish>,
     ) {
-        self.settling.receipt_ids += receipts.iter().map(|(_, r)| r.ids.len()).sum::<usize>();
         self.settling.receipts.extend(receipts);
         self.settling.held.extend(publishes);
         self.settle_if_full();
@@ -169,7 +167,6 @@ impl Engine {
                     receipts.len()
                 );
                 self.settling = Settling {
-                    receipt_ids: receipts.iter().map(|(_, r)| r.ids.len()).sum(),
                     acked,
                     receipts,
                     held,
