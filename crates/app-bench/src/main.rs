@@ -55,6 +55,10 @@ struct Args {
     /// working on start-up. Never written into the document.
     #[arg(long, conflicts_with = "out")]
     start_only: bool,
+    /// P7 only (the stream), skipping P8's starts: for working on the app
+    /// under load. Never written into the document.
+    #[arg(long, conflicts_with_all = ["out", "start_only"])]
+    stream_only: bool,
 }
 
 /// What one invocation measures.
@@ -115,19 +119,12 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: &Args) -> Result<(), AppBenchError> {
-    let plan = Plan::new(args);
-    let machine = Machine::read();
-    eprintln!("tether-app-bench on {}", machine.describe());
-    eprintln!(
-        "… setting up (broker, desktop, {} messages of history)",
-        plan.history
-    );
-    let scene = Scene::start(plan.history).await?;
+/// P8: the starts, then WebKit's floor; prints their rows and returns them.
+async fn measure_start(scene: &Scene, plan: &Plan) -> Result<Vec<Row>, AppBenchError> {
     let mut starts = Vec::new();
     for run in 1..=plan.starts {
         eprintln!("… P8 start {run}/{}", plan.starts);
-        let sample = start::cold_start(&scene, plan.idle).await?;
+        let sample = start::cold_start(scene, plan.idle).await?;
         eprintln!(
             "  interactive {:.0} ms after the process started; WebDriver saw it after {:.0} ms (its session after {:.0} ms)",
             ms(sample.from_process),
@@ -137,10 +134,27 @@ async fn run(args: &Args) -> Result<(), AppBenchError> {
         starts.push(sample);
     }
     eprintln!("… P8 baseline: WebKit's MiniBrowser on an empty page");
-    let floor = start::webkit_floor(&scene, plan.idle).await?;
+    let floor = start::webkit_floor(scene, plan.idle).await?;
     let p8 = start_rows(&starts, floor.as_ref(), plan.idle);
     // Shown now: P7 is long, and a reader should not wait for P8.
     eprint!("{}", Report { rows: p8.clone() }.table());
+    Ok(p8)
+}
+
+async fn run(args: &Args) -> Result<(), AppBenchError> {
+    let plan = Plan::new(args);
+    let machine = Machine::read();
+    eprintln!("tether-app-bench on {}", machine.describe());
+    eprintln!(
+        "… setting up (broker, desktop, {} messages of history)",
+        plan.history
+    );
+    let scene = Scene::start(plan.history).await?;
+    let p8 = if args.stream_only {
+        Vec::new()
+    } else {
+        measure_start(&scene, &plan).await?
+    };
     if args.start_only {
         return Ok(());
     }
