@@ -16,7 +16,8 @@
 //!   Started with `--hidden` (the opt-in login autostart), only the tray shows.
 //! - `notify`: OS notifications while the window is in the background;
 //!   clicking one opens its chat (Linux).
-//! - `rendering`: how the page is painted (no GL compositing on Linux).
+//! - `rendering`: how the page is painted (no GL compositing on Linux;
+//!   GTK's and WebKit's GL probes off, set in `main` before GTK starts).
 //! - `requests`: what the shell asks of the UI (open a conversation).
 
 mod commands;
@@ -24,7 +25,7 @@ pub mod error;
 mod events;
 mod local_broker;
 mod notify;
-mod rendering;
+pub mod rendering;
 mod requests;
 mod state;
 mod tray;
