@@ -97,9 +97,11 @@ pub async fn webkit_floor(scene: &Scene, idle: Duration) -> Result<Option<Memory
         .command(&browser.to_string_lossy())
         .map_err(AppBenchError::io("the desktop's bus"))?
         .arg("about:blank")
-        // Painted as the app paints on Linux (no GL compositing; see
-        // src-tauri/src/rendering.rs).
+        // Painted as the app paints on Linux, with the same GL probes off
+        // (src-tauri/src/rendering.rs): a floor any WebKitGTK app can reach.
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("GDK_GL", "disable")
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
