@@ -25,7 +25,7 @@ pub mod error;
 mod events;
 mod local_broker;
 mod notify;
-pub mod rendering;
+mod rendering;
 mod requests;
 mod state;
 mod tray;
@@ -35,6 +35,7 @@ use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 use tether_core::account::Paths;
 
 pub use commands::accounts::AccountView;
+pub use rendering::before_gtk;
 
 /// The argument the login autostart passes: start in the tray, no window.
 const START_HIDDEN: &str = "--hidden";

@@ -6,7 +6,7 @@
 #[allow(unsafe_code)]
 fn main() -> std::process::ExitCode {
     // SAFETY: nothing has started a thread yet; this is main's first step.
-    unsafe { tether_app::rendering::before_gtk() };
+    unsafe { tether_app::before_gtk() };
     match tether_app::run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -14,7 +14,7 @@
 //! setting up DMA-BUF buffers to hand frames from the web process to the
 //! window. They are turned off through the environment, which GTK and
 //! WebKit read before the app could call them, so [`before_gtk`] runs
-//! first thing in `main`. The idle app took ~12 MB less (P8). WebKit still
+//! first thing in `main`. The idle app took ~11 MB less (P8). WebKit still
 //! opens an EGL display of its own (it refuses to start without one).
 
 use tauri::WebviewWindow;
@@ -27,8 +27,9 @@ const ENVIRONMENT: [(&str, &str); 2] = [
     ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
 ];
 
-/// Sets [`ENVIRONMENT`] for this process and the WebKit processes it
-/// starts.
+/// Sets `GDK_GL=disable` and `WEBKIT_DISABLE_DMABUF_RENDERER=1` on Linux
+/// (unless the user set them) for this process and the WebKit processes
+/// it starts; does nothing elsewhere.
 ///
 /// # Safety
 /// No other thread may exist yet: the environment is written while nothing

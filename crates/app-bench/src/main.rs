@@ -46,7 +46,7 @@ struct Args {
     #[arg(long)]
     quick: bool,
     /// Starts to measure for P8 (the median is reported).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "stream_only")]
     runs: Option<usize>,
     /// Write the table into this Markdown file, between its markers.
     #[arg(long)]
