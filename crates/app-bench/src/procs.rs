@@ -6,6 +6,8 @@ use std::io;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use tether_testbed::cpu::{self, MachineTicks};
+
 /// Summed over the process tree, in kibibytes, with each process's part.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Memory {
@@ -126,28 +128,17 @@ impl CpuTimes {
     pub fn read(root: u32) -> io::Result<CpuTimes> {
         let mut processes: Vec<(String, u64)> = tree(root)?
             .into_iter()
-            .filter_map(|pid| Some((name_of(pid), cpu_ticks(pid)?)))
+            .filter_map(|pid| Some((name_of(pid), cpu::process_ticks(pid)?)))
             .collect();
         let me = std::process::id();
-        if let Some(ticks) = cpu_ticks(me) {
+        if let Some(ticks) = cpu::process_ticks(me) {
             processes.push(("benchmark (bob)".to_owned(), ticks));
         }
-        let stat = std::fs::read_to_string("/proc/stat")?;
-        let all: Vec<u64> = stat
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .skip(1)
-            .filter_map(|v| v.parse().ok())
-            .collect();
-        let total: u64 = all.iter().sum();
-        // idle and iowait are the 4th and 5th numbers.
-        let idle = all.get(3).copied().unwrap_or(0) + all.get(4).copied().unwrap_or(0);
+        let machine = MachineTicks::read()?;
         Ok(CpuTimes {
             processes,
-            machine_busy: total - idle,
-            machine_total: total,
+            machine_busy: machine.busy,
+            machine_total: machine.total,
         })
     }
 
@@ -188,8 +179,7 @@ impl CpuTimes {
 pub fn started_at(pid: u32) -> io::Result<SystemTime> {
     let [ticks] = stat_fields(pid, [22])
         .ok_or_else(|| io::Error::other(format!("no start time in /proc/{pid}/stat")))?;
-    let since_boot =
-        Duration::from_secs_f64(ticks as f64 / rustix::param::clock_ticks_per_second() as f64);
+    let since_boot = Duration::from_secs_f64(ticks as f64 / cpu::ticks_per_second() as f64);
     let uptime = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
     let uptime = Duration::new(
         u64::try_from(uptime.tv_sec).map_err(io::Error::other)?,
@@ -198,23 +188,8 @@ pub fn started_at(pid: u32) -> io::Result<SystemTime> {
     Ok(SystemTime::now() - uptime + since_boot)
 }
 
-/// Fields `numbers` (numbered as in proc(5), from 1) of
-/// `/proc/<pid>/stat`, read at once, for the numeric fields after the
-/// command name (which may itself contain spaces and parentheses).
 fn stat_fields<const N: usize>(pid: u32, numbers: [usize; N]) -> Option<[u64; N]> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The fields after the name start at field 3.
-    let after_name: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
-    let mut values = [0; N];
-    for (value, n) in values.iter_mut().zip(numbers) {
-        *value = after_name.get(n.checked_sub(3)?)?.parse().ok()?;
-    }
-    Some(values)
-}
-
-fn cpu_ticks(pid: u32) -> Option<u64> {
-    let [utime, stime] = stat_fields(pid, [14, 15])?;
-    Some(utime + stime)
+    cpu::stat_fields(format!("/proc/{pid}/stat"), numbers)
 }
 
 fn name_of(pid: u32) -> String {

@@ -15,9 +15,11 @@
 //!   `history` (P6): the measurements.
 //! - `peer`: a Tether client as a benchmark drives it.
 //! - `c_clients`: the `mosquitto_pub` / `mosquitto_sub` baseline.
+//! - `cpu_use`: where P1's CPU time went, per message.
 //! - `stats`, `report`, `machine`: medians, the table, the machine.
 
 mod c_clients;
+mod cpu_use;
 mod error;
 mod history;
 mod latency;

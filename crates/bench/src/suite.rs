@@ -4,6 +4,7 @@ use std::path::Path;
 
 use tether_testbed::{Mosquitto, MosquittoOptions};
 
+use crate::cpu_use::{CpuUse, Part};
 use crate::error::BenchError;
 use crate::plan::{Id, Plan, Sizes};
 use crate::report::{Report, Row, Verdict};
@@ -81,9 +82,9 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
         let pair = Pair::connected(&broker.url(), &dir.join("p1")).await?;
         if plan.includes(Id::P1) {
             progress("P1: throughput");
-            let (r, t) = p1(&broker, &pair, &sizes).await?;
+            let (rows, t) = p1(&broker, &pair, &sizes).await?;
             p1_rate = Some(t);
-            report.rows.push(r);
+            report.rows.extend(rows);
         }
         if plan.includes(Id::P2) {
             progress("P2: latency at a steady rate");
@@ -135,35 +136,60 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
     Ok(report)
 }
 
-async fn p1(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<(Row, f64), BenchError> {
+/// P1's rate, and where its CPU time went (an information row: on one
+/// machine, the two clients and the broker share its cores).
+async fn p1(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<(Vec<Row>, f64), BenchError> {
     let n = sizes.p1_messages;
     let len = wire_len(&pair.alice);
-    let port = broker.port();
+    let link = (broker.port(), broker.pid());
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut our_cpu, mut their_cpu) = (CpuUse::default(), CpuUse::default());
     for run in 0..sizes.runs {
-        ours.push(pair.tether_rate(n).await?);
-        theirs.push(
-            tokio::task::spawn_blocking(move || c_rate(port, n, len, run))
-                .await
-                .map_err(|_| BenchError::Setup("the baseline panicked".into()))??,
-        );
+        let (rate, cpu) = pair.tether_rate(n, link.1).await?;
+        ours.push(rate);
+        our_cpu.absorb(cpu);
+        let (rate, cpu) = tokio::task::spawn_blocking(move || c_rate(link, n, len, run))
+            .await
+            .map_err(|_| BenchError::Setup("the baseline panicked".into()))??;
+        theirs.push(rate);
+        their_cpu.absorb(cpu);
     }
     let (t, b) = (med(&ours), med(&theirs));
-    let row = row(
+    let speed = row(
         "P1",
         format!("msgs/s A → broker → B, QoS 1, {n} msgs of {len} B, outbox + history both sides"),
-        rate(t),
+        format!("{} ({:.2}×)", rate(t), t / b),
         format!("mosquitto_pub -l → mosquitto_sub: {}", rate(b)),
         "≥ 1.0× baseline",
         Verdict::from_bool(t >= b),
     );
-    Ok((
-        Row {
-            tether: format!("{} ({:.2}×)", rate(t), t / b),
-            ..row
+    let (alice, bob) = (
+        format!("engine-{}", pair.alice.user),
+        format!("engine-{}", pair.bob.user),
+    );
+    let engines = [
+        Part {
+            thread: &alice,
+            label: "alice's engine",
         },
-        t,
-    ))
+        Part {
+            thread: &bob,
+            label: "bob's engine",
+        },
+        Part {
+            thread: "store-checkpoin",
+            label: "WAL checkpoints",
+        },
+    ];
+    let cpu = row(
+        "P1",
+        "CPU time per message over those runs (whole machine)".to_owned(),
+        our_cpu.per_message(&engines),
+        format!("C clients: {}", their_cpu.per_message(&[])),
+        "—",
+        Verdict::Info,
+    );
+    Ok((vec![speed, cpu], t))
 }
 
 async fn p2(broker: &Mosquitto, pair: &Pair, sizes: &Sizes, note: &str) -> Result<Row, BenchError> {

@@ -11,6 +11,7 @@ use tether_testbed::{BlackHoleProxy, Mosquitto};
 use tokio::time::Instant;
 
 use crate::c_clients::{Publisher, Subscriber, numbered_line, seq_of};
+use crate::cpu_use::{CpuUse, Snapshot};
 use crate::error::BenchError;
 use crate::peer::{Arrival, Peer, arrivals, collect_arrivals, is_connected};
 
@@ -54,33 +55,47 @@ impl Pair {
     }
 
     /// One P1 sample: `n` messages sent back to back; messages per second
-    /// from the first send to the last arrival.
-    pub async fn tether_rate(&self, n: usize) -> Result<f64, BenchError> {
+    /// from the first send to the last arrival, and the CPU used meanwhile
+    /// (with the broker, process `broker_pid`).
+    pub async fn tether_rate(
+        &self,
+        n: usize,
+        broker_pid: Option<u32>,
+    ) -> Result<(f64, CpuUse), BenchError> {
         let Pair { alice, bob } = self;
         let pending = collect_arrivals(bob, &alice.user, n);
         let to = alice.chat_with(bob);
+        let cpu_before = Snapshot::take(broker_pid);
         let start = Instant::now();
         // Handed over back to back, as mosquitto_pub -l reads its lines.
         alice.client.send_many(to, (0..n).map(text)).await?;
         let got = arrivals(pending, "bob receiving the batch", batch_timeout(n)).await?;
+        let cpu = CpuUse::over(&cpu_before, &Snapshot::take(broker_pid), n);
         if !in_order(&got) {
             return Err(BenchError::Wrong("messages arrived out of order".into()));
         }
         let last = got.last().map_or(start, |a| a.at);
         // Receipts and acks settle before the next sample starts.
         alice.client.flush(batch_timeout(n)).await?;
-        Ok(n as f64 / (last - start).as_secs_f64())
+        Ok((n as f64 / (last - start).as_secs_f64(), cpu))
     }
 }
 
 /// One baseline sample: `n` lines of `len` bytes through mosquitto_pub -l
 /// to mosquitto_sub; messages per second from the first write to the last
-/// arrival.
-pub fn c_rate(port: u16, n: usize, len: usize, run: usize) -> Result<f64, BenchError> {
+/// arrival, and the CPU used meanwhile (the broker is process `broker_pid`).
+pub fn c_rate(
+    broker: (u16, Option<u32>),
+    n: usize,
+    len: usize,
+    run: usize,
+) -> Result<(f64, CpuUse), BenchError> {
+    let (port, broker_pid) = broker;
     let topic = format!("bench/p1/{run}");
     let sub = Subscriber::ready(port, &topic)?;
     let mut publisher = Publisher::connected(port, &topic)?;
     let lines: String = (0..n).map(|i| numbered_line(i, len) + "\n").collect();
+    let cpu_before = Snapshot::take(broker_pid);
     let start = std::time::Instant::now();
     let writer = publisher.write_all_then_close(lines);
     let mut last = start;
@@ -93,8 +108,9 @@ pub fn c_rate(port: u16, n: usize, len: usize, run: usize) -> Result<f64, BenchE
         }
         last = at;
     }
+    let cpu = CpuUse::over(&cpu_before, &Snapshot::take(broker_pid), n);
     let _ = writer.join();
-    Ok(n as f64 / (last - start).as_secs_f64())
+    Ok((n as f64 / (last - start).as_secs_f64(), cpu))
 }
 
 /// One P5 sample: alice, cut off behind a black-holed proxy, queues `n`

@@ -7,10 +7,13 @@
 //! than panics pointing inside the harness.
 //!
 //! # Layout
+//! - `cpu`: CPU time per process, per thread and for the machine, from
+//!   `/proc` (benchmarks report where the time went).
 //! - `mosquitto`: configuring, starting, stopping and restarting a broker.
 //! - `proxy`: the black-hole proxy.
 //! - this file: free ports and `mosquitto_passwd`.
 
+pub mod cpu;
 mod mosquitto;
 mod proxy;
 

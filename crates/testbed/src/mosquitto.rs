@@ -183,6 +183,11 @@ impl Mosquitto {
         Err(last_error.unwrap_or_else(|| io::Error::other("no port attempts made")))
     }
 
+    /// The broker's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The TCP port the broker listens on (127.0.0.1).
     pub fn port(&self) -> u16 {
         self.port
