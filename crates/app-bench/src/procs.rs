@@ -1,6 +1,7 @@
 //! Memory of the app as the system sees it: the `tether-app` process and
 //! everything it started (WebKit's web and network processes), read from
-//! `/proc/<pid>/smaps_rollup`; and when a process started.
+//! `/proc/<pid>/smaps_rollup`; the CPU time each of them used; and when a
+//! process started.
 
 use std::io;
 use std::path::Path;
@@ -120,8 +121,7 @@ pub fn tree_memory(root: u32) -> io::Result<Memory> {
 #[derive(Debug, Clone, Default)]
 pub struct CpuTimes {
     pub processes: Vec<(String, u64)>,
-    pub machine_busy: u64,
-    pub machine_total: u64,
+    pub machine: MachineTicks,
 }
 
 impl CpuTimes {
@@ -134,22 +134,18 @@ impl CpuTimes {
         if let Some(ticks) = cpu::process_ticks(me) {
             processes.push(("benchmark (bob)".to_owned(), ticks));
         }
-        let machine = MachineTicks::read()?;
         Ok(CpuTimes {
             processes,
-            machine_busy: machine.busy,
-            machine_total: machine.total,
+            machine: MachineTicks::read()?,
         })
     }
 
     /// Each process's share of one core between `earlier` and now, and
     /// the machine's busy share, e.g. `tether-app 40%, … ; machine 95% busy`.
     pub fn since(&self, earlier: &CpuTimes) -> String {
-        let total = self
-            .machine_total
-            .saturating_sub(earlier.machine_total)
-            .max(1) as f64;
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let machine = self.machine.since(earlier.machine);
+        let total = machine.total.max(1) as f64;
+        let cores = cpu::machine_cores() as f64;
         let parts: Vec<String> = self
             .processes
             .iter()
@@ -164,7 +160,7 @@ impl CpuTimes {
                 format!("{name} {share:.0}%")
             })
             .collect();
-        let busy = self.machine_busy.saturating_sub(earlier.machine_busy) as f64 / total * 100.0;
+        let busy = machine.busy as f64 / total * 100.0;
         format!(
             "{} of a core; all {cores:.0} cores {busy:.0}% busy",
             parts.join(", ")

@@ -2,7 +2,8 @@
 //! measures the real engine (SQLite store on disk, durable outbox, the
 //! same `Client` the app and the CLI use) side by side with a baseline
 //! taken in the same run: Mosquitto's C clients, the keep-alive, or
-//! rumqttc on its own. Every figure is the median of several runs.
+//! rumqttc on its own. Every figure is the median of several runs (but
+//! P1's CPU time, summed over its runs).
 //!
 //! `tether bench` runs them and prints the table; `make bench` also writes
 //! it into docs/BENCHMARKS.md. `--quick` runs each on a tiny size, which

@@ -141,16 +141,17 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
 async fn p1(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<(Vec<Row>, f64), BenchError> {
     let n = sizes.p1_messages;
     let len = wire_len(&pair.alice);
-    let link = (broker.port(), broker.pid());
+    let (port, broker_pid) = (broker.port(), broker.pid());
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     let (mut our_cpu, mut their_cpu) = (CpuUse::default(), CpuUse::default());
     for run in 0..sizes.runs {
-        let (rate, cpu) = pair.tether_rate(n, link.1).await?;
+        let (rate, cpu) = pair.tether_rate(n, broker_pid).await?;
         ours.push(rate);
         our_cpu.absorb(cpu);
-        let (rate, cpu) = tokio::task::spawn_blocking(move || c_rate(link, n, len, run))
-            .await
-            .map_err(|_| BenchError::Setup("the baseline panicked".into()))??;
+        let (rate, cpu) =
+            tokio::task::spawn_blocking(move || c_rate(port, broker_pid, n, len, run))
+                .await
+                .map_err(|_| BenchError::Setup("the baseline panicked".into()))??;
         theirs.push(rate);
         their_cpu.absorb(cpu);
     }
@@ -169,15 +170,15 @@ async fn p1(broker: &Mosquitto, pair: &Pair, sizes: &Sizes) -> Result<(Vec<Row>,
     );
     let engines = [
         Part {
-            thread: &alice,
+            thread_name: &alice,
             label: "alice's engine",
         },
         Part {
-            thread: &bob,
+            thread_name: &bob,
             label: "bob's engine",
         },
         Part {
-            thread: "store-checkpoin",
+            thread_name: "store-checkpoint",
             label: "WAL checkpoints",
         },
     ];

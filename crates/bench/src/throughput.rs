@@ -1,7 +1,8 @@
 //! P1: messages per second from one user to another through the broker,
 //! with everything Tether does for durability on both sides (outbox commit
 //! before sending, history and dedupe on receipt), against the C clients
-//! on the same broker. P5: the same flow for a backlog queued offline.
+//! on the same broker, and the CPU each used meanwhile (`cpu_use`). P5:
+//! the same flow for a backlog queued offline.
 
 use std::path::Path;
 use std::time::Duration;
@@ -85,12 +86,12 @@ impl Pair {
 /// to mosquitto_sub; messages per second from the first write to the last
 /// arrival, and the CPU used meanwhile (the broker is process `broker_pid`).
 pub fn c_rate(
-    broker: (u16, Option<u32>),
+    port: u16,
+    broker_pid: Option<u32>,
     n: usize,
     len: usize,
     run: usize,
 ) -> Result<(f64, CpuUse), BenchError> {
-    let (port, broker_pid) = broker;
     let topic = format!("bench/p1/{run}");
     let sub = Subscriber::ready(port, &topic)?;
     let mut publisher = Publisher::connected(port, &topic)?;

@@ -3,7 +3,6 @@
 //! machine. Everything is in clock ticks (`/proc`'s unit); see
 //! [`ticks_per_second`].
 
-use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
@@ -34,23 +33,60 @@ pub fn process_ticks(pid: u32) -> Option<u64> {
     Some(utime + stime)
 }
 
-/// User and system time of this process's threads so far, summed per
-/// thread name (as `/proc` keeps it: at most 15 bytes).
-pub fn thread_ticks() -> io::Result<BTreeMap<String, u64>> {
-    let mut by_name = BTreeMap::new();
-    for task in std::fs::read_dir("/proc/self/task")?.flatten() {
-        let dir = task.path();
-        let Some([utime, stime]) = stat_fields(dir.join("stat"), [14, 15]) else {
-            continue; // the thread ended meanwhile
-        };
-        let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-        *by_name.entry(name.trim().to_owned()).or_insert(0) += utime + stime;
-    }
-    Ok(by_name)
+/// One thread of this process and the user and system time it used so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadTicks {
+    pub tid: u32,
+    /// As `/proc` keeps it: at most 15 bytes (see [`thread_name`]).
+    pub name: String,
+    pub ticks: u64,
 }
 
-/// The whole machine's time so far, over all cores: busy (anything but
-/// idle and waiting for I/O) and total.
+/// This process's threads and the time each used so far; a thread that
+/// ends while they are read is left out.
+pub fn thread_ticks() -> io::Result<Vec<ThreadTicks>> {
+    let mut threads = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task")?.flatten() {
+        let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+            continue;
+        };
+        // Name and times from one read, so they belong to the same thread.
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let (Some(name), Some([utime, stime])) =
+            (stat_name(&stat), parse_stat_fields(&stat, [14, 15]))
+        else {
+            continue;
+        };
+        threads.push(ThreadTicks {
+            tid,
+            name: name.to_owned(),
+            ticks: utime + stime,
+        });
+    }
+    Ok(threads)
+}
+
+/// The name between the first `(` and the last `)` of a `stat` line.
+fn stat_name(stat: &str) -> Option<&str> {
+    Some(&stat[stat.find('(')? + 1..stat.rfind(')')?])
+}
+
+/// `name` as `/proc` shows a thread named so: cut to 15 bytes (on a
+/// character boundary).
+pub fn thread_name(name: &str) -> &str {
+    let mut end = name.len().min(15);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
+/// The whole machine's time so far, over all cores: busy (user, nice,
+/// system, interrupts) and total (busy, idle and waiting for I/O). Time
+/// the hypervisor took for others (steal) is in neither; guest time is
+/// already in user and nice.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MachineTicks {
     pub busy: u64,
@@ -80,13 +116,34 @@ fn parse_machine(stat: &str) -> MachineTicks {
         .skip(1)
         .filter_map(|v| v.parse().ok())
         .collect();
-    let total: u64 = all.iter().sum();
-    // idle and iowait are the 4th and 5th numbers.
-    let idle = all.get(3).copied().unwrap_or(0) + all.get(4).copied().unwrap_or(0);
+    let field = |i: usize| all.get(i).copied().unwrap_or(0);
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    let busy = field(0) + field(1) + field(2) + field(5) + field(6);
     MachineTicks {
-        busy: total - idle,
-        total,
+        busy,
+        total: busy + field(3) + field(4),
     }
+}
+
+/// The cores `/proc/stat` counts (its `cpuN` lines): the cores its
+/// machine-wide figures are summed over, whatever this process may use.
+pub fn machine_cores() -> usize {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let cores = count_cores(&stat);
+    if cores > 0 {
+        cores
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+fn count_cores(stat: &str) -> usize {
+    stat.lines()
+        .filter(|l| {
+            l.strip_prefix("cpu")
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .count()
 }
 
 /// How many clock ticks make a second (`USER_HZ`, usually 100).
@@ -110,8 +167,9 @@ mod tests {
     }
 
     #[test]
-    fn the_machine_is_busy_but_for_idle_and_iowait() {
-        let stat = "cpu  100 5 50 800 40 3 2 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n";
+    fn the_machine_is_busy_but_for_idle_iowait_and_steal() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        let stat = "cpu  100 5 50 800 40 3 2 70 30 0\ncpu0 1 2 3 4 5 6 7 8 9 10\ncpu1 1\n";
         assert_eq!(
             parse_machine(stat),
             MachineTicks {
@@ -130,23 +188,42 @@ mod tests {
                 total: 100
             }
         );
+        assert_eq!(count_cores(stat), 2);
+        assert!(machine_cores() >= 1);
+    }
+
+    #[test]
+    fn thread_names_are_cut_as_proc_cuts_them() {
+        assert_eq!(thread_name("store-checkpoint"), "store-checkpoin");
+        assert_eq!(thread_name("engine-bob"), "engine-bob");
+        // 14 ASCII bytes and a two-byte character: cut before it.
+        assert_eq!(thread_name("engine-abcdefgé"), "engine-abcdefg");
+        assert_eq!(stat_name("7 (a (b) c) S 1"), Some("a (b) c"));
     }
 
     #[test]
     fn this_process_and_its_threads_have_used_some_time() {
-        // Burn a little CPU so a tick is sure to have been counted.
-        let start = std::time::Instant::now();
+        // Busy until the kernel has counted two ticks for this process (a
+        // loaded machine may give it little CPU: the wall clock only
+        // bounds the wait).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         let mut x = 0u64;
-        while start.elapsed() < std::time::Duration::from_millis(50) {
-            x = x.wrapping_mul(31).wrapping_add(1);
+        while process_ticks(std::process::id()).unwrap() < 2 {
+            assert!(std::time::Instant::now() < deadline, "no CPU time counted");
+            for _ in 0..100_000 {
+                x = x.wrapping_mul(31).wrapping_add(1);
+            }
         }
         assert_ne!(x, 1);
         // Threads first: the process's count (which also keeps the time of
-        // threads that ended) can only have grown since.
-        let threads: u64 = thread_ticks().unwrap().values().sum();
+        // threads that ended) can only have grown since, but for a tick of
+        // rounding (user and system time are rounded per thread).
+        let threads: u64 = thread_ticks().unwrap().iter().map(|t| t.ticks).sum();
         let process = process_ticks(std::process::id()).unwrap();
-        assert!(process > 0);
-        assert!(threads > 0 && threads <= process, "{threads} of {process}");
+        assert!(
+            threads > 0 && threads <= process + 1,
+            "{threads} of {process}"
+        );
         assert!(MachineTicks::read().unwrap().busy > 0);
         assert!(ticks_per_second() > 0);
     }
