@@ -16,8 +16,10 @@
 //!   Started with `--hidden` (the opt-in login autostart), only the tray shows.
 //! - `notify`: OS notifications while the window is in the background;
 //!   clicking one opens its chat (Linux).
-//! - `rendering`: how the page is painted (no GL compositing on Linux;
-//!   GTK's and WebKit's GL probes off, set in `main` before GTK starts).
+//! - `rendering`: how the page is painted (no GL compositing on Linux).
+//! - `web_environment`: what GTK and WebKit's processes read from the
+//!   environment (GL probes off, a smaller JavaScript heap), set in `main`
+//!   before GTK starts.
 //! - `requests`: what the shell asks of the UI (open a conversation).
 
 mod commands;
@@ -29,13 +31,14 @@ mod rendering;
 mod requests;
 mod state;
 mod tray;
+mod web_environment;
 
 use tauri::{Manager, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 use tether_core::account::Paths;
 
 pub use commands::accounts::AccountView;
-pub use rendering::before_gtk;
+pub use web_environment::before_gtk;
 
 /// The argument the login autostart passes: start in the tray, no window.
 const START_HIDDEN: &str = "--hidden";

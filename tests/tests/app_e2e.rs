@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::app::{
     ENTER, ESCAPE, UI_WAIT, click, click_text, close_window, dunstctl, files_containing, find,
     find_text, log_tail, open_app, screenshot, step, tray_item, type_into, wait_js, wait_status,
-    wait_tray, wait_until, watchdog, window_shown,
+    wait_tray, wait_until, watchdog, web_process_environment, window_shown,
 };
 use common::cli::{cli_user, run, tether, wait_read_receipts};
 use fantoccini::Locator;
@@ -64,6 +64,20 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     screenshot(&desktop, "login").await;
     click(&c, "button[type='submit']").await;
     find(&c, ".main-view").await;
+
+    step("the page's JavaScript heap is kept small");
+    // Set in the app's `main`, before GTK: WebKit's web process has it.
+    let environment = web_process_environment(&alice_home);
+    for want in [
+        "JSC_aggressiveHeapThresholdInMB=1048576",
+        "JSC_largeHeapSize=8388608",
+    ] {
+        let jsc: Vec<_> = environment
+            .iter()
+            .filter(|v| v.starts_with("JSC_"))
+            .collect();
+        assert!(jsc.contains(&&want.to_owned()), "{want} not in {jsc:?}");
+    }
 
     step("bob writes");
     // Bob writes from the CLI; alice sees it, as text.

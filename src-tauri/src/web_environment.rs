@@ -1,0 +1,101 @@
+//! What GTK and WebKit's processes are told through the environment on
+//! Linux.
+//!
+//! GTK and WebKit read these before the app could call any API of theirs,
+//! and WebKit's web process inherits them from the app, so [`before_gtk`]
+//! runs first thing in `main`. A value the user set already is kept (e.g.
+//! `GDK_GL` to debug GTK, or a `JSC_` option to profile the page).
+//!
+//! - Painting: `GDK_GL=disable` and `WEBKIT_DISABLE_DMABUF_RENDERER=1` turn
+//!   off two OpenGL probes that are of no use while the page is painted on
+//!   the CPU: GTK asking the X server for GLX when it opens the display, and
+//!   WebKit setting up DMA-BUF buffers to hand frames to the window (why
+//!   the page is painted on the CPU: `rendering`). The idle app took ~11 MB
+//!   less (P8 in docs/BENCHMARKS.md). WebKit still opens an EGL display of
+//!   its own (it refuses to start without one).
+//! - The page's JavaScript heap: JavaScriptCore sizes it for speed, not
+//!   footprint. On a machine with 16 GB of RAM or more it lets the heap grow
+//!   to ~4× what outlived the last full collection, and it never collects
+//!   before 32 MB were allocated. Under a stream of messages into the open
+//!   chat (P7: 1,000 a second) the heap swung between ~8 and ~90 MB and the
+//!   app grew by 75–130 MB. A chat that sits in the tray all day should stay
+//!   small: the heap grows as on smaller machines (2× what lived) and
+//!   collections start from 8 MB allocated. The same stream then peaked at a
+//!   ~24 MB heap and the app grew ~60 MB; the web process used about the
+//!   same CPU under that stream (73–77% of a core against 71–75%).
+
+/// Painting: see the module docs.
+#[cfg(target_os = "linux")]
+const PAINTING: [(&str, &str); 2] = [
+    ("GDK_GL", "disable"),
+    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+];
+
+/// The JavaScript heap: see the module docs. The "aggressive" growth JSC
+/// picks from 16 GB of RAM up is turned off by raising that threshold to
+/// 1 TB; sizes are in bytes.
+#[cfg(target_os = "linux")]
+const JAVASCRIPT_HEAP: [(&str, &str); 2] = [
+    ("JSC_aggressiveHeapThresholdInMB", "1048576"),
+    ("JSC_largeHeapSize", "8388608"),
+];
+
+/// The variables to set, given what is set already: those the user has not.
+#[cfg(target_os = "linux")]
+fn unset<'a>(
+    wanted: impl IntoIterator<Item = &'a (&'a str, &'a str)>,
+    is_set: impl Fn(&str) -> bool,
+) -> Vec<(&'a str, &'a str)> {
+    wanted
+        .into_iter()
+        .filter(|(name, _)| !is_set(name))
+        .copied()
+        .collect()
+}
+
+/// Sets the variables above on Linux (those the user has not set) for this
+/// process and the WebKit processes it starts; does nothing elsewhere.
+///
+/// # Safety
+/// No other thread may exist yet: the environment is written while nothing
+/// else can read it. Call it first thing in `main`.
+#[allow(unsafe_code)]
+pub unsafe fn before_gtk() {
+    #[cfg(target_os = "linux")]
+    for (name, value) in unset(PAINTING.iter().chain(&JAVASCRIPT_HEAP), |name| {
+        std::env::var_os(name).is_some()
+    }) {
+        // SAFETY: the caller guarantees this is the only thread.
+        unsafe { std::env::set_var(name, value) };
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_the_user_set_is_kept() {
+        let wanted = PAINTING.iter().chain(&JAVASCRIPT_HEAP);
+        let to_set = unset(wanted, |name| {
+            name == "GDK_GL" || name == "JSC_largeHeapSize"
+        });
+        assert_eq!(
+            to_set,
+            [
+                ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+                ("JSC_aggressiveHeapThresholdInMB", "1048576"),
+            ]
+        );
+    }
+
+    #[test]
+    fn heap_sizes_are_whole_numbers_of_bytes_and_megabytes() {
+        // JSC ignores an option it cannot parse, silently: a typo here
+        // would quietly bring the large heap back.
+        for (name, value) in JAVASCRIPT_HEAP {
+            assert!(name.starts_with("JSC_"), "{name}");
+            assert!(value.parse::<u64>().is_ok(), "{name}={value}");
+        }
+    }
+}
