@@ -327,44 +327,47 @@ fn find_tauri_driver() -> io::Result<PathBuf> {
     })
 }
 
+/// Starts Xvfb on a display it picks itself (`-displayfd`): it skips
+/// displays in use and takes over those whose lock file a killed server
+/// left behind, which a scan of `/tmp/.X*-lock` here would count as taken
+/// (a machine that ran the suite often ran out of display numbers). It
+/// writes the number to our pipe once it accepts connections.
 fn start_xvfb() -> io::Result<(Child, String)> {
-    for n in 90..200 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            continue;
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = child.stdout.take() else {
+        return Err(io::Error::other("Xvfb's stdout was not piped"));
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = io::BufRead::read_line(&mut io::BufReader::new(stdout), &mut line);
+        let _ = tx.send(read.map(|_| line));
+    });
+    let number = match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(Ok(line)) => line.trim().parse::<u32>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) => Ok((child, format!(":{n}"))),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(io::Error::other("Xvfb did not say which display it took"))
         }
-        let display = format!(":{n}");
-        let mut child = Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&socket).exists() {
-                return Ok((child, display));
-            }
-            if child.try_wait()?.is_some() {
-                break; // lost a race for this display number: try the next
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
     }
-    Err(io::Error::other(
-        "could not start Xvfb on any display :90–:199",
-    ))
 }
 
 /// A window manager, as every desktop has: it gives a newly mapped window
