@@ -70,6 +70,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     let environment = web_process_environment(&alice_home);
     for want in [
         "JSC_aggressiveHeapThresholdInMB=1048576",
+        "JSC_smallHeapGrowthFactor=1.5",
         "JSC_largeHeapSize=8388608",
     ] {
         let jsc: Vec<_> = environment
