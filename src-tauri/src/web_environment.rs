@@ -44,17 +44,13 @@ const JAVASCRIPT_HEAP: [(&str, &str); 3] = [
     ("JSC_largeHeapSize", "8388608"),
 ];
 
-/// The variables to set, given what is set already: those the user has not.
+/// The variables above that `is_set` says the user has not set.
 #[cfg(target_os = "linux")]
-fn unset<'a>(
-    wanted: impl IntoIterator<Item = &'a (&'a str, &'a str)>,
-    is_set: impl Fn(&str) -> bool,
-) -> Vec<(&'a str, &'a str)> {
-    wanted
+fn unset(is_set: impl Fn(&str) -> bool) -> impl Iterator<Item = (&'static str, &'static str)> {
+    PAINTING
         .into_iter()
-        .filter(|(name, _)| !is_set(name))
-        .copied()
-        .collect()
+        .chain(JAVASCRIPT_HEAP)
+        .filter(move |(name, _)| !is_set(name))
 }
 
 /// Sets the variables above on Linux (those the user has not set) for this
@@ -66,9 +62,7 @@ fn unset<'a>(
 #[allow(unsafe_code)]
 pub unsafe fn before_gtk() {
     #[cfg(target_os = "linux")]
-    for (name, value) in unset(PAINTING.iter().chain(&JAVASCRIPT_HEAP), |name| {
-        std::env::var_os(name).is_some()
-    }) {
+    for (name, value) in unset(|name| std::env::var_os(name).is_some()) {
         // SAFETY: the caller guarantees this is the only thread.
         unsafe { std::env::set_var(name, value) };
     }
@@ -80,10 +74,8 @@ mod tests {
 
     #[test]
     fn a_value_the_user_set_is_kept() {
-        let wanted = PAINTING.iter().chain(&JAVASCRIPT_HEAP);
-        let to_set = unset(wanted, |name| {
-            name == "GDK_GL" || name == "JSC_largeHeapSize"
-        });
+        let to_set: Vec<_> =
+            unset(|name| name == "GDK_GL" || name == "JSC_largeHeapSize").collect();
         assert_eq!(
             to_set,
             [

@@ -273,15 +273,7 @@ impl Drop for Processes {
         }
         // SIGTERM first: Xvfb then removes its lock file and socket, which
         // a killed server leaves in /tmp for every run.
-        let _ = Command::new("kill")
-            .args(["-s", "TERM", &self.xvfb.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline && matches!(self.xvfb.try_wait(), Ok(None)) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
+        let _ = tether_testbed::process::terminate(&mut self.xvfb, Duration::from_secs(2));
     }
 }
 

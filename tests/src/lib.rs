@@ -21,6 +21,7 @@ pub use raw_mqtt::{LinkEvent, RawClient, raw_options};
 /// The broker and network parts are shared with the benchmarks.
 pub use tether_testbed::{
     BlackHoleProxy, MOSQUITTO_LOG_FILE, Mosquitto, MosquittoOptions, free_port, mosquitto_passwd,
+    process,
 };
 
 /// Path of the built `tether` CLI binary, for tests that run it as a process.

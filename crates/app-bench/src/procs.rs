@@ -75,23 +75,7 @@ impl Memory {
 pub fn find_app(binary: &Path, home: &Path) -> io::Result<Option<u32>> {
     let binary = binary.canonicalize()?;
     let wanted = format!("TETHER_HOME={}", home.display());
-    for pid in pids()? {
-        let proc = Path::new("/proc").join(pid.to_string());
-        let Ok(exe) = std::fs::read_link(proc.join("exe")) else {
-            continue;
-        };
-        if exe != binary {
-            continue;
-        }
-        let environ = std::fs::read(proc.join("environ")).unwrap_or_default();
-        if environ
-            .split(|&b| b == 0)
-            .any(|var| var == wanted.as_bytes())
-        {
-            return Ok(Some(pid));
-        }
-    }
-    Ok(None)
+    tether_testbed::process::find_process(|exe| exe == binary, &wanted)
 }
 
 /// `root` and all its descendants, summed.

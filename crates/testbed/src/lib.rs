@@ -10,11 +10,14 @@
 //! - `cpu`: CPU time per process, per thread and for the machine, from
 //!   `/proc` (benchmarks report where the time went).
 //! - `mosquitto`: configuring, starting, stopping and restarting a broker.
+//! - `process`: stopping a child gracefully; finding a process by its
+//!   executable and environment.
 //! - `proxy`: the black-hole proxy.
 //! - this file: free ports and `mosquitto_passwd`.
 
 pub mod cpu;
 mod mosquitto;
+pub mod process;
 mod proxy;
 
 use std::io;

@@ -235,26 +235,7 @@ impl Mosquitto {
         let Some(mut child) = self.child.take() else {
             return Ok(());
         };
-        // std cannot send SIGTERM and this crate avoids libc, so use kill(1).
-        let termed = Command::new("kill")
-            .arg("-TERM")
-            .arg(child.id().to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if termed {
-            let deadline = Instant::now() + START_TIMEOUT;
-            while Instant::now() < deadline {
-                if child.try_wait()?.is_some() {
-                    return Ok(());
-                }
-                sleep(Duration::from_millis(20));
-            }
-        }
-        let _ = child.kill();
-        child.wait()?;
-        Ok(())
+        crate::process::terminate(&mut child, START_TIMEOUT)
     }
 
     /// Starts the broker again on the same port with the same config and

@@ -247,22 +247,12 @@ pub fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
 /// The environment of the WebKit web process showing the app whose
 /// `TETHER_HOME` is `home` (it inherits the app's), one `NAME=value` each.
 pub fn web_process_environment(home: &Path) -> Vec<String> {
+    use tether_tests::process::{environment, find_process};
     let marker = format!("TETHER_HOME={}", home.display());
-    std::fs::read_dir("/proc")
+    let pid = find_process(|exe| exe.ends_with("WebKitWebProcess"), &marker)
         .unwrap()
-        .flatten()
-        .filter(|proc| {
-            std::fs::read_link(proc.path().join("exe"))
-                .is_ok_and(|exe| exe.ends_with("WebKitWebProcess"))
-        })
-        .map(|proc| {
-            let raw = std::fs::read(proc.path().join("environ")).unwrap_or_default();
-            raw.split(|b| *b == 0)
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-                .collect::<Vec<_>>()
-        })
-        .find(|environment| environment.contains(&marker))
-        .unwrap_or_else(|| panic!("no WebKitWebProcess with {marker}"))
+        .unwrap_or_else(|| panic!("no WebKitWebProcess with {marker}"));
+    environment(pid)
 }
 
 /// Ends the whole test process if the scenario hangs (a stuck WebDriver
