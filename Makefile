@@ -6,6 +6,12 @@
 CARGO ?= cargo
 NPM ?= npm
 
+# CI builds once, from a clean clone: incremental caches would only take
+# disk there.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
+
 .PHONY: deps ui build test e2e bench package run fmt clippy
 
 # System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver

@@ -6,16 +6,26 @@
 # Usage: scripts/bundle.sh [--debug] BUNDLES
 #   BUNDLES  comma-separated: deb,rpm (AppImage needs a download of its
 #            tooling and is built in CI, see .github/workflows/build.yml)
-#   --debug  bundle the debug build (fast when it exists; for tests)
+#   --debug  bundle the debug build that is already in target/debug (for
+#            tests; `make test` builds it), without compiling anything
 # Output: target/{release,debug}/bundle/<kind>/
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../src-tauri"
+tauri=../ui/node_modules/.bin/tauri
 
-args=()
 if [[ "${1:-}" == "--debug" ]]; then
-    args+=(--debug)
     shift
+    bundles=${1:?usage: scripts/bundle.sh [--debug] deb,rpm}
+    if [[ ! -x ../target/debug/tether-app ]]; then
+        echo "bundle.sh: no debug build in target/debug; run 'cargo build -p tether-app' first" >&2
+        exit 1
+    fi
+    # `tauri build --debug` would compile the app again on its own: with
+    # only tether-app selected, cargo unifies its dependencies' features
+    # differently from the workspace build and makes a second copy of most
+    # of them (gigabytes in target/, and minutes).
+    exec "$tauri" bundle --debug --bundles "$bundles" --ci
 fi
 bundles=${1:?usage: scripts/bundle.sh [--debug] deb,rpm}
 # No signing keys, no updater here: plain, unsigned packages.
-exec ../ui/node_modules/.bin/tauri build "${args[@]}" --bundles "$bundles" --ci
+exec "$tauri" build --bundles "$bundles" --ci
