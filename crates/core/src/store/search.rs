@@ -107,47 +107,52 @@ impl Store {
             tracing::warn!("searching without the latest messages, not indexed yet: {e}");
         }
         // Candidates: the most recently stored CANDIDATES matches, found by
-        // walking the primary index backwards by rowid (which FTS5 does
-        // natively) with every other condition applied on the way. Only those
-        // are then sorted by (ts, id). Sorting *all* matches of a common word
-        // costs seconds at 1M messages; arrival order and ts differ only by
+        // walking an index backwards by rowid (which FTS5 does natively)
+        // with every other condition applied on the way. Only those are then
+        // sorted by (ts, id). Sorting *all* matches of a common word costs
+        // seconds at 1M messages; arrival order and ts differ only by
         // delivery delay, so the newest matches are virtually always in the set.
         let mut args: Vec<Value> = Vec::new();
-        let mut filters = String::new();
-        let (source, order) =
-            if let Some(words) = (!plan.words.is_empty()).then(|| plan.words.join(" ")) {
-                args.push(Value::Text(words));
-                if !plan.trigrams.is_empty() {
-                    filters.push_str(
-                        " AND m.rid IN (SELECT rowid FROM messages_tri WHERE messages_tri MATCH ?)",
-                    );
-                    args.push(Value::Text(plan.trigrams.join(" ")));
-                }
-                (
-                    "messages_fts f JOIN messages m ON m.rid = f.rowid WHERE messages_fts MATCH ?",
-                    "f.rowid",
-                )
-            } else if !plan.trigrams.is_empty() {
+        let mut conditions: Vec<&str> = Vec::new();
+        let index = if !plan.words.is_empty() {
+            conditions.push("messages_fts MATCH ?");
+            args.push(Value::Text(plan.words.join(" ")));
+            if !plan.trigrams.is_empty() {
+                conditions
+                    .push("f.rowid IN (SELECT rowid FROM messages_tri WHERE messages_tri MATCH ?)");
                 args.push(Value::Text(plan.trigrams.join(" ")));
-                (
-                    "messages_tri f JOIN messages m ON m.rid = f.rowid WHERE messages_tri MATCH ?",
-                    "f.rowid",
-                )
-            } else {
-                // Only short CJK terms: no index can help, scan newest first.
-                ("messages m WHERE 1", "m.rid")
-            };
-        for like in plan.likes {
-            filters.push_str(" AND m.text LIKE ? ESCAPE '\\'");
-            args.push(Value::Text(like));
+            }
+            Some("messages_fts")
+        } else if !plan.trigrams.is_empty() {
+            conditions.push("messages_tri MATCH ?");
+            args.push(Value::Text(plan.trigrams.join(" ")));
+            Some("messages_tri")
+        } else {
+            // Only short CJK terms: no index can help, scan newest first.
+            conditions.push("m.unsupported = 0");
+            None
+        };
+        for like in &plan.likes {
+            conditions.push("m.text LIKE ? ESCAPE '\\'");
+            args.push(Value::Text(like.clone()));
         }
-        // Inside the subquery `m` is the subquery's own `messages` alias (it
-        // shadows the outer one), which is what `source` and `filters` expect.
+        // The indexes hold supported messages only, so without a LIKE the
+        // candidates come from the index alone: a message row is then read
+        // once per candidate (below), not twice.
+        let (source, key) = match index {
+            Some(index) if plan.likes.is_empty() => (format!("{index} f"), "f.rowid"),
+            Some(index) => (
+                format!("{index} f JOIN messages m ON m.rid = f.rowid"),
+                "f.rowid",
+            ),
+            None => ("messages m".to_owned(), "m.rid"),
+        };
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
-              WHERE m.rid IN (SELECT m.rid FROM {source} AND m.unsupported = 0{filters}
-                               ORDER BY {order} DESC LIMIT ?)
-              ORDER BY m.ts DESC, m.id DESC LIMIT ?"
+              WHERE m.rid IN (SELECT {key} FROM {source} WHERE {}
+                               ORDER BY {key} DESC LIMIT ?)
+              ORDER BY m.ts DESC, m.id DESC LIMIT ?",
+            conditions.join(" AND ")
         );
         args.push(Value::Integer(limit_param(limit.max(CANDIDATES))));
         args.push(Value::Integer(limit_param(limit)));

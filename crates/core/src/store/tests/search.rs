@@ -135,6 +135,33 @@ fn cjk_substrings() {
 }
 
 #[test]
+fn latin_words_with_cjk_terms() {
+    let mut s = seeded();
+    s.store_incoming(&incoming(
+        8,
+        &room("dev"),
+        "carol",
+        80,
+        None,
+        "team 你好世界 sync",
+    ))
+    .unwrap();
+    assert_eq!(find(&mut s, "team 你好世界"), vec![8], "words and trigrams");
+    assert_eq!(
+        find(&mut s, "sync 世界"),
+        vec![8],
+        "words and a short CJK term"
+    );
+    assert_eq!(
+        find(&mut s, "team 世界 你好世界"),
+        vec![8],
+        "all three kinds"
+    );
+    assert!(find(&mut s, "hello 你好世界").is_empty());
+    assert!(find(&mut s, "hello 世界").is_empty());
+}
+
+#[test]
 fn like_wildcards_in_short_cjk_terms_are_literal() {
     let mut s = mem();
     s.store_incoming(&incoming(1, &dm("bob"), "bob", 1, None, "好x"))
