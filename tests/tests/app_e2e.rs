@@ -75,6 +75,7 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         "JSC_aggressiveHeapThresholdInMB=1048576",
         "JSC_smallHeapGrowthFactor=1.5",
         "JSC_largeHeapSize=8388608",
+        "JSC_useCodeCache=0",
     ] {
         assert!(jsc.iter().any(|v| v == want), "{want} not in {jsc:?}");
     }
