@@ -20,10 +20,9 @@ if [[ "${1:-}" == "--debug" ]]; then
         echo "bundle.sh: no debug build in target/debug; run 'cargo build -p tether-app' first" >&2
         exit 1
     fi
-    # `tauri build --debug` would compile the app again on its own: with
-    # only tether-app selected, cargo unifies its dependencies' features
-    # differently from the workspace build and makes a second copy of most
-    # of them (gigabytes in target/, and minutes).
+    # `tauri build --debug` would compile again: with only tether-app
+    # selected, cargo picks features for that selection, so tether-core and
+    # the app are built a second time beside `make test`'s build.
     exec "$tauri" bundle --debug --bundles "$bundles" --ci
 fi
 bundles=${1:?usage: scripts/bundle.sh [--debug] deb,rpm}

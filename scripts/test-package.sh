@@ -24,4 +24,8 @@ trap '"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get remove -y "$packag
 # The one executable the package puts on the PATH.
 app=$(dpkg -L "$package" | grep -m 1 '^/usr/bin/')
 echo "test-package: $package installs $app"
-TETHER_INSTALLED_APP="$app" cargo test -p tether-tests --test installed_package -- --ignored
+# --workspace, not -p tether-tests: cargo picks dependencies' features from
+# the packages selected, so this reuses what `cargo test --workspace` just
+# built; -p compiled a second copy of ~130 crates (the disk of a CI run
+# filled up there).
+TETHER_INSTALLED_APP="$app" cargo test --workspace --test installed_package -- --ignored
