@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use tether_testbed::cpu::{self, MachineTicks};
+use tether_testbed::process::pids;
 
 /// Summed over the process tree, in kibibytes, with each process's part.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -197,13 +198,6 @@ fn tree(root: u32) -> io::Result<Vec<u32>> {
         i += 1;
     }
     Ok(tree)
-}
-
-fn pids() -> io::Result<Vec<u32>> {
-    Ok(std::fs::read_dir("/proc")?
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse().ok())
-        .collect())
 }
 
 /// The parent pid (field 4 of `/proc/<pid>/stat`).

@@ -1,6 +1,7 @@
-//! Other processes: stopping a child gracefully, and finding a running
-//! process by its executable and one variable of its environment (how tests
-//! and benchmarks tell their app, and its WebKit processes, from others).
+//! Other processes: stopping a child gracefully, listing running ones, and
+//! finding one by its executable and one variable of its environment (how
+//! tests and benchmarks tell their app, and its WebKit processes, from
+//! others).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -39,10 +40,7 @@ pub fn find_process(
     exe_matches: impl Fn(&Path) -> bool,
     variable: &str,
 ) -> io::Result<Option<u32>> {
-    for entry in std::fs::read_dir("/proc")?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
-            continue;
-        };
+    for pid in pids()? {
         // A process may end, or belong to another user, between listing
         // and reading: skip it.
         if exe(pid).is_some_and(|exe| exe_matches(&exe))
@@ -52,6 +50,14 @@ pub fn find_process(
         }
     }
     Ok(None)
+}
+
+/// Every running process's id, as `/proc` lists them.
+pub fn pids() -> io::Result<Vec<u32>> {
+    Ok(std::fs::read_dir("/proc")?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect())
 }
 
 /// What `/proc/<pid>/exe` points at.

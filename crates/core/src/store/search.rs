@@ -132,10 +132,6 @@ impl Store {
             conditions.push("m.unsupported = 0");
             None
         };
-        for like in &plan.likes {
-            conditions.push("m.text LIKE ? ESCAPE '\\'");
-            args.push(Value::Text(like.clone()));
-        }
         // The indexes hold supported messages only, so without a LIKE the
         // candidates come from the index alone: a message row is then read
         // once per candidate (below), not twice.
@@ -147,6 +143,10 @@ impl Store {
             ),
             None => ("messages m".to_owned(), "m.rid"),
         };
+        for like in plan.likes {
+            conditions.push("m.text LIKE ? ESCAPE '\\'");
+            args.push(Value::Text(like));
+        }
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
               WHERE m.rid IN (SELECT {key} FROM {source} WHERE {}
