@@ -16,19 +16,33 @@ use crate::{history, latency, link};
 /// `false`), no per-packet log lines, and no cap on a client's queue (the
 /// default 1000 drops QoS 1 messages to a subscriber that falls behind,
 /// which the C clients' burst in P1 does).
-fn broker_with(tcp_nodelay: bool) -> Result<Mosquitto, BenchError> {
-    Mosquitto::start_with(MosquittoOptions {
+fn options_with(tcp_nodelay: bool) -> MosquittoOptions {
+    MosquittoOptions {
         log_packets: false,
         tcp_nodelay,
         max_queued_messages: Some(0),
         ..MosquittoOptions::default()
-    })
-    .map_err(BenchError::io("starting mosquitto"))
+    }
+}
+
+fn broker_with(tcp_nodelay: bool) -> Result<Mosquitto, BenchError> {
+    Mosquitto::start_with(options_with(tcp_nodelay)).map_err(BenchError::io("starting mosquitto"))
 }
 
 /// The broker as docs/deploy configures it.
 fn broker() -> Result<Mosquitto, BenchError> {
     broker_with(true)
+}
+
+/// The same, keeping sessions across a restart as docs/deploy does
+/// (persistence, saved every 60 s and on a clean stop).
+fn persistent_broker() -> Result<Mosquitto, BenchError> {
+    Mosquitto::start_with(MosquittoOptions {
+        persistence: true,
+        autosave_interval_secs: 60,
+        ..options_with(true)
+    })
+    .map_err(BenchError::io("starting mosquitto"))
 }
 
 fn row(
@@ -271,11 +285,11 @@ async fn p4(sizes: &Sizes, dir: &Path) -> Result<Vec<Row>, BenchError> {
 }
 
 async fn p5(sizes: &Sizes, p1_rate: Option<f64>, dir: &Path) -> Result<Row, BenchError> {
-    let broker = broker()?;
+    let mut broker = persistent_broker()?;
     let n = sizes.p5_messages;
     let (mut rates, mut ordered) = (Vec::new(), true);
     for run in 0..sizes.runs {
-        let (r, in_order) = offline_flush(&broker, n, &dir.join(format!("p5-{run}"))).await?;
+        let (r, in_order) = offline_flush(&mut broker, n, &dir.join(format!("p5-{run}"))).await?;
         rates.push(r);
         ordered &= in_order;
     }

@@ -2,7 +2,7 @@
 //!
 //! About persistence and `kill -9`: mosquitto writes its persistence file
 //! only on autosave and on clean shutdown. With persistence on, the harness
-//! autosaves every second (`autosave_interval 1`, `autosave_on_changes
+//! autosaves every second by default (`autosave_interval 1`, `autosave_on_changes
 //! false`), so a SIGKILL loses up to a second of broker state. Chaos tests
 //! must therefore rely on QoS 1 retransmission from the clients' outboxes,
 //! not on the broker's file, for message delivery across a broker crash.
@@ -40,6 +40,9 @@ pub struct MosquittoOptions {
     /// Keep sessions and queued messages in `persistence_location` (inside
     /// the tempdir), autosaved every second; survives [`Mosquitto::restart`].
     pub persistence: bool,
+    /// Seconds between autosaves of the persistence database (1 by
+    /// default, see the module docs; docs/deploy uses 60).
+    pub autosave_interval_secs: u32,
     /// A `mosquitto_passwd` file (see [`crate::mosquitto_passwd`]).
     pub password_file: Option<PathBuf>,
     /// A mosquitto ACL file, e.g. `docs/deploy/acl`.
@@ -60,6 +63,7 @@ impl Default for MosquittoOptions {
     fn default() -> Self {
         Self {
             persistence: false,
+            autosave_interval_secs: 1,
             password_file: None,
             acl_file: None,
             allow_anonymous: true,
@@ -101,9 +105,10 @@ impl MosquittoOptions {
             conf.push_str(&format!(
                 "persistence true\n\
                  persistence_location {}/\n\
-                 autosave_interval 1\n\
+                 autosave_interval {}\n\
                  autosave_on_changes false\n",
-                dir.display()
+                dir.display(),
+                self.autosave_interval_secs
             ));
         } else {
             conf.push_str("persistence false\n");
