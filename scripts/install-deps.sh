@@ -16,7 +16,8 @@ set -euo pipefail
 # Broker for the cross-component tests, plus a C toolchain for crates with
 # build scripts (rusqlite's bundled SQLite, ring).
 # dbus (dbus-run-session) and gnome-keyring give the keyring test a real,
-# private Secret Service to store passwords in.
+# private Secret Service to store passwords in. iproute2's `ss` counts TCP
+# segments for the test of rumqttc's batched writes.
 BASE_APT_PACKAGES=(
     mosquitto
     mosquitto-clients
@@ -24,6 +25,7 @@ BASE_APT_PACKAGES=(
     pkg-config
     dbus
     gnome-keyring
+    iproute2
 )
 
 # >>> Tauri desktop app (only with --with-app) <<<
