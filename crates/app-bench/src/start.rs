@@ -85,10 +85,23 @@ pub async fn cold_start(scene: &Scene, idle: Duration) -> Result<StartSample, Ap
     })
 }
 
+/// The floor under P8's memory: an empty page in WebKit's MiniBrowser.
+pub const EMPTY_PAGE: &str = "about:blank";
+
+/// The floor under any page with script: one line that writes the time
+/// into a paragraph (with the locale's formatting, as a chat shows times).
+pub const ONE_LINE_OF_SCRIPT: &str = "data:text/html,<p id=\"now\"></p><script>\
+    document.getElementById('now').textContent = new Date().toLocaleString();</script>";
+
 /// The floor under P8's memory: the same WebKitGTK in its own MiniBrowser
-/// showing an empty page, painted the same way, after the same idle time. `None` where this
-/// machine has no MiniBrowser (it comes with Debian's libwebkit2gtk-4.1).
-pub async fn webkit_floor(scene: &Scene, idle: Duration) -> Result<Option<Memory>, AppBenchError> {
+/// showing `page`, painted the same way, after the same idle time. `None`
+/// where this machine has no MiniBrowser (it comes with Debian's
+/// libwebkit2gtk-4.1).
+pub async fn webkit_floor(
+    scene: &Scene,
+    idle: Duration,
+    page: &str,
+) -> Result<Option<Memory>, AppBenchError> {
     let Some(browser) = mini_browser() else {
         return Ok(None);
     };
@@ -96,7 +109,7 @@ pub async fn webkit_floor(scene: &Scene, idle: Duration) -> Result<Option<Memory
         .desktop
         .command(&browser.to_string_lossy())
         .map_err(AppBenchError::io("the desktop's bus"))?
-        .arg("about:blank")
+        .arg(page)
         // Painted as the app paints on Linux, with the same GL probes off
         // (src-tauri/src/rendering.rs): a floor any WebKitGTK app can reach.
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
