@@ -2,10 +2,11 @@
 //!
 //! About persistence and `kill -9`: mosquitto writes its persistence file
 //! only on autosave and on clean shutdown. With persistence on, the harness
-//! autosaves every second by default (`autosave_interval 1`, `autosave_on_changes
-//! false`), so a SIGKILL loses up to a second of broker state. Chaos tests
-//! must therefore rely on QoS 1 retransmission from the clients' outboxes,
-//! not on the broker's file, for message delivery across a broker crash.
+//! autosaves every second unless told otherwise (`autosave_interval 1`,
+//! `autosave_on_changes false`), so a SIGKILL loses up to a second of broker
+//! state. Chaos tests must therefore rely on QoS 1 retransmission from the
+//! clients' outboxes, not on the broker's file, for message delivery across
+//! a broker crash.
 
 use std::fs::{self, OpenOptions};
 use std::io;
@@ -38,7 +39,8 @@ const PORT_ATTEMPTS: usize = 5;
 #[derive(Debug, Clone)]
 pub struct MosquittoOptions {
     /// Keep sessions and queued messages in `persistence_location` (inside
-    /// the tempdir), autosaved every second; survives [`Mosquitto::restart`].
+    /// the tempdir), autosaved every `autosave_interval_secs`; survives
+    /// [`Mosquitto::restart`].
     pub persistence: bool,
     /// Seconds between autosaves of the persistence database (1 by
     /// default, see the module docs; docs/deploy uses 60).
