@@ -1,9 +1,11 @@
-//! rumqttc as Tether builds it (the patched copy in vendor/rumqttc) writes
-//! the requests already queued together, in one flush, where the published
-//! 0.25.1 writes and flushes each on its own: with TCP_NODELAY up to a
-//! segment per MQTT packet, which cost P1 ~10 µs of CPU a message
-//! (docs/BENCHMARKS.md). Dropping the `[patch.crates-io]` entry, or a
-//! rumqttc upgrade that loses the behaviour, fails this test.
+//! rumqttc as Tether builds it (the patched copy in vendor/rumqttc), with
+//! `set_max_request_batch` as the engine sets it (64), writes the requests
+//! already queued together, in one flush, where the published 0.25.1
+//! writes and flushes each on its own: with TCP_NODELAY up to a segment
+//! per MQTT packet, which cost P1 ~10 µs of CPU a message
+//! (docs/BENCHMARKS.md). Without the patch Tether does not build (the
+//! setter is the patch's); a rumqttc change that loses the behaviour
+//! fails this test.
 //!
 //! The server side is a plain socket that answers CONNECT with a CONNACK
 //! and then only reads; segments are counted by the kernel (`ss`, from
@@ -55,7 +57,9 @@ async fn queued_publishes_leave_in_one_write() {
     let server = tokio::spawn(accept_and_connack(listener));
 
     let mut options = MqttOptions::new("batched-writes", "127.0.0.1", port);
-    options.set_keep_alive(Duration::from_secs(60));
+    options
+        .set_keep_alive(Duration::from_secs(60))
+        .set_max_request_batch(64);
     let (client, mut eventloop) = AsyncClient::new(options, PUBLISHES * 2);
     let mut network = NetworkOptions::new();
     network.set_tcp_nodelay(true);

@@ -1,32 +1,21 @@
-use crate::{framed::Network, Transport};
-use crate::{Incoming, MqttState, NetworkOptions, Packet, Request, StateError};
-use crate::{MqttOptions, Outgoing};
-
-use crate::framed::AsyncReadWrite;
+use crate::connect::connect;
+use crate::framed::Network;
 use crate::mqttbytes::v4::*;
+use crate::{Incoming, MqttOptions, MqttState, NetworkOptions, Outgoing, Packet, Request, StateError};
 use flume::{bounded, Receiver, Sender};
-use tokio::net::{lookup_host, TcpSocket, TcpStream};
 use tokio::select;
 use tokio::time::{self, Instant, Sleep};
 
 use std::collections::VecDeque;
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::time::Duration;
-
-#[cfg(unix)]
-use {std::path::Path, tokio::net::UnixStream};
 
 #[cfg(any(feature = "use-rustls-no-provider", feature = "use-native-tls"))]
 use crate::tls;
 
 #[cfg(feature = "websocket")]
-use {
-    crate::websockets::{split_url, validate_response_headers, UrlError},
-    async_tungstenite::tungstenite::client::IntoClientRequest,
-    ws_stream_tungstenite::WsStream,
-};
+use crate::websockets::UrlError;
 
 #[cfg(feature = "proxy")]
 use crate::proxy::ProxyError;
@@ -67,9 +56,6 @@ pub enum ConnectionError {
     #[error("Websocket response validation error: ")]
     ResponseValidation(#[from] crate::websockets::ValidationError),
 }
-
-/// Tether's patch: at most this many requests are written per flush.
-const MAX_REQUEST_BATCH: usize = 64;
 
 /// Eventloop with all the state of a connection
 pub struct EventLoop {
@@ -186,7 +172,10 @@ impl EventLoop {
 
     /// Select on network and requests and generate keepalive pings when necessary
     async fn select(&mut self) -> Result<Event, ConnectionError> {
-        let network = self.network.as_mut().unwrap();
+        let network = self
+            .network
+            .as_mut()
+            .expect("poll connects before it selects");
         // let await_acks = self.state.await_acks;
         let inflight_full = self.state.inflight >= self.mqtt_options.inflight;
         let collision = self.state.collision.is_some();
@@ -209,7 +198,11 @@ impl EventLoop {
                     Ok(inner) => inner?,
                     Err(_)=> return Err(ConnectionError::FlushTimeout),
                 };
-                Ok(self.state.events.pop_front().unwrap())
+                Ok(self
+                    .state
+                    .events
+                    .pop_front()
+                    .expect("handling a packet always records an event"))
             },
              // Handles pending and new requests.
             // If available, prioritises pending requests from previous session.
@@ -250,10 +243,11 @@ impl EventLoop {
                     }
                     // Tether's patch (bytebeamio/rumqtt#810): the requests
                     // already waiting go out with this one, in one write,
-                    // under the same flow control as the branch's guard.
-                    // A write per request cost Tether's two clients ~10 µs
-                    // of CPU per message together in its benchmark (P1).
-                    for _ in 1..MAX_REQUEST_BATCH {
+                    // under the same flow control as the branch's guard, up
+                    // to `max_request_batch` (upstream's option, which it
+                    // never reads). A write per request cost Tether's two
+                    // clients ~10 µs of CPU per message in its benchmark.
+                    for _ in 1..self.mqtt_options.max_request_batch {
                         if !self.pending.is_empty()
                             || self.state.inflight >= self.mqtt_options.inflight
                             || self.state.collision.is_some()
@@ -271,7 +265,11 @@ impl EventLoop {
                         Ok(inner) => inner?,
                         Err(_)=> return Err(ConnectionError::FlushTimeout),
                     };
-                    Ok(self.state.events.pop_front().unwrap())
+                    Ok(self
+                    .state
+                    .events
+                    .pop_front()
+                    .expect("handling a packet always records an event"))
                 }
                 Err(_) => Err(ConnectionError::RequestsDone),
             },
@@ -279,7 +277,10 @@ impl EventLoop {
             // simple. We can change this behavior in future if necessary (to prevent extra pings)
             _ = self.keepalive_timeout.as_mut().unwrap_or(&mut no_sleep),
                 if self.keepalive_timeout.is_some() && !self.mqtt_options.keep_alive.is_zero() => {
-                let timeout = self.keepalive_timeout.as_mut().unwrap();
+                let timeout = self
+                    .keepalive_timeout
+                    .as_mut()
+                    .expect("the branch runs only with a keep-alive timer");
                 timeout.as_mut().reset(Instant::now() + self.mqtt_options.keep_alive);
 
                 if let Some(outgoing) = self.state.handle_outgoing_packet(Request::PingReq(PingReq))? {
@@ -289,7 +290,11 @@ impl EventLoop {
                     Ok(inner) => inner?,
                     Err(_)=> return Err(ConnectionError::FlushTimeout),
                 };
-                Ok(self.state.events.pop_front().unwrap())
+                Ok(self
+                    .state
+                    .events
+                    .pop_front()
+                    .expect("handling a packet always records an event"))
             }
         }
     }
@@ -312,216 +317,14 @@ impl EventLoop {
             time::sleep(pending_throttle).await;
             // We must call .pop_front() AFTER sleep() otherwise we would have
             // advanced the iterator but the future might be canceled before return
-            Ok(pending.pop_front().unwrap())
+            Ok(pending
+                .pop_front()
+                .expect("checked not empty above"))
         } else {
             match rx.recv_async().await {
                 Ok(r) => Ok(r),
                 Err(_) => Err(ConnectionError::RequestsDone),
             }
         }
-    }
-}
-
-/// This stream internally processes requests from the request stream provided to the eventloop
-/// while also consuming byte stream from the network and yielding mqtt packets as the output of
-/// the stream.
-/// This function (for convenience) includes internal delays for users to perform internal sleeps
-/// between re-connections so that cancel semantics can be used during this sleep
-async fn connect(
-    mqtt_options: &MqttOptions,
-    network_options: NetworkOptions,
-) -> Result<(Network, ConnAck), ConnectionError> {
-    // connect to the broker
-    let mut network = network_connect(mqtt_options, network_options).await?;
-
-    // make MQTT connection request (which internally awaits for ack)
-    let connack = mqtt_connect(mqtt_options, &mut network).await?;
-
-    Ok((network, connack))
-}
-
-pub(crate) async fn socket_connect(
-    host: String,
-    network_options: NetworkOptions,
-) -> io::Result<TcpStream> {
-    let addrs = lookup_host(host).await?;
-    let mut last_err = None;
-
-    for addr in addrs {
-        let socket = match addr {
-            SocketAddr::V4(_) => TcpSocket::new_v4()?,
-            SocketAddr::V6(_) => TcpSocket::new_v6()?,
-        };
-
-        socket.set_nodelay(network_options.tcp_nodelay)?;
-
-        if let Some(send_buff_size) = network_options.tcp_send_buffer_size {
-            socket.set_send_buffer_size(send_buff_size).unwrap();
-        }
-        if let Some(recv_buffer_size) = network_options.tcp_recv_buffer_size {
-            socket.set_recv_buffer_size(recv_buffer_size).unwrap();
-        }
-
-        #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
-        {
-            if let Some(bind_device) = &network_options.bind_device {
-                // call the bind_device function only if the bind_device network option is defined
-                // If binding device is None or an empty string it removes the binding,
-                // which is causing PermissionDenied errors in AWS environment (lambda function).
-                socket.bind_device(Some(bind_device.as_bytes()))?;
-            }
-        }
-
-        match socket.connect(addr).await {
-            Ok(s) => return Ok(s),
-            Err(e) => {
-                last_err = Some(e);
-            }
-        };
-    }
-
-    Err(last_err.unwrap_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "could not resolve to any address",
-        )
-    }))
-}
-
-async fn network_connect(
-    options: &MqttOptions,
-    network_options: NetworkOptions,
-) -> Result<Network, ConnectionError> {
-    // Process Unix files early, as proxy is not supported for them.
-    #[cfg(unix)]
-    if matches!(options.transport(), Transport::Unix) {
-        let file = options.broker_addr.as_str();
-        let socket = UnixStream::connect(Path::new(file)).await?;
-        let network = Network::new(
-            socket,
-            options.max_incoming_packet_size,
-            options.max_outgoing_packet_size,
-        );
-        return Ok(network);
-    }
-
-    // For websockets domain and port are taken directly from `broker_addr` (which is a url).
-    let (domain, port) = match options.transport() {
-        #[cfg(feature = "websocket")]
-        Transport::Ws => split_url(&options.broker_addr)?,
-        #[cfg(all(feature = "use-rustls-no-provider", feature = "websocket"))]
-        Transport::Wss(_) => split_url(&options.broker_addr)?,
-        _ => options.broker_address(),
-    };
-
-    let tcp_stream: Box<dyn AsyncReadWrite> = {
-        #[cfg(feature = "proxy")]
-        match options.proxy() {
-            Some(proxy) => proxy.connect(&domain, port, network_options).await?,
-            None => {
-                let addr = format!("{domain}:{port}");
-                let tcp = socket_connect(addr, network_options).await?;
-                Box::new(tcp)
-            }
-        }
-        #[cfg(not(feature = "proxy"))]
-        {
-            let addr = format!("{domain}:{port}");
-            let tcp = socket_connect(addr, network_options).await?;
-            Box::new(tcp)
-        }
-    };
-
-    let network = match options.transport() {
-        Transport::Tcp => Network::new(
-            tcp_stream,
-            options.max_incoming_packet_size,
-            options.max_outgoing_packet_size,
-        ),
-        #[cfg(any(feature = "use-rustls-no-provider", feature = "use-native-tls"))]
-        Transport::Tls(tls_config) => {
-            let socket =
-                tls::tls_connect(&options.broker_addr, options.port, &tls_config, tcp_stream)
-                    .await?;
-            Network::new(
-                socket,
-                options.max_incoming_packet_size,
-                options.max_outgoing_packet_size,
-            )
-        }
-        #[cfg(unix)]
-        Transport::Unix => unreachable!(),
-        #[cfg(feature = "websocket")]
-        Transport::Ws => {
-            let mut request = options.broker_addr.as_str().into_client_request()?;
-            request
-                .headers_mut()
-                .insert("Sec-WebSocket-Protocol", "mqtt".parse().unwrap());
-
-            if let Some(request_modifier) = options.request_modifier() {
-                request = request_modifier(request).await;
-            }
-
-            let (socket, response) =
-                async_tungstenite::tokio::client_async(request, tcp_stream).await?;
-            validate_response_headers(response)?;
-
-            Network::new(
-                WsStream::new(socket),
-                options.max_incoming_packet_size,
-                options.max_outgoing_packet_size,
-            )
-        }
-        #[cfg(all(feature = "use-rustls-no-provider", feature = "websocket"))]
-        Transport::Wss(tls_config) => {
-            let mut request = options.broker_addr.as_str().into_client_request()?;
-            request
-                .headers_mut()
-                .insert("Sec-WebSocket-Protocol", "mqtt".parse().unwrap());
-
-            if let Some(request_modifier) = options.request_modifier() {
-                request = request_modifier(request).await;
-            }
-
-            let connector = tls::rustls_connector(&tls_config).await?;
-
-            let (socket, response) = async_tungstenite::tokio::client_async_tls_with_connector(
-                request,
-                tcp_stream,
-                Some(connector),
-            )
-            .await?;
-            validate_response_headers(response)?;
-
-            Network::new(
-                WsStream::new(socket),
-                options.max_incoming_packet_size,
-                options.max_outgoing_packet_size,
-            )
-        }
-    };
-
-    Ok(network)
-}
-
-async fn mqtt_connect(
-    options: &MqttOptions,
-    network: &mut Network,
-) -> Result<ConnAck, ConnectionError> {
-    let mut connect = Connect::new(options.client_id());
-    connect.keep_alive = options.keep_alive().as_secs() as u16;
-    connect.clean_session = options.clean_session();
-    connect.last_will = options.last_will();
-    connect.login = options.credentials();
-
-    // send mqtt connect packet
-    network.write(Packet::Connect(connect)).await?;
-    network.flush().await?;
-
-    // validate connack
-    match network.read().await? {
-        Incoming::ConnAck(connack) if connack.code == ConnectReturnCode::Success => Ok(connack),
-        Incoming::ConnAck(connack) => Err(ConnectionError::ConnectionRefused(connack.code)),
-        packet => Err(ConnectionError::NotConnAck(packet)),
     }
 }

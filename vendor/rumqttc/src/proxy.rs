@@ -1,4 +1,4 @@
-use crate::eventloop::socket_connect;
+use crate::connect::socket_connect;
 use crate::framed::AsyncReadWrite;
 use crate::NetworkOptions;
 

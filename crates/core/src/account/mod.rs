@@ -29,6 +29,10 @@ pub const DEFAULT_KEEP_ALIVE_SECS: u16 = 30;
 /// message that the broker then redelivers forever (we ack only after
 /// storing); the codec rejects anything over 256 KiB right after reading.
 const MAX_INCOMING_PACKET: usize = 268_435_455;
+/// Requests already queued that rumqttc writes together, one flush for all
+/// (vendor/rumqttc's patch): a write per packet was most of each engine's
+/// kernel time in P1 (docs/BENCHMARKS.md).
+const MAX_REQUEST_BATCH: usize = 64;
 
 /// One chat identity on one broker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +140,7 @@ impl Account {
             .set_max_packet_size(MAX_INCOMING_PACKET, MAX_INCOMING_PACKET)
             .set_inflight(inflight)
             .set_request_channel_capacity(usize::from(inflight) * 4 + 64)
+            .set_max_request_batch(MAX_REQUEST_BATCH)
             .set_last_will(will);
         if let Some(password) = password {
             o.set_credentials(self.mqtt_username(), password);
@@ -213,6 +218,13 @@ mod tests {
             ("alice", "pw")
         );
         assert_eq!(o.last_will().unwrap().topic, "tether/v1/p/alice");
+    }
+
+    #[test]
+    fn options_write_queued_requests_together() {
+        let a = account();
+        let o = a.mqtt_options(None, a.will(b"{}".to_vec()), 10).unwrap();
+        assert_eq!(o.max_request_batch(), MAX_REQUEST_BATCH);
     }
 
     #[test]

@@ -200,7 +200,9 @@ fn parse_fixed_header(mut stream: Iter<u8>) -> Result<FixedHeader, Error> {
         return Err(Error::InsufficientBytes(2 - stream_len));
     }
 
-    let byte1 = stream.next().unwrap();
+    let Some(byte1) = stream.next() else {
+        return Err(Error::InsufficientBytes(2));
+    };
     let (len_len, len) = length(stream)?;
 
     Ok(FixedHeader::new(*byte1, len_len, len))

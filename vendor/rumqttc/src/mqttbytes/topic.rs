@@ -24,10 +24,11 @@ pub fn valid_filter(filter: &str) -> bool {
     // rev() is used so we can easily get the last entry
     let mut hirerarchy = filter.split('/').rev();
 
-    // split will never return an empty iterator
-    // even if the pattern isn't matched, the original string will be there
-    // so it is safe to just unwrap here!
-    let last = hirerarchy.next().unwrap();
+    // split never returns an empty iterator: even if the pattern isn't
+    // matched, the original string is there.
+    let Some(last) = hirerarchy.next() else {
+        return false;
+    };
 
     // only single '#" or '+' is allowed in last entry
     // invalid: sport/tennis#
