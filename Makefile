@@ -14,6 +14,12 @@ endif
 
 .PHONY: deps ui build test e2e bench package run fmt clippy
 
+# The binaries every target builds, always as one cargo command: cargo
+# picks dependency features per command, so `make run` after `make test`
+# (or the reverse) builds nothing again only if both ask for the same set
+# (scripts/check-shared-build.sh checks that they do).
+APP_BUILD := $(CARGO) build -p tether-cli -p tether-app -p tether-app-bench
+
 # System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver
 # and the UI's npm packages; a fast no-op when everything is present.
 deps:
@@ -40,18 +46,19 @@ test: deps
 	$(NPM) --prefix ui run test
 	$(NPM) --prefix ui run build
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) build -p tether-cli -p tether-app -p tether-app-bench
+	$(APP_BUILD)
 	$(CARGO) test --workspace
 	target/debug/tether bench --quick
 	target/debug/tether-app-bench --quick
 	scripts/check-bindings.sh
 	scripts/check-capabilities.sh
+	scripts/check-shared-build.sh
 	scripts/test-package.sh
 
 # Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`),
 # built with the workspace's features so `make test`'s build is reused.
 e2e: deps ui
-	$(CARGO) build -p tether-cli -p tether-app
+	$(APP_BUILD)
 	$(CARGO) test --workspace --test app_e2e -- --nocapture
 
 # The benchmark suites at full size on a release build (about 20 minutes):
@@ -72,7 +79,7 @@ package: ui
 # Builds and starts the desktop app; its first start offers "This
 # computer", where the app hosts Tether's embedded broker itself.
 run: ui
-	$(CARGO) build -p tether-app -p tether-cli
+	$(APP_BUILD)
 	scripts/run-app.sh
 
 fmt:

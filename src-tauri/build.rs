@@ -15,6 +15,8 @@ const COMMANDS: &[&str] = &[
     "history_after",
     "gaps",
     "send_message",
+    "retry_failed",
+    "delete_failed",
     "mark_read",
     "search",
     "typing",

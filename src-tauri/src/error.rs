@@ -51,7 +51,8 @@ impl From<ClientError> for AppError {
             ClientError::EmptyMessage
             | ClientError::MessageTooLong { .. }
             | ClientError::Unsendable(_)
-            | ClientError::Account(_) => "bad_input",
+            | ClientError::Account(_)
+            | ClientError::NotFailed(_) => "bad_input",
             ClientError::Store(_) | ClientError::NotQueued(_) => "store",
             ClientError::Stopped | ClientError::Thread(_) => "internal",
         };

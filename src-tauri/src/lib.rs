@@ -49,13 +49,7 @@ const WINDOW_STATE: StateFlags = StateFlags::all().difference(StateFlags::VISIBL
 
 /// Builds and runs the app; returns when it quits.
 pub fn run() -> Result<(), AppStartError> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TETHER_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    tether_broker::logging::init();
     let paths = Paths::from_env()?;
     let local_broker = local_broker::LocalBroker::from_env()?;
     let context = tauri::generate_context!();
@@ -123,6 +117,8 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::history_after,
             commands::chat::gaps,
             commands::chat::send_message,
+            commands::chat::retry_failed,
+            commands::chat::delete_failed,
             commands::chat::mark_read,
             commands::chat::search,
             commands::chat::typing,

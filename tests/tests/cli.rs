@@ -81,6 +81,36 @@ fn bad_input_exits_2_and_says_what_is_wrong() {
     }
 }
 
+#[test]
+fn a_batch_from_stdin_with_a_refused_line_sends_nothing_and_names_the_line() {
+    let broker = Mosquitto::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = broker.url();
+    let alice = |args: &[&str]| {
+        let mut all = vec!["--broker", url.as_str(), "--user", "alice"];
+        all.extend_from_slice(args);
+        tether(home.path(), &all)
+    };
+    let long = "x".repeat(70_000);
+    let batch = format!("first\n{long}\n\nthird\n{long}\n");
+    let ran = run(alice(&["send", "--to", "bob"]), &batch, RUN);
+    assert_eq!(ran.code(), Some(2), "{ran:#?}");
+    assert!(ran.stderr.contains("nothing was sent"), "{ran:#?}");
+    // Each refused line by its number in the input (blank lines count).
+    assert!(
+        ran.stderr.contains("line 2: the message is 70000 bytes")
+            && ran.stderr.contains("line 5: the message is 70000 bytes"),
+        "{ran:#?}"
+    );
+    assert!(ran.stdout.is_empty(), "{ran:#?}");
+    let history = run(alice(&["history", "--with", "bob"]), "", RUN);
+    assert!(history.expect_code(0).stdout.is_empty(), "{history:#?}");
+
+    // A batch that passes goes out whole, blank lines skipped.
+    let ran = run(alice(&["send", "--to", "bob"]), "first\n\nthird\n", RUN);
+    assert_eq!(texts(&ran.expect_code(0).json()), ["first", "third"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_credentials_exit_3_at_once_and_the_right_password_sends() {
     let secrets = tempfile::tempdir().unwrap();

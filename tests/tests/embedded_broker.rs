@@ -112,3 +112,79 @@ async fn a_taken_address_is_a_clear_error() {
         "{ran:#?}"
     );
 }
+
+#[tokio::test]
+async fn the_embedded_broker_carries_the_largest_envelope_the_protocol_allows() {
+    use rumqttc::QoS;
+    use tether_core::protocol::{MAX_ENVELOPE_BYTES, MAX_ID_LEN};
+    use tether_tests::{RawClient, raw_options};
+
+    let scratch = tempfile::tempdir().unwrap();
+    let (_broker, url) = serve(scratch.path(), "127.0.0.1:0").await;
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let mut bob = RawClient::connect(raw_options(port, "bob-raw", None))
+        .await
+        .unwrap();
+    bob.subscribe("tether/v1/u/+/inbox/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    let mut alice = RawClient::connect(raw_options(port, "alice-raw", None))
+        .await
+        .unwrap();
+    // The longest ids make the longest topic Tether publishes on; the
+    // broker used to count it against the envelope's limit and reset the
+    // link for envelopes in the last bytes below it.
+    let (to, from) = ("b".repeat(MAX_ID_LEN), "a".repeat(MAX_ID_LEN));
+    let topic = format!("tether/v1/u/{to}/inbox/{from}");
+    let envelope = vec![b' '; MAX_ENVELOPE_BYTES];
+    alice
+        .publish(&topic, envelope.clone(), QoS::AtLeastOnce, false)
+        .await
+        .expect("the broker acknowledges the largest envelope");
+    let got = bob.recv(Duration::from_secs(20)).await.expect("delivered");
+    assert_eq!(
+        (got.topic.as_str(), got.payload.len()),
+        (topic.as_str(), MAX_ENVELOPE_BYTES)
+    );
+}
+
+#[tokio::test]
+async fn ordinary_client_comings_and_goings_are_not_logged_as_errors() {
+    use rumqttc::QoS;
+    use tether_tests::{RawClient, raw_options};
+
+    let scratch = tempfile::tempdir().unwrap();
+    // Info and above: what an operator running `TETHER_LOG=info` reads.
+    let mut cmd = tether(scratch.path(), &["serve", "--listen", "127.0.0.1:0"]);
+    cmd.env("TETHER_LOG", "info");
+    let mut broker = Running::spawn(cmd);
+    let line = broker
+        .wait_json("the broker listening", |l| l["type"] == "listening")
+        .await;
+    let url = line["url"].as_str().unwrap().to_owned();
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+
+    // A probe that never speaks MQTT, a clean disconnect, a client that
+    // vanishes without DISCONNECT: each an everyday event.
+    drop(std::net::TcpStream::connect(("127.0.0.1", port)).unwrap());
+    let mut clean = RawClient::connect(raw_options(port, "clean", None))
+        .await
+        .unwrap();
+    clean.subscribe("t/#", QoS::AtLeastOnce).await.unwrap();
+    clean.disconnect().await.unwrap();
+    let vanishing = RawClient::connect(raw_options(port, "vanishing", None))
+        .await
+        .unwrap();
+    drop(vanishing);
+    // A client that connects after them all shows the broker handled them.
+    let mut last = RawClient::connect(raw_options(port, "last", None))
+        .await
+        .unwrap();
+    last.subscribe("t/#", QoS::AtLeastOnce).await.unwrap();
+    last.publish("t/x", "hi", QoS::AtLeastOnce, false)
+        .await
+        .unwrap();
+    assert!(last.recv(Duration::from_secs(10)).await.is_some());
+    let transcript = broker.transcript();
+    assert!(!transcript.contains("ERROR"), "{transcript}");
+}

@@ -26,9 +26,9 @@ use tokio::sync::Mutex;
 use crate::access::AccessRules;
 use crate::users::LanUsers;
 
-/// Largest packet a LAN client may send: the broker's payload limit plus
-/// room for the topic and header.
-const MAX_CLIENT_PACKET: usize = crate::MAX_PAYLOAD + 64 * 1024;
+/// Largest packet a LAN client may send: the broker's limit (which already
+/// has room for any topic) plus the fixed header.
+const MAX_CLIENT_PACKET: usize = crate::MAX_PAYLOAD + 5;
 /// Largest packet passed from the broker to a client (rumqttd enforces
 /// the payload limit on the way in; this only bounds framing).
 const MAX_BROKER_PACKET: usize = 2 * crate::MAX_PAYLOAD;

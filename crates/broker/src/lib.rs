@@ -22,10 +22,13 @@
 //! - `access`: [`AccessRules`], who may write and read which topics;
 //! - `users`: [`LanUsers`], the LAN users file;
 //! - `gateway`: the authenticating, topic-checking relay between a LAN
-//!   client and rumqttd.
+//!   client and rumqttd;
+//! - [`logging`]: the logger of a process that hosts the broker, with
+//!   rumqttd's levels corrected.
 
 mod access;
 mod gateway;
+pub mod logging;
 mod users;
 
 pub use access::AccessRules;
@@ -48,9 +51,13 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:1883";
 /// (1883 on loopback stays the embedded broker itself).
 pub const DEFAULT_LAN_LISTEN: &str = "0.0.0.0:1884";
 
-/// Largest message payload accepted (Tether's envelopes are far smaller;
-/// rumqttd's default of 20 KiB would refuse long messages).
-pub(crate) const MAX_PAYLOAD: usize = 256 * 1024;
+/// Largest packet accepted after its fixed header (rumqttd's
+/// `max_payload_size` bounds the remaining length, topic and packet id
+/// included, not the message alone): every envelope docs/protocol.md
+/// allows, on any topic MQTT allows (2 + 65,535 bytes), with its packet id.
+/// rumqttd's default of 20 KiB would refuse long messages; a limit of just
+/// the envelope's reset the link for envelopes in the last bytes below it.
+pub(crate) const MAX_PAYLOAD: usize = tether_core::protocol::MAX_ENVELOPE_BYTES + 2 + 65_535 + 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {

@@ -52,6 +52,10 @@ pub enum Command {
     /// Join, leave and list rooms.
     #[command(subcommand)]
     Rooms(RoomsCommand),
+    /// Messages the broker kept refusing, set aside as failed: list them,
+    /// queue one again, or delete it.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Manage saved accounts.
     #[command(subcommand)]
     Account(AccountCommand),
@@ -65,6 +69,20 @@ pub enum Command {
     /// Run the benchmarks against a Mosquitto of their own (needs
     /// mosquitto and mosquitto-clients) and print the results table.
     Bench(BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Print the failed messages as JSON lines, oldest first.
+    Failed,
+    /// Queue a failed message again (sent behind what is queued now).
+    Retry {
+        id: tether_core::protocol::MessageId,
+    },
+    /// Delete a failed message for good.
+    Delete {
+        id: tether_core::protocol::MessageId,
+    },
 }
 
 #[derive(Debug, Args)]

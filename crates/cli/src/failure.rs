@@ -12,6 +12,8 @@ pub enum CliError {
     Auth(String),
     #[error("{0}")]
     Unreachable(String),
+    #[error("the broker refused message {0} again; it stays failed (`tether outbox delete {0}`)")]
+    RefusedAgain(tether_core::protocol::MessageId),
     #[error(transparent)]
     Client(#[from] tether_core::ClientError),
     #[error(transparent)]
@@ -43,7 +45,8 @@ impl CliError {
                 tether_core::ClientError::EmptyMessage
                 | tether_core::ClientError::MessageTooLong { .. }
                 | tether_core::ClientError::Unsendable(_)
-                | tether_core::ClientError::Account(_),
+                | tether_core::ClientError::Account(_)
+                | tether_core::ClientError::NotFailed(_),
             ) => ExitCode::from(2),
             CliError::Auth(_) => ExitCode::from(3),
             CliError::Unreachable(_) => ExitCode::from(4),

@@ -22,13 +22,7 @@ use failure::CliError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TETHER_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    tether_broker::logging::init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -66,6 +60,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             commands::read::search(account, &query, limit, &paths()?)
         }
         Command::Rooms(command) => commands::rooms::run(account, command, &paths()?).await,
+        Command::Outbox(command) => commands::outbox::run(account, command, &paths()?).await,
         Command::Account(command) => commands::account::run(account, command, &paths()?),
     }
 }

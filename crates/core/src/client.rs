@@ -62,23 +62,32 @@ impl Client {
         } = options;
         account.validate()?;
         let path = store_path.clone();
-        let (writer, reader, checkpoints) = tokio::task::spawn_blocking(move || {
+        let (writer, reader, checkpoints, session) = tokio::task::spawn_blocking(move || {
             let writer = Store::open(&path)?;
             let checkpoints = writer.checkpoint_in_background(&path)?;
-            Ok::<_, StoreError>((writer, Store::open(&path)?, checkpoints))
+            let session = crate::store::claim_session(&path)?;
+            Ok::<_, StoreError>((writer, Store::open(&path)?, checkpoints, session))
         })
         .await
         .map_err(|_| ClientError::Stopped)??;
-        let will = Envelope::new(
-            Body::Presence(PresenceBody {
-                state: PresenceState::Offline,
-                ts: None,
-            }),
-            &account.user,
-            crate::clock::now_ms(),
-        );
-        let options =
-            account.mqtt_options(password.as_deref(), account.will(will.encode()), WINDOW)?;
+        if session.is_none() {
+            tracing::info!(
+                "another process uses account {} now: this one runs beside it as a guest",
+                account.name
+            );
+        }
+        let will = session.as_ref().map(|_| {
+            let will = Envelope::new(
+                Body::Presence(PresenceBody {
+                    state: PresenceState::Offline,
+                    ts: None,
+                }),
+                &account.user,
+                crate::clock::now_ms(),
+            );
+            account.will(will.encode())
+        });
+        let options = account.mqtt_options(password.as_deref(), will, WINDOW)?;
         let (mqtt, mut eventloop) =
             rumqttc::AsyncClient::new(options, usize::from(WINDOW) * 4 + 64);
         let mut network = rumqttc::NetworkOptions::new();
@@ -106,6 +115,7 @@ impl Client {
             events: events.clone(),
             state: state_tx,
             dropped: dropped.clone(),
+            session,
         })
         .map_err(ClientError::Thread)?;
         Ok(Client {
@@ -136,6 +146,13 @@ impl Client {
     /// Malformed messages dropped since start.
     pub fn dropped_count(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Whether [`Client::send`] would accept this text (not empty, within
+    /// the size limits), without sending it: a batch is checked whole
+    /// before any of it is queued.
+    pub fn check_text(&self, text: &str) -> Result<(), ClientError> {
+        crate::engine::checked_envelope(&self.me, text, None).map(|_| ())
     }
 
     /// Queues a message durably; it is sent now or as soon as a link is up.
@@ -210,6 +227,21 @@ impl Client {
 
     pub async fn leave_room(&self, room: RoomId) -> Result<(), ClientError> {
         self.request(|reply| Command::Leave { room, reply }).await
+    }
+
+    /// Queues a failed message (see [`MessageStatus::Failed`]) again,
+    /// behind everything queued now.
+    ///
+    /// [`MessageStatus::Failed`]: crate::store::MessageStatus::Failed
+    pub async fn retry_failed(&self, id: MessageId) -> Result<(), ClientError> {
+        self.request(|reply| Command::RetryFailed { id, reply })
+            .await
+    }
+
+    /// Deletes a failed message for good (it was never delivered).
+    pub async fn delete_failed(&self, id: MessageId) -> Result<(), ClientError> {
+        self.request(|reply| Command::DeleteFailed { id, reply })
+            .await
     }
 
     pub async fn set_presence(&self, state: PresenceState) -> Result<(), ClientError> {
@@ -320,7 +352,13 @@ impl Client {
         self.read(move |s| s.message(id)).await
     }
 
-    /// Messages and receipts not yet acknowledged by the broker.
+    /// Our messages set aside as failed, oldest first.
+    pub async fn failed_messages(&self) -> Result<Vec<StoredMessage>, ClientError> {
+        self.read(|s| s.failed_messages()).await
+    }
+
+    /// Messages and receipts not yet acknowledged by the broker (but for
+    /// failed ones).
     pub async fn outbox_len(&self) -> Result<u64, ClientError> {
         self.read(|s| s.outbox_len()).await
     }

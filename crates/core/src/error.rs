@@ -21,6 +21,8 @@ pub enum ClientError {
     NotQueued(String),
     #[error(transparent)]
     Account(#[from] AccountError),
+    #[error("message {0} is not waiting as failed (it may have been retried or deleted already)")]
+    NotFailed(crate::protocol::MessageId),
     #[error("the connection task has stopped; restart Tether")]
     Stopped,
     /// The thread that runs the connection could not be started.
@@ -37,6 +39,7 @@ impl ClientError {
             ClientError::Unsendable(_) => "unsendable",
             ClientError::Store(_) | ClientError::NotQueued(_) => "store",
             ClientError::Account(_) => "account",
+            ClientError::NotFailed(_) => "not_failed",
             ClientError::Stopped | ClientError::Thread(_) => "stopped",
         }
     }

@@ -15,7 +15,8 @@ pub enum Event {
     Message {
         message: StoredMessage,
     },
-    /// One of our messages moved on: sent (broker acked), delivered, read.
+    /// One of our messages moved on: sent (broker acked), delivered, read;
+    /// or was set aside as failed, or queued again after a retry.
     Status {
         id: MessageId,
         status: MessageStatus,
@@ -44,6 +45,11 @@ pub enum Event {
         sender: UserId,
         #[cfg_attr(feature = "ts", ts(type = "number[]"))]
         seqs: Vec<u64>,
+    },
+    /// One of our failed messages was deleted for good.
+    Removed {
+        conversation: ConversationId,
+        id: MessageId,
     },
     /// A member joined or left a room (from its retained room meta).
     Member {

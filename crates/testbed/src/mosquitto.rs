@@ -53,6 +53,9 @@ pub struct MosquittoOptions {
     pub allow_anonymous: bool,
     /// Per-client queue limit for offline/in-flight messages.
     pub max_queued_messages: Option<u32>,
+    /// Largest packet accepted: a client sending a larger one is
+    /// disconnected (Mosquitto 2.0's `max_packet_size`).
+    pub max_packet_size: Option<u32>,
     /// `set_tcp_nodelay`: send each packet at once instead of letting
     /// Nagle's algorithm hold small ones back (docs/deploy turns it on).
     pub tcp_nodelay: bool,
@@ -70,6 +73,7 @@ impl Default for MosquittoOptions {
             acl_file: None,
             allow_anonymous: true,
             max_queued_messages: None,
+            max_packet_size: None,
             tcp_nodelay: false,
             log_packets: true,
         }
@@ -126,6 +130,9 @@ impl MosquittoOptions {
         }
         if let Some(max) = self.max_queued_messages {
             conf.push_str(&format!("max_queued_messages {max}\n"));
+        }
+        if let Some(max) = self.max_packet_size {
+            conf.push_str(&format!("max_packet_size {max}\n"));
         }
         conf
     }

@@ -93,6 +93,19 @@ pub async fn send_message(
     Ok(state.client().await?.send(conversation, text).await?)
 }
 
+/// Queues a message the broker kept refusing again (see
+/// `MessageStatus::Failed`).
+#[tauri::command]
+pub async fn retry_failed(state: State<'_, AppState>, id: MessageId) -> Result<(), AppError> {
+    Ok(state.client().await?.retry_failed(id).await?)
+}
+
+/// Deletes a message the broker kept refusing, for good.
+#[tauri::command]
+pub async fn delete_failed(state: State<'_, AppState>, id: MessageId) -> Result<(), AppError> {
+    Ok(state.client().await?.delete_failed(id).await?)
+}
+
 #[tauri::command]
 pub async fn mark_read(
     app: AppHandle,

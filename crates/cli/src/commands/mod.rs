@@ -4,6 +4,7 @@ pub mod account;
 pub mod bench;
 pub mod lan_user;
 pub mod listen;
+pub mod outbox;
 pub mod read;
 pub mod rooms;
 pub mod send;

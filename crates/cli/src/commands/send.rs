@@ -46,6 +46,16 @@ async fn send_all(
         })
         .await
         .map_err(|_| CliError::Client(tether_core::ClientError::Stopped))??;
+        // The whole batch is checked before any of it is queued: a line
+        // refused halfway would leave the caller not knowing what went out.
+        let refused = refused_lines(client, &lines);
+        if !refused.is_empty() {
+            return Err(CliError::Usage(format!(
+                "nothing was sent: {} of the lines cannot be sent as they are:\n{}",
+                refused.len(),
+                refused.join("\n")
+            )));
+        }
         for line in lines.into_iter().filter(|l| !l.trim().is_empty()) {
             let message = client.send(to.clone(), line).await?;
             print_json(&message)?;
@@ -69,4 +79,20 @@ async fn send_all(
         )),
         other => other,
     })
+}
+
+/// "line N: why" for each line of a batch that sending would refuse (blank
+/// lines are skipped, as when sending).
+fn refused_lines(client: &tether_core::Client, lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .filter_map(|(i, line)| {
+            client
+                .check_text(line)
+                .err()
+                .map(|e| format!("line {}: {e}", i + 1))
+        })
+        .collect()
 }

@@ -120,28 +120,37 @@ impl Account {
         format!("{}@{}", self.mqtt_username(), self.broker)
     }
 
-    /// rumqttc options for this account: persistent session, manual acks
-    /// (we ack only after a message is durably stored), and the Last Will.
+    /// rumqttc options for this account: manual acks (we ack only after a
+    /// message is durably stored) and, for the session's owner
+    /// (`will` given), the account's client id, a persistent session and
+    /// the Last Will; a guest (`None`, see `store::claim_session`) gets a
+    /// client id of its own and a clean session, and leaves presence alone.
     pub fn mqtt_options(
         &self,
         password: Option<&str>,
-        will: LastWill,
+        will: Option<LastWill>,
         inflight: u16,
     ) -> Result<MqttOptions, AccountError> {
         self.validate()?;
+        let client_id = match will {
+            Some(_) => self.client_id.clone(),
+            None => new_client_id(),
+        };
         let mut o = MqttOptions::new(
-            self.client_id.clone(),
+            client_id,
             self.broker.transport_address(),
             self.broker.port(),
         );
         o.set_keep_alive(self.keep_alive())
-            .set_clean_session(false)
+            .set_clean_session(will.is_none())
             .set_manual_acks(true)
             .set_max_packet_size(MAX_INCOMING_PACKET, MAX_INCOMING_PACKET)
             .set_inflight(inflight)
             .set_request_channel_capacity(usize::from(inflight) * 4 + 64)
-            .set_max_request_batch(MAX_REQUEST_BATCH)
-            .set_last_will(will);
+            .set_max_request_batch(MAX_REQUEST_BATCH);
+        if let Some(will) = will {
+            o.set_last_will(will);
+        }
         if let Some(password) = password {
             o.set_credentials(self.mqtt_username(), password);
         }
@@ -208,9 +217,10 @@ mod tests {
     fn options_use_a_persistent_session_and_manual_acks() {
         let a = account();
         let o = a
-            .mqtt_options(Some("pw"), a.will(b"{}".to_vec()), 10)
+            .mqtt_options(Some("pw"), Some(a.will(b"{}".to_vec())), 10)
             .unwrap();
         assert!(!o.clean_session());
+        assert_eq!(o.client_id(), a.client_id);
         assert_eq!(o.keep_alive(), Duration::from_secs(30));
         let login = o.credentials().unwrap();
         assert_eq!(
@@ -223,8 +233,24 @@ mod tests {
     #[test]
     fn options_write_queued_requests_together() {
         let a = account();
-        let o = a.mqtt_options(None, a.will(b"{}".to_vec()), 10).unwrap();
+        let o = a
+            .mqtt_options(None, Some(a.will(b"{}".to_vec())), 10)
+            .unwrap();
         assert_eq!(o.max_request_batch(), MAX_REQUEST_BATCH);
+    }
+
+    #[test]
+    fn a_guest_leaves_the_owners_session_and_presence_alone() {
+        let a = account();
+        let o = a.mqtt_options(Some("pw"), None, 10).unwrap();
+        assert_ne!(o.client_id(), a.client_id, "its own client id");
+        assert!(
+            o.client_id().len() <= 23,
+            "any MQTT 3.1.1 broker accepts it"
+        );
+        assert!(o.clean_session(), "nothing left behind on the broker");
+        assert!(o.last_will().is_none(), "its end says nothing of presence");
+        assert_eq!(o.credentials().unwrap().username, "alice");
     }
 
     #[test]

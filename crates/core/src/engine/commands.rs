@@ -11,10 +11,12 @@ use super::driver::Control;
 use super::sending::SendRequest;
 use crate::clock::now_ms;
 use crate::error::ClientError;
+use crate::event::Event;
 use crate::protocol::{
-    Body, Envelope, PresenceState, ReceiptStatus, RoomId, RoomMetaBody, Topic, TypingBody,
+    Body, Envelope, MessageId, PresenceState, ReceiptStatus, RoomId, RoomMetaBody, Topic,
+    TypingBody,
 };
-use crate::store::{ConversationId, OutboxEntry};
+use crate::store::{ConversationId, MessageStatus, OutboxEntry};
 
 type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
 
@@ -32,6 +34,14 @@ pub(crate) enum Command {
     },
     Leave {
         room: RoomId,
+        reply: Reply<()>,
+    },
+    RetryFailed {
+        id: MessageId,
+        reply: Reply<()>,
+    },
+    DeleteFailed {
+        id: MessageId,
         reply: Reply<()>,
     },
     SetPresence {
@@ -69,6 +79,12 @@ impl Engine {
             }
             Command::Leave { room, reply } => {
                 let _ = reply.send(self.leave(&room));
+            }
+            Command::RetryFailed { id, reply } => {
+                let _ = reply.send(self.retry_failed(id));
+            }
+            Command::DeleteFailed { id, reply } => {
+                let _ = reply.send(self.delete_failed(id));
             }
             Command::SetPresence { state } => {
                 self.presence = state;
@@ -114,6 +130,26 @@ impl Engine {
         Ok(count)
     }
 
+    fn retry_failed(&mut self, id: MessageId) -> Result<(), ClientError> {
+        if !self.store.retry_failed(id)? {
+            return Err(ClientError::NotFailed(id));
+        }
+        self.emit(Event::Status {
+            id,
+            status: MessageStatus::Queued,
+        });
+        Ok(())
+    }
+
+    fn delete_failed(&mut self, id: MessageId) -> Result<(), ClientError> {
+        let conversation = self
+            .store
+            .delete_failed(id)?
+            .ok_or(ClientError::NotFailed(id))?;
+        self.emit(Event::Removed { conversation, id });
+        Ok(())
+    }
+
     pub(super) fn ensure_joined(&mut self, room: &RoomId) -> Result<(), ClientError> {
         let joined = self.store.joined_rooms()?.iter().any(|r| &r.id == room);
         if joined {
@@ -127,9 +163,7 @@ impl Engine {
         self.store.set_room_joined(room, true, name)?;
         self.store.set_member(room, &self.me.clone(), true, name)?;
         self.publish_meta(room, true, name)?;
-        if self.supervisor.is_up() {
-            self.subscribe(self.room_filters(room));
-        }
+        self.sync_subscriptions();
         Ok(())
     }
 
@@ -147,13 +181,7 @@ impl Engine {
             qos: 1,
             retain: true,
         })?;
-        if self.supervisor.is_up() {
-            for filter in self.room_filters(room) {
-                if let Err(e) = self.mqtt.try_unsubscribe(filter) {
-                    tracing::warn!("unsubscribe not queued: {e}");
-                }
-            }
-        }
+        self.sync_subscriptions();
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rumqttc::Publish;
 use tokio::time::Instant;
 
-use super::Engine;
+use super::{Engine, drops};
 use crate::event::Event;
 use crate::protocol::{
     Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
@@ -46,7 +46,12 @@ impl Engine {
                 },
                 // A cleared retained message: nothing to show, nothing wrong.
                 Err(Rejection::Empty) => {}
-                Err(rejection) => self.drops.record(rejection.reason(), &publish.topic, now),
+                Err(rejection) => {
+                    if let Some(report) = self.drops.record(rejection.reason(), &publish.topic, now)
+                    {
+                        drops::log(&report);
+                    }
+                }
             }
         }
         if !self.store_messages(&messages) {

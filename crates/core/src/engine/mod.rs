@@ -16,6 +16,7 @@ mod resend;
 mod sending;
 mod settling;
 mod subscriptions;
+mod suspects;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -29,7 +30,7 @@ pub(crate) use commands::Command;
 use driver::{Control, DriverEvent, Tagged};
 use drops::Drops;
 use publisher::Publisher;
-pub(crate) use sending::SendRequest;
+pub(crate) use sending::{SendRequest, checked_envelope};
 
 use crate::clock::now_ms;
 use crate::event::Event;
@@ -82,6 +83,13 @@ pub(crate) struct Engine {
     deferred: Option<Command>,
     /// When stored messages get indexed for search (see `indexing`).
     index_timer: indexing::IndexTimer,
+    /// Subscription requests on their way (see `subscriptions`).
+    subscriptions: subscriptions::Tracker,
+    /// A subscription request did not fit rumqttc's queue: sync again at
+    /// the next event from the link.
+    subscriptions_pending: bool,
+    /// Whose broker session this is (see `subscriptions::Session`).
+    session: subscriptions::Session,
 }
 
 /// What [`spawn`] needs.
@@ -100,6 +108,9 @@ pub(crate) struct Parts {
     pub events: broadcast::Sender<Event>,
     pub state: watch::Sender<ConnectionState>,
     pub dropped: Arc<AtomicU64>,
+    /// Held when this process owns the account's broker session; `None`
+    /// runs the engine as a guest (see `store::claim_session`).
+    pub session: Option<crate::store::SessionLock>,
 }
 
 /// Starts the engine and its driver on a thread of their own; connects at
@@ -151,6 +162,9 @@ async fn run(parts: Parts) {
         settling: settling::Settling::default(),
         deferred: None,
         index_timer: indexing::IndexTimer::default(),
+        subscriptions: subscriptions::Tracker::default(),
+        subscriptions_pending: false,
+        session: subscriptions::Session::new(parts.session),
     };
     engine.run().await;
 }
@@ -222,6 +236,11 @@ impl Engine {
                     self.settle();
                     self.flush_acks();
                 }
+                _ = sleep_until(self.drops.due()), if self.drops.due().is_some() => {
+                    if let Some(report) = self.drops.flush(Instant::now()) {
+                        drops::log(&report);
+                    }
+                }
                 _ = sleep_until(self.index_timer.due()), if self.index_timer.due().is_some() => {
                     self.index_pending();
                 }
@@ -256,6 +275,7 @@ impl Engine {
     fn link_lost(&mut self, failure: &Failure) {
         // Before the outbox is replayed from the start on the next link.
         self.settle();
+        self.strike_suspect(failure);
         self.settling.forget_link();
         // Stragglers from the old link must not be mistaken for the new one's.
         self.generation += 1;
@@ -266,6 +286,8 @@ impl Engine {
         // Acks belong to the link that carried the messages; the broker
         // sends unacked ones again on the next.
         self.unacked.clear();
+        self.subscriptions.link_lost();
+        self.subscriptions_pending = false;
         self.suspect_unconfirmed();
         let state = self.supervisor.failed(failure, Instant::now(), now_ms());
         match &state {
@@ -326,6 +348,9 @@ impl Engine {
         }
         self.receive_batch(batch);
         self.publishes_acked(acked);
+        if std::mem::take(&mut self.subscriptions_pending) {
+            self.sync_subscriptions();
+        }
         self.pump();
     }
 
@@ -342,21 +367,15 @@ impl Engine {
                         if let Some(state) = self.ready.take() {
                             self.set_state(state);
                         }
-                        let refused = ack
-                            .return_codes
-                            .iter()
-                            .any(|c| matches!(c, rumqttc::SubscribeReasonCode::Failure));
-                        if refused {
-                            tracing::warn!(
-                                "the broker refused a subscription; check its ACL for user {}",
-                                self.me
-                            );
-                        }
+                        self.subscription_answered(ack.pkid, Some(&ack.return_codes));
                     }
+                    Packet::UnsubAck(ack) => self.subscription_answered(ack.pkid, None),
                     _ => {}
                 }
             }
             E::Outgoing(Outgoing::Publish(pkid)) => self.publisher.written(pkid),
+            E::Outgoing(Outgoing::Subscribe(pkid)) => self.subscriptions.written(pkid, true),
+            E::Outgoing(Outgoing::Unsubscribe(pkid)) => self.subscriptions.written(pkid, false),
             E::Outgoing(Outgoing::PingReq) => self.liveness.ping_sent(Instant::now()),
             E::Outgoing(_) => {}
         }
@@ -369,15 +388,18 @@ impl Engine {
         self.liveness.reset();
         let state = self.supervisor.connected(Instant::now(), now_ms());
         tracing::info!(session_present, "connected");
-        if session_present {
-            self.set_state(state);
-        } else {
-            // A new or lost session has no subscriptions: make them again,
-            // and say "connected" once the broker confirmed them.
+        if !session_present {
+            // A new or lost session holds no subscriptions.
+            self.forget_subscriptions();
+        }
+        // Whatever the session: rooms joined or left while the link was
+        // down are subscribed or unsubscribed now. "Connected" waits for
+        // the broker to confirm new subscriptions: before that, messages
+        // to us would be dropped.
+        if self.sync_subscriptions() {
             self.ready = Some(state);
-            if let Err(e) = self.subscribe_all() {
-                tracing::error!("cannot read joined rooms to subscribe: {e}");
-            }
+        } else {
+            self.set_state(state);
         }
         self.publish_presence(self.presence);
         self.schedule_resends();
@@ -400,6 +422,10 @@ impl Engine {
             }
         };
         for row in rows {
+            if !self.publisher.may_hand(row.strikes) {
+                // A suspect waits until everything before it is acknowledged.
+                return;
+            }
             let qos = qos(row.entry.qos);
             let sent =
                 self.mqtt
@@ -408,6 +434,10 @@ impl Engine {
                 // rumqttc's request queue is full: the next event from the
                 // link (it polled, so there is room) pumps again from here.
                 tracing::debug!("request queue full; publishing resumes with the next event");
+                return;
+            }
+            if row.strikes > 0 {
+                self.publisher.handed_alone(row.id);
                 return;
             }
             self.publisher.handed(Some(row.id));
@@ -431,6 +461,10 @@ impl Engine {
     }
 
     fn publish_presence(&mut self, state: PresenceState) {
+        if self.session.is_guest() {
+            // The owner's presence and Last Will speak for the account.
+            return;
+        }
         let ts = now_ms();
         let envelope = Envelope::new(
             Body::Presence(PresenceBody {

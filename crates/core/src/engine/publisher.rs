@@ -16,6 +16,9 @@ pub(crate) struct Publisher {
     cursor: i64,
     handed: VecDeque<Option<i64>>,
     inflight: HashMap<u16, Option<i64>>,
+    /// A suspect row (see `suspects`) on its way alone: nothing else is
+    /// handed over until the broker acknowledged it.
+    alone: Option<i64>,
 }
 
 impl Publisher {
@@ -25,6 +28,7 @@ impl Publisher {
             cursor: 0,
             handed: VecDeque::new(),
             inflight: HashMap::new(),
+            alone: None,
         }
     }
 
@@ -33,6 +37,7 @@ impl Publisher {
         self.cursor = 0;
         self.handed.clear();
         self.inflight.clear();
+        self.alone = None;
     }
 
     pub(crate) fn cursor(&self) -> i64 {
@@ -41,8 +46,32 @@ impl Publisher {
 
     /// How many more publishes fit in the in-flight window.
     pub(crate) fn room(&self) -> usize {
+        if self.alone.is_some() {
+            return 0;
+        }
         self.window
             .saturating_sub(self.handed.len() + self.inflight.len())
+    }
+
+    /// Whether a row with this many strikes may be handed over now: a
+    /// suspect goes only when no other outbox row is on its way, so that a
+    /// link it breaks convicts nothing else. (Presence and typing may share
+    /// the link: they are no outbox rows, so never suspects.)
+    pub(crate) fn may_hand(&self, strikes: u32) -> bool {
+        strikes == 0
+            || (self.handed.iter().all(Option::is_none)
+                && self.inflight.values().all(Option::is_none))
+    }
+
+    /// Handed a suspect row to rumqttc: it travels alone.
+    pub(crate) fn handed_alone(&mut self, outbox_id: i64) {
+        self.handed(Some(outbox_id));
+        self.alone = Some(outbox_id);
+    }
+
+    /// The oldest outbox row written on this link and not acknowledged.
+    pub(crate) fn oldest_unacked(&self) -> Option<i64> {
+        self.inflight.values().flatten().min().copied()
     }
 
     /// Handed a publish to rumqttc.
@@ -64,7 +93,11 @@ impl Publisher {
 
     /// The broker acknowledged `pkid`: the outbox row it carried, if any.
     pub(crate) fn acked(&mut self, pkid: u16) -> Option<i64> {
-        self.inflight.remove(&pkid).flatten()
+        let row = self.inflight.remove(&pkid).flatten();
+        if row.is_some() && row == self.alone {
+            self.alone = None;
+        }
+        row
     }
 }
 
@@ -99,6 +132,43 @@ mod tests {
         assert_eq!(p.room(), 0);
         p.acked(1);
         assert_eq!(p.room(), 1);
+    }
+
+    #[test]
+    fn a_suspect_waits_for_an_idle_link_and_travels_alone() {
+        let mut p = Publisher::new(10);
+        p.handed(None);
+        assert!(p.may_hand(1), "presence is no outbox row");
+        p.handed(Some(1));
+        assert!(p.may_hand(0));
+        assert!(!p.may_hand(1), "a suspect never shares the link with a row");
+        p.written(0);
+        p.written(1);
+        assert!(!p.may_hand(1));
+        assert_eq!(p.acked(1), Some(1));
+        assert!(p.may_hand(1));
+        p.handed_alone(2);
+        assert_eq!(p.room(), 0, "nothing follows a suspect");
+        p.written(2);
+        assert_eq!(p.oldest_unacked(), Some(2));
+        assert_eq!(p.acked(2), Some(2));
+        assert_eq!(p.room(), 10, "acknowledged: the window opens again");
+    }
+
+    #[test]
+    fn the_oldest_unacked_row_is_the_lowest_id_written() {
+        let mut p = Publisher::new(10);
+        assert_eq!(p.oldest_unacked(), None);
+        p.handed(Some(4));
+        assert_eq!(p.oldest_unacked(), None, "handed but not written");
+        p.handed(None);
+        p.handed(Some(5));
+        p.written(1);
+        p.written(2);
+        p.written(3);
+        assert_eq!(p.oldest_unacked(), Some(4));
+        p.acked(1);
+        assert_eq!(p.oldest_unacked(), Some(5));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::commands::Command;
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
-use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, Unsequenced};
+use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, Unsequenced, UserId};
 use crate::store::{ConversationId, MessageStatus, OutboxEntry, StoredMessage};
 
 /// Most messages committed together.
@@ -122,31 +122,45 @@ impl Engine {
         &mut self,
         request: &SendRequest,
     ) -> Result<(Envelope, Unsequenced, String), ClientError> {
-        let text = &request.text;
-        if text.trim().is_empty() {
-            return Err(ClientError::EmptyMessage);
-        }
-        if text.len() > MAX_TEXT_BYTES {
-            return Err(ClientError::MessageTooLong {
-                len: text.len(),
-                max: MAX_TEXT_BYTES,
-            });
-        }
+        let (envelope, payload) = checked_envelope(&self.me, &request.text, request.reply_to)?;
         if let ConversationId::Room(room) = &request.to {
             self.ensure_joined(room)?;
         }
-        let body = Body::Msg(MsgBody { text: text.clone() });
-        let mut envelope = Envelope::new(body, &self.me, now_ms());
-        envelope.reply_to = request.reply_to;
-        // Receivers drop an envelope over the size limit (64 KiB of control
-        // characters grows past 256 KiB once escaped): refused here.
-        let payload = envelope
-            .encode_unsequenced()
-            .map_err(ClientError::Unsendable)?;
         Ok((
             envelope,
             payload,
             self.message_topic(&request.to).render(&self.prefix),
         ))
     }
+}
+
+/// A message from `me` with this text, checked as sending checks it: not
+/// empty, within [`MAX_TEXT_BYTES`], and within the envelope limit once
+/// encoded. Pure, so a batch can be checked whole before any of it is
+/// queued (see [`crate::Client::check_text`]).
+pub(crate) fn checked_envelope(
+    me: &UserId,
+    text: &str,
+    reply_to: Option<MessageId>,
+) -> Result<(Envelope, Unsequenced), ClientError> {
+    if text.trim().is_empty() {
+        return Err(ClientError::EmptyMessage);
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ClientError::MessageTooLong {
+            len: text.len(),
+            max: MAX_TEXT_BYTES,
+        });
+    }
+    let body = Body::Msg(MsgBody {
+        text: text.to_owned(),
+    });
+    let mut envelope = Envelope::new(body, me, now_ms());
+    envelope.reply_to = reply_to;
+    // Receivers drop an envelope over the size limit (64 KiB of control
+    // characters grows past 256 KiB once escaped): refused here.
+    let payload = envelope
+        .encode_unsequenced()
+        .map_err(ClientError::Unsendable)?;
+    Ok((envelope, payload))
 }

@@ -17,6 +17,16 @@ pub enum StoreError {
     /// Boxed because the migration error is large and would bloat every `Result`.
     #[error("schema migration: {0}")]
     Migration(Box<rusqlite_migration::Error>),
+    /// The file that says which process owns the account's session could
+    /// not be opened or locked.
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The directory that should hold the database could not be created.
     #[error("cannot create store directory {path}: {source}")]
     CreateDir {

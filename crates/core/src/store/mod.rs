@@ -11,11 +11,13 @@
 //! the at-least-once protocol tolerates (the broker still holds unacked data).
 //!
 //! Layout: [`schema`] (migrations), `messages` (incoming/history/summary),
-//! `seq` (gap tracking), `outbox` (sending), `receipts`, `settle` (acks and
-//! receipts together), `rooms`, `presence`, `search` (FTS5), `batch` (what a
+//! `seq` (gap tracking), `outbox` (sending), `set_aside` (publishes the
+//! broker refuses), `receipts`, `settle` (acks and
+//! receipts together), `rooms`, `subscriptions` (what the broker's session
+//! holds), `presence`, `search` (FTS5), `batch` (what a
 //! transaction writes once at its end), `indexing` (catching the search
 //! index up), `checkpoint` (the WAL checkpoint thread), `rows` (decoding
-//! helpers).
+//! helpers), `owner` (which process owns the account's broker session).
 
 mod batch;
 mod checkpoint;
@@ -23,6 +25,7 @@ mod error;
 mod indexing;
 mod messages;
 mod outbox;
+mod owner;
 mod presence;
 mod receipts;
 mod resend;
@@ -31,7 +34,9 @@ mod rows;
 pub(crate) mod schema;
 mod search;
 mod seq;
+mod set_aside;
 mod settle;
+mod subscriptions;
 mod types;
 
 #[cfg(test)]
@@ -46,6 +51,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use checkpoint::CheckpointThread;
 pub use error::StoreError;
 pub use indexing::INDEX_CHUNK;
+pub use owner::{SessionLock, claim_session};
 pub use resend::ResendPlan;
 pub use settle::Settled;
 pub use types::{

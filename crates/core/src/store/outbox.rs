@@ -39,8 +39,9 @@ pub(crate) fn insert_outbox(
 }
 
 /// The next rows to publish; its `LIMIT` changes from call to call.
-pub(super) const OUTBOX_AFTER: &str = "SELECT id, topic, payload, qos, retain, message_id
-    FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2";
+/// Rows set aside (see `set_aside`) wait for the user, not the publisher.
+pub(super) const OUTBOX_AFTER: &str = "SELECT id, topic, payload, qos, retain, message_id, strikes
+    FROM outbox WHERE id > ?1 AND set_aside = 0 ORDER BY id LIMIT ?2";
 
 impl Store {
     /// Allocates our next outgoing `seq` in a conversation (1, 2, …).
@@ -115,11 +116,12 @@ impl Store {
                     r.get::<_, i64>(3)?,
                     r.get::<_, bool>(4)?,
                     r.get::<_, Option<Vec<u8>>>(5)?,
+                    r.get::<_, i64>(6)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         raw.into_iter()
-            .map(|(id, topic, payload, qos, retain, mid)| {
+            .map(|(id, topic, payload, qos, retain, mid, strikes)| {
                 Ok(OutboxRow {
                     id,
                     entry: OutboxEntry {
@@ -132,16 +134,19 @@ impl Store {
                     message_id: mid
                         .map(|b| uuid_from_blob(&b, "outbox.message_id"))
                         .transpose()?,
+                    strikes: u32::try_from(strikes)
+                        .map_err(|_| StoreError::corrupt(format!("outbox.strikes = {strikes}")))?,
                 })
             })
             .collect()
     }
 
-    /// Number of publishes not yet acknowledged by the broker.
+    /// Number of publishes not yet acknowledged by the broker, but for
+    /// those set aside (see [`Store::set_aside_len`]).
     pub fn outbox_len(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT COUNT(*) FROM outbox")?
+            .prepare_cached("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")?
             .query_row([], |r| r.get(0))?;
         to_u64(n, "outbox count")
     }

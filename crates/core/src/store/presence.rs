@@ -25,15 +25,16 @@ fn state_from_str(s: &str) -> Result<PresenceState, StoreError> {
 }
 
 impl Store {
-    /// Records a presence update unless we already hold a newer one: retained
-    /// messages and live updates can arrive in either order after a reconnect.
-    /// An equal `ts` overwrites, so the latest arrival wins a tie.
+    /// Records a presence update. The latest to arrive wins, whatever its
+    /// `ts` (docs/protocol.md, "Presence order"): one topic per user keeps
+    /// the broker's order, and a Last Will, made when its connection
+    /// opened, is older than the "online" published right after it, yet
+    /// overrides it.
     pub fn set_presence(&mut self, rec: &PresenceRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO presence(user, state, ts) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(user) DO UPDATE SET state = excluded.state, ts = excluded.ts
-                  WHERE excluded.ts >= presence.ts",
+                 ON CONFLICT(user) DO UPDATE SET state = excluded.state, ts = excluded.ts",
             )?
             .execute(params![rec.user.as_str(), state_str(&rec.state), rec.ts])?;
         Ok(())
@@ -61,5 +62,33 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_latest_arrival_wins_even_with_an_older_ts() {
+        let mut store = Store::open_in_memory().unwrap();
+        let carol = "carol".parse().unwrap();
+        let record = |state, ts| PresenceRecord {
+            user: crate::protocol::UserId::clone(&carol),
+            state,
+            ts,
+        };
+        store
+            .set_presence(&record(PresenceState::Online, 2_000))
+            .unwrap();
+        // Her Last Will, built when she connected (before "online").
+        store
+            .set_presence(&record(PresenceState::Offline, 1_000))
+            .unwrap();
+        let stored = store.presence().unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].state, PresenceState::Offline);
+        assert_eq!(stored[0].ts, 1_000);
     }
 }

@@ -198,8 +198,28 @@ CREATE TRIGGER messages_fts_au AFTER UPDATE OF text, unsupported ON messages
 END;
 "#;
 
+/// Version 5: the topic filters the broker's session is known to hold
+/// (confirmed by a SUBACK, not yet removed by an UNSUBACK). The engine
+/// makes the broker's subscriptions converge on what the store says we
+/// joined at every connection, whether or not the broker kept a session
+/// (see `engine/subscriptions.rs`).
+///
+/// And a publish the broker keeps refusing is set aside instead of blocking
+/// the outbox (see `engine/suspects.rs`):
+/// - `outbox.strikes`: links the broker closed while this row was the
+///   oldest one it had not acknowledged.
+/// - `outbox.set_aside`: 1 once it had too many; no longer published until
+///   the user retries it. Its message, if any, is `Failed` (status -1).
+const V5: &str = r#"
+CREATE TABLE subscriptions (
+    filter TEXT PRIMARY KEY
+) WITHOUT ROWID;
+ALTER TABLE outbox ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
-const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// The migration runner over [`STEPS`].
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

@@ -59,9 +59,9 @@ impl SearchPlan {
     pub(crate) fn parse(query: &str) -> SearchPlan {
         let mut plan = SearchPlan::default();
         for raw in query.split_whitespace() {
-            // A trailing `*` is the one bit of syntax we honour: prefix search.
+            // Every word is a prefix, so results follow what is being typed
+            // ("stand" finds "standup"); a trailing `*` says the same.
             let term = raw.trim_end_matches('*');
-            let prefix = term.len() != raw.len();
             if term.chars().any(is_cjk) {
                 if term.chars().count() >= 3 {
                     plan.trigrams.push(fts_string(term));
@@ -71,11 +71,7 @@ impl SearchPlan {
             } else if term.chars().any(char::is_alphanumeric) {
                 // Terms of pure punctuation would tokenize to nothing; FTS5
                 // treats an empty phrase inconsistently, so they are dropped.
-                let mut s = fts_string(term);
-                if prefix {
-                    s.push_str(" *");
-                }
-                plan.words.push(s);
+                plan.words.push(format!("{} *", fts_string(term)));
             }
         }
         plan
@@ -178,10 +174,10 @@ mod tests {
         assert_eq!(
             p.words,
             vec![
-                "\"NEAR(\"",
-                "\"DROP\"",
-                "\"TABLE\"",
-                "\"x\"\"y\"",
+                "\"NEAR(\" *",
+                "\"DROP\" *",
+                "\"TABLE\" *",
+                "\"x\"\"y\" *",
                 "\"hel\" *"
             ]
         );
@@ -193,7 +189,7 @@ mod tests {
         let p = SearchPlan::parse("世界 你好世界 50%_");
         assert_eq!(p.likes, vec!["%世界%".to_string()]);
         assert_eq!(p.trigrams, vec!["\"你好世界\"".to_string()]);
-        assert_eq!(p.words, vec!["\"50%_\"".to_string()]);
+        assert_eq!(p.words, vec!["\"50%_\" *".to_string()]);
         assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
     }
 }

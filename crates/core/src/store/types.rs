@@ -74,8 +74,9 @@ impl<'de> Deserialize<'de> for ConversationId {
 
 /// Delivery state of a stored message.
 ///
-/// Outgoing messages move `Queued -> Sent -> Delivered -> Read` and never back;
-/// incoming messages are always `Received`.
+/// Outgoing messages move `Queued -> Sent -> Delivered -> Read` and never back,
+/// but for `Queued <-> Failed` (set aside after the broker kept refusing it,
+/// queued again by a retry); incoming messages are always `Received`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -90,6 +91,10 @@ pub enum MessageStatus {
     Read,
     /// An incoming message (status of other people's messages is not tracked).
     Received,
+    /// Set aside: the broker closed the link each time it was published, so
+    /// it waits for the user to retry or delete it (the rest of the outbox
+    /// goes on without it).
+    Failed,
 }
 
 impl MessageStatus {
@@ -101,6 +106,7 @@ impl MessageStatus {
             MessageStatus::Delivered => "delivered",
             MessageStatus::Read => "read",
             MessageStatus::Received => "received",
+            MessageStatus::Failed => "failed",
         }
     }
 
@@ -113,6 +119,9 @@ impl MessageStatus {
             MessageStatus::Delivered => 2,
             MessageStatus::Read => 3,
             MessageStatus::Received => 10,
+            // Below Queued: an ack or receipt for an earlier publish of it
+            // still raises it, as SQL raises states with `<`.
+            MessageStatus::Failed => -1,
         }
     }
 
@@ -124,6 +133,7 @@ impl MessageStatus {
             2 => MessageStatus::Delivered,
             3 => MessageStatus::Read,
             10 => MessageStatus::Received,
+            -1 => MessageStatus::Failed,
             other => return Err(StoreError::corrupt(format!("message status code {other}"))),
         })
     }
@@ -192,6 +202,9 @@ pub struct OutboxRow {
     pub entry: OutboxEntry,
     /// The chat message this publish carries, if any.
     pub message_id: Option<MessageId>,
+    /// Links the broker closed while this was the oldest publish it had
+    /// not acknowledged (see `engine/suspects.rs`).
+    pub strikes: u32,
 }
 
 /// A run of sequence numbers that never arrived: `first..=last`.

@@ -103,7 +103,12 @@ fn an_upgraded_store_counts_its_messages_as_indexed() {
     let mut s = mem();
     // Back to version 3, as a store written before V4, with one message
     // indexed at commit as V3 did.
-    s.conn.execute_batch("DROP TABLE search_state").unwrap();
+    s.conn
+        .execute_batch(
+            "DROP TABLE subscriptions; ALTER TABLE outbox DROP COLUMN strikes;
+             ALTER TABLE outbox DROP COLUMN set_aside; DROP TABLE search_state;",
+        )
+        .unwrap();
     s.conn.pragma_update(None, "user_version", 3).unwrap();
     store_texts_v3(&mut s);
     schema::MIGRATIONS.to_latest(&mut s.conn).unwrap();

@@ -8,6 +8,7 @@ mod outbox;
 mod receipts;
 mod rooms;
 mod search;
+mod set_aside;
 
 use super::*;
 use crate::protocol::{MessageId, RoomId, UserId};

@@ -54,7 +54,7 @@ fn join_leave_and_members() {
 }
 
 #[test]
-fn presence_keeps_newest() {
+fn presence_keeps_the_latest_arrival() {
     let mut s = mem();
     let rec = |u: &str, state, ts| PresenceRecord {
         user: uid(u),
@@ -67,11 +67,13 @@ fn presence_keeps_newest() {
         .unwrap();
     s.set_presence(&rec("alice", PresenceState::Away, 1))
         .unwrap();
+    // The later arrival wins even with an older ts (a Last Will is made
+    // when its connection opens; docs/protocol.md, "Presence order").
     assert_eq!(
         s.presence().unwrap(),
         vec![
             rec("alice", PresenceState::Away, 1),
-            rec("bob", PresenceState::Online, 100)
+            rec("bob", PresenceState::Offline, 50)
         ]
     );
     s.set_presence(&rec("bob", PresenceState::Away, 100))

@@ -63,7 +63,10 @@ fn words_newest_first() {
         vec![6, 2, 1],
         "trailing * is a prefix search"
     );
-    assert_eq!(find(&mut s, "hel"), Vec::<u128>::new());
+    // As people type: every word is a prefix.
+    assert_eq!(find(&mut s, "hel"), vec![6, 2, 1]);
+    assert_eq!(find(&mut s, "heli"), vec![6]);
+    assert_eq!(find(&mut s, "hello wor"), vec![1]);
     assert_eq!(ids(&s.search("hello", 1).unwrap()), vec![2]);
     assert!(s.search("hello", 0).unwrap().is_empty());
 }

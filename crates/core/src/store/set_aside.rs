@@ -1,0 +1,137 @@
+//! Publishes the broker keeps refusing: counted, set aside, retried or
+//! deleted by the user (see `engine/suspects.rs` for when).
+
+use rusqlite::{OptionalExtension, params};
+
+use super::rows::{MESSAGE_COLUMNS, RawMessage, to_u64};
+use super::{ConversationId, MessageStatus, Store, StoreError, StoredMessage};
+use crate::protocol::MessageId;
+
+impl Store {
+    /// The broker closed a link while outbox row `outbox_id` was the oldest
+    /// publish it had not acknowledged: counts it; returns the count (0 if
+    /// the row is gone).
+    pub fn outbox_strike(&mut self, outbox_id: i64) -> Result<u32, StoreError> {
+        let strikes: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "UPDATE outbox SET strikes = strikes + 1 WHERE id = ?1 RETURNING strikes",
+            )?
+            .query_row(params![outbox_id], |r| r.get(0))
+            .optional()?;
+        Ok(u32::try_from(strikes.unwrap_or(0)).unwrap_or(u32::MAX))
+    }
+
+    /// Stops publishing outbox row `outbox_id`. A row that carries one of
+    /// our messages stays, set aside, and the message becomes `Failed`
+    /// (its id is returned); any other row (a receipt, presence) is only
+    /// worth anything on time and is deleted.
+    pub fn set_aside(&mut self, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let message: Option<Option<Vec<u8>>> = tx
+            .prepare_cached("SELECT message_id FROM outbox WHERE id = ?1")?
+            .query_row(params![outbox_id], |r| r.get(0))
+            .optional()?;
+        let failed = match message {
+            None => None,
+            Some(None) => {
+                tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+                    .execute(params![outbox_id])?;
+                None
+            }
+            Some(Some(mid)) => {
+                tx.prepare_cached("UPDATE outbox SET set_aside = 1 WHERE id = ?1")?
+                    .execute(params![outbox_id])?;
+                tx.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
+                    .execute(params![
+                        mid,
+                        MessageStatus::Failed.code(),
+                        MessageStatus::Queued.code()
+                    ])?;
+                Some(super::rows::uuid_from_blob(&mid, "outbox.message_id")?)
+            }
+        };
+        tx.commit()?;
+        Ok(failed)
+    }
+
+    /// Puts a `Failed` message back in the outbox, behind everything queued
+    /// now, with its count of strikes cleared; `false` if it is not failed.
+    pub fn retry_failed(&mut self, id: MessageId) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        // A new id puts it last: the publisher replays by id, and an id at
+        // or below its cursor would wait for the next link. Taken from
+        // AUTOINCREMENT's counter, so no id ever used (and perhaps handed
+        // out on this link already) comes back.
+        let next: i64 = tx
+            .prepare_cached(
+                "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'outbox' RETURNING seq",
+            )?
+            .query_row([], |r| r.get(0))?;
+        let moved = tx
+            .prepare_cached(
+                "UPDATE outbox SET set_aside = 0, strikes = 0, id = ?2
+                  WHERE message_id = ?1 AND set_aside = 1",
+            )?
+            .execute(params![id.as_bytes().as_slice(), next])?;
+        tx.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
+            .execute(params![
+                id.as_bytes().as_slice(),
+                MessageStatus::Queued.code(),
+                MessageStatus::Failed.code()
+            ])?;
+        tx.commit()?;
+        Ok(moved > 0)
+    }
+
+    /// Deletes a `Failed` message and its publish for good; returns its
+    /// conversation, or `None` if no such message is failed. The
+    /// conversation's preview falls back to the message before it.
+    pub fn delete_failed(&mut self, id: MessageId) -> Result<Option<ConversationId>, StoreError> {
+        let Some(message) = self.message(id)? else {
+            return Ok(None);
+        };
+        if message.status != MessageStatus::Failed {
+            return Ok(None);
+        }
+        let tx = self.conn.transaction()?;
+        let blob = id.as_bytes().as_slice();
+        tx.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
+            .execute(params![blob])?;
+        let conv: i64 = tx
+            .prepare_cached("DELETE FROM messages WHERE id = ?1 RETURNING conv")?
+            .query_row(params![blob], |r| r.get(0))?;
+        tx.prepare_cached(
+            "UPDATE conversations SET (last_ts, last_id, last_text, last_sender) =
+                (SELECT ts, id, CASE WHEN unsupported = 0 THEN text END, sender
+                   FROM messages WHERE conv = ?1 ORDER BY ts DESC, id DESC LIMIT 1)
+              WHERE id = ?1",
+        )?
+        .execute(params![conv])?;
+        tx.commit()?;
+        Ok(Some(message.conversation))
+    }
+
+    /// Our messages that are set aside as `Failed`, oldest first.
+    pub fn failed_messages(&self) -> Result<Vec<StoredMessage>, StoreError> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
+              WHERE m.status = ?1 ORDER BY m.ts, m.id"
+        );
+        let raw = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params![MessageStatus::Failed.code()], RawMessage::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter().map(RawMessage::decode).collect()
+    }
+
+    /// Publishes set aside (see [`Store::set_aside`]).
+    pub fn set_aside_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM outbox WHERE set_aside = 1")?
+            .query_row([], |r| r.get(0))?;
+        to_u64(n, "set-aside count")
+    }
+}
