@@ -43,6 +43,10 @@ TAURI_APT_PACKAGES=(
     dunst
     dbus
     gnome-keyring
+    # Glyphs for emoji and Chinese: without them a fresh Debian draws empty
+    # boxes (app.css names both as fallbacks; the .deb recommends them).
+    fonts-noto-color-emoji
+    fonts-noto-cjk
 )
 
 with_app=false

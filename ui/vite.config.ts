@@ -9,6 +9,11 @@ export default defineConfig({
     port: 1420,
     strictPort: true,
     watch: { ignored: ['**/src-tauri/**'] },
+    // Tests only: src/shell.test.ts reads tauri.conf.json and
+    // scripts/install-deps.sh beside ui/, so the packaging cannot drift from
+    // app.css. (A "?raw" import is checked as a path under an allowed
+    // directory.) The dev server keeps Vite's default: ui/ alone.
+    fs: process.env.VITEST ? { allow: ['..'] } : undefined,
   },
   envPrefix: ['VITE_', 'TAURI_ENV_'],
   build: {
@@ -24,5 +29,8 @@ export default defineConfig({
     setupFiles: ['./src/test-setup.ts'],
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
+    // Stylesheets stay out of jsdom, but "?raw" imports get their text
+    // (src/shell.test.ts compares app.css with index.html).
+    css: { include: [/\.css\?raw$/] },
   },
 });

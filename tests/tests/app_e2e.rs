@@ -23,6 +23,10 @@ use tether_tests::{Mosquitto, MosquittoOptions, mosquitto_passwd};
 
 const CLI_WAIT: Duration = Duration::from_secs(60);
 
+/// The connection strip says "connected" (it stays, calm, once connected).
+const CONNECTED_STRIP: &str =
+    "return document.querySelector('.banner[data-state=\"connected\"]') !== null";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered() {
     watchdog(Duration::from_secs(300));
@@ -265,12 +269,8 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         .await
         .unwrap();
     wait_status(&c, "sent while offline", "sent").await;
-    wait_js(
-        &c,
-        "return document.querySelector('.banner[data-state]') === null",
-        json!(true),
-    )
-    .await;
+    // The status strip stays, calm, so nothing below it moves.
+    wait_js(&c, CONNECTED_STRIP, json!(true)).await;
     let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
     assert!(
         heard.stdout.contains("sent while offline"),
@@ -278,6 +278,34 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         log_tail(&broker.log(), 80)
     );
     wait_status(&c, "sent while offline", "delivered").await;
+
+    step("a room joined while offline");
+    // The broker keeps alice's session across its restart, so she comes
+    // back with session_present: the room joined meanwhile must still be
+    // subscribed (it used to stay one-way, receiving nothing).
+    broker.stop().unwrap();
+    wait_js(
+        &c,
+        "return document.querySelector('.banner[data-state=\"waiting\"], .banner[data-state=\"connecting\"]') !== null",
+        json!(true),
+    )
+    .await;
+    click_text(&c, ".actions button", "Join room").await;
+    type_into(&c, "form.prompt input", &format!("standup{ENTER}")).await;
+    find_text(&c, ".chat header", "standup").await;
+    broker.restart().unwrap();
+    c.execute("document.querySelector('.banner button')?.click()", vec![])
+        .await
+        .unwrap();
+    wait_js(&c, CONNECTED_STRIP, json!(true)).await;
+    bob(&[
+        "send",
+        "--room",
+        "standup",
+        "to the room alice joined offline",
+    ])
+    .expect_code(0);
+    find_text(&c, "article.message", "to the room alice joined offline").await;
 
     step("settings");
     // Dark theme, by the manual override.

@@ -70,7 +70,7 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
     step("the host stops; the app hosts");
     host.kill9();
     // The app notices the link is gone, hosts the broker and is back
-    // online on it: the banner goes, and bob (a new session on the new
+    // online on it: the strip says connected, and bob (a new session on the new
     // broker) reaches alice there.
     wait_until("the app hosts the broker", || {
         desktop
@@ -80,7 +80,7 @@ async fn the_app_chats_on_this_computer_takes_over_the_broker_and_opens_it_to_th
     .await;
     wait_js(
         &c,
-        "return document.querySelector('.banner[data-state]') === null",
+        "return document.querySelector('.banner[data-state=\"connected\"]') !== null",
         json!(true),
     )
     .await;

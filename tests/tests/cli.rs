@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::cli::{Running, is_connected, run, run_async, tether};
+use common::cli::{Running, cli_user, is_connected, run, run_async, tether};
 use common::{Peer, WAIT, room};
 use rumqttc::QoS;
 use serde_json::Value;
@@ -109,6 +109,53 @@ fn a_batch_from_stdin_with_a_refused_line_sends_nothing_and_names_the_line() {
     // A batch that passes goes out whole, blank lines skipped.
     let ran = run(alice(&["send", "--to", "bob"]), "first\n\nthird\n", RUN);
     assert_eq!(texts(&ran.expect_code(0).json()), ["first", "third"]);
+}
+
+#[test]
+fn a_message_the_broker_refuses_is_set_aside_then_retried_or_deleted_from_the_cli() {
+    // Mosquitto closes the connection of a client that sends a packet over
+    // this size: the message can never go out; the rest must.
+    let broker = Mosquitto::start_with(MosquittoOptions {
+        max_packet_size: Some(2_048),
+        ..Default::default()
+    })
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let alice = cli_user(home.path().join("alice"), &broker.url(), "alice", None);
+
+    let refused = alice(&["send", "--wait", "50", "--to", "bob", &"x".repeat(4_000)]);
+    assert_eq!(refused.code(), Some(1), "{refused:#?}");
+    assert!(
+        refused.stderr.contains("set aside as failed"),
+        "{refused:#?}"
+    );
+    let id = refused.json()[0]["id"].as_str().unwrap().to_owned();
+    alice(&["send", "--to", "bob", "sent after it"]).expect_code(0);
+
+    let failed = alice(&["outbox", "failed"]);
+    let listed: Vec<String> = failed
+        .json()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, [id.clone()], "{failed:#?}");
+    // Still too big: refused again, and said so.
+    let again = alice(&["outbox", "retry", &id]);
+    assert_eq!(again.code(), Some(1), "{again:#?}");
+    assert!(again.stderr.contains(&id), "{again:#?}");
+
+    alice(&["outbox", "delete", &id]).expect_code(0);
+    assert!(
+        alice(&["outbox", "failed"])
+            .expect_code(0)
+            .stdout
+            .is_empty()
+    );
+    let history = alice(&["history", "--with", "bob"]);
+    assert_eq!(texts(&history.expect_code(0).json()), ["sent after it"]);
+    let gone = alice(&["outbox", "delete", &id]);
+    assert_eq!(gone.code(), Some(2), "{gone:#?}");
+    assert!(gone.stderr.contains("not waiting as failed"), "{gone:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

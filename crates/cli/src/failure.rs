@@ -12,8 +12,11 @@ pub enum CliError {
     Auth(String),
     #[error("{0}")]
     Unreachable(String),
-    #[error("the broker refused message {0} again; it stays failed (`tether outbox delete {0}`)")]
-    RefusedAgain(tether_core::protocol::MessageId),
+    #[error(
+        "the broker closed the connection each time message {0} was sent, so it is set aside \
+         as failed (the rest went on): `tether outbox retry {0}` or `tether outbox delete {0}`"
+    )]
+    Refused(tether_core::protocol::MessageId),
     #[error(transparent)]
     Client(#[from] tether_core::ClientError),
     #[error(transparent)]

@@ -146,6 +146,16 @@ export function sendMessage(conversation: ConversationId, text: string): Promise
   return call('send_message', { conversation, text });
 }
 
+/** Queues a message the broker kept refusing (status `failed`) again. */
+export function retryFailed(id: string): Promise<void> {
+  return call('retry_failed', { id });
+}
+
+/** Deletes a message the broker kept refusing, for good. */
+export function deleteFailed(id: string): Promise<void> {
+  return call('delete_failed', { id });
+}
+
 export function markRead(conversation: ConversationId): Promise<number> {
   return call('mark_read', { conversation });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDay, formatRelative, formatTime } from './format';
 import { isValidId, parseConversation } from './ids';
-import { conversationTitle, previewText } from './names';
+import { brokerHost, conversationTitle, previewText } from './names';
 
 describe('format', () => {
   const now = new Date(2024, 5, 15, 12, 0).getTime();
@@ -44,5 +44,13 @@ describe('ids and names', () => {
     expect(conversationTitle('r:dev', 'Developers')).toBe('Developers');
     expect(previewText('a\n\nb   c')).toBe('a b c');
     expect(previewText('x'.repeat(300), 10)).toBe(`${'x'.repeat(10)}…`);
+  });
+
+  it('names a broker by host:port, with the default port of its scheme', () => {
+    expect(brokerHost('mqtt://127.0.0.1:1883')).toBe('127.0.0.1:1883');
+    expect(brokerHost(' mqtts://chat.example.com ')).toBe('chat.example.com:8883');
+    expect(brokerHost('wss://[::1]/mqtt')).toBe('[::1]:443');
+    expect(brokerHost('ws://[::1]:9001/mqtt')).toBe('[::1]:9001');
+    expect(brokerHost('not a url')).toBeNull();
   });
 });

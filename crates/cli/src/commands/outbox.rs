@@ -39,7 +39,7 @@ pub async fn run(
                     .await?
                     .is_some_and(|m| m.status == MessageStatus::Failed);
                 if failed {
-                    return Err(CliError::RefusedAgain(id));
+                    return Err(CliError::Refused(id));
                 }
             }
             OutboxCommand::Delete { id } => client.delete_failed(id).await?,

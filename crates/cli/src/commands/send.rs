@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::time::Duration;
 
 use tether_core::account::Paths;
-use tether_core::store::ConversationId;
+use tether_core::store::{ConversationId, MessageStatus};
 
 use super::print_json;
 use crate::args::{AccountArgs, SendArgs, Target};
@@ -35,6 +35,7 @@ async fn send_all(
     to: ConversationId,
     args: SendArgs,
 ) -> Result<(), CliError> {
+    let mut sent = Vec::new();
     if args.text.is_empty() {
         // One message per line; each is printed once it is committed, so a
         // caller knows exactly what Tether has taken responsibility for.
@@ -59,10 +60,12 @@ async fn send_all(
         for line in lines.into_iter().filter(|l| !l.trim().is_empty()) {
             let message = client.send(to.clone(), line).await?;
             print_json(&message)?;
+            sent.push(message.id);
         }
     } else {
         let message = client.send(to, args.text.join(" ")).await?;
         print_json(&message)?;
+        sent.push(message.id);
     }
     let wait = Duration::from_secs(args.wait);
     let flushed = tokio::select! {
@@ -70,6 +73,16 @@ async fn send_all(
         refused = session::auth_refused(client) => return Err(refused),
     };
     if flushed {
+        // Out of the outbox: acknowledged, or set aside as failed.
+        for id in sent {
+            let failed = client
+                .message(id)
+                .await?
+                .is_some_and(|m| m.status == MessageStatus::Failed);
+            if failed {
+                return Err(CliError::Refused(id));
+            }
+        }
         return Ok(());
     }
     let queued = client.outbox_len().await?;

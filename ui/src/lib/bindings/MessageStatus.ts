@@ -3,7 +3,8 @@
 /**
  * Delivery state of a stored message.
  *
- * Outgoing messages move `Queued -> Sent -> Delivered -> Read` and never back;
- * incoming messages are always `Received`.
+ * Outgoing messages move `Queued -> Sent -> Delivered -> Read` and never back,
+ * but for `Queued <-> Failed` (set aside after the broker kept refusing it,
+ * queued again by a retry); incoming messages are always `Received`.
  */
-export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "received";
+export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "received" | "failed";

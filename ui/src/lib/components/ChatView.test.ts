@@ -1,11 +1,15 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clock } from '../clock.svelte';
+import { i18n } from '../i18n/index.svelte';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { openConversation } from '../stores/chat';
+import { connection } from '../stores/connection.svelte';
 import { conversations } from '../stores/conversations.svelte';
 import { dispatch } from '../stores/events';
 import { messages } from '../stores/messages.svelte';
+import { presence } from '../stores/presence.svelte';
 import { rooms } from '../stores/rooms.svelte';
 import { toasts } from '../stores/toasts.svelte';
 import { typing } from '../stores/typing.svelte';
@@ -20,6 +24,13 @@ describe('ChatView', () => {
     rooms.reset();
     typing.reset();
     toasts.clear();
+    presence.reset();
+    connection.reset();
+  });
+
+  afterEach(() => {
+    connection.reset();
+    i18n.setChoice('system');
   });
 
   it('asks to pick a conversation when none is open', () => {
@@ -54,6 +65,28 @@ describe('ChatView', () => {
     expect(screen.getByText('Delivered')).toBeInTheDocument();
   });
 
+  it('shows a message the broker kept refusing as not sent, with retry and delete', async () => {
+    const stuck = msg({ conversation: 'u:bob', sender: 'me', outgoing: true, status: 'failed', text: 'too big for the broker' });
+    const later = msg({ conversation: 'u:bob', sender: 'me', outgoing: true, status: 'sent', text: 'went out after it' });
+    const calls = mockBackend({ history: () => [stuck, later], retry_failed: () => null, delete_failed: () => null });
+    await openConversation('u:bob');
+    render(ChatView);
+    expect(screen.getByText('Not sent')).toBeInTheDocument();
+    expect(screen.getByRole('group', { name: 'Message not sent' })).toHaveTextContent(/set aside/);
+    const ue = userEvent.setup();
+    await ue.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(calls.find((c) => c.cmd === 'retry_failed')?.args).toEqual({ id: stuck.id });
+    expect(await screen.findByText('Queued')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    // Refused again: set aside again, and this time deleted.
+    dispatch({ type: 'status', id: stuck.id, status: 'failed' });
+    await ue.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(calls.find((c) => c.cmd === 'delete_failed')?.args).toEqual({ id: stuck.id });
+    await flush();
+    expect(screen.queryByText('too big for the broker')).toBeNull();
+    expect(screen.getByText('went out after it')).toBeInTheDocument();
+  });
+
   it('shows a toast when a message is refused', async () => {
     mockBackend({ history: () => [], send_message: reject('bad_input', 'The message is too long.') });
     await openConversation('u:bob');
@@ -77,5 +110,36 @@ describe('ChatView', () => {
     dispatch({ type: 'typing', conversation: 'r:dev', user: 'bob', active: true });
     await flush();
     expect(screen.getByText('alice and bob are typing…')).toBeInTheDocument();
+  });
+
+  it('says when the peer was last seen instead of "Online" while we are offline', async () => {
+    // Relative times are counted from the app's coarse clock.
+    const fiveMinutesAgo = clock.now - 5 * 60_000;
+    mockBackend({ history: () => [], presence: () => [{ user: 'bob', state: 'online', ts: fiveMinutesAgo }] });
+    await presence.load();
+    connection.set({ state: 'offline' });
+    await openConversation('u:bob');
+    render(ChatView);
+    expect(screen.queryByText('Online')).toBeNull();
+    expect(screen.getByText(/^Last seen 5 min/)).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: /^Last seen 5 min/ })).toHaveClass('unknown');
+
+    connection.set({ state: 'connected', since_ms: Date.now() });
+    await flush();
+    expect(screen.getByText('Online')).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Online' })).toHaveClass('online');
+  });
+
+  it('shows a refused message in the user\'s language, title and body, the backend\'s text under Details', async () => {
+    i18n.setChoice('zh-CN');
+    mockBackend({ history: () => [], send_message: reject('bad_input', 'The message is too long.') });
+    await openConversation('u:bob');
+    render(ChatView);
+    render(Toasts);
+    await userEvent.setup().type(screen.getByLabelText('发给 bob 的消息'), 'x{Enter}');
+    const toast = await screen.findByRole('alert');
+    expect(toast).toHaveTextContent('消息未发送');
+    expect(toast).toHaveTextContent('Tether 无法使用输入的内容。请检查（原因见“详细信息”）后重试。');
+    expect(screen.getByText('The message is too long.').closest('details')).not.toHaveAttribute('open');
   });
 });

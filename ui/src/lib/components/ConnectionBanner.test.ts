@@ -1,6 +1,7 @@
-import { render, screen } from '@testing-library/svelte';
+import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConnectionState } from '../bindings/ConnectionState';
 import { connection } from '../stores/connection.svelte';
 import { session } from '../stores/session.svelte';
 import { flush, mockBackend } from '../testing';
@@ -19,10 +20,47 @@ describe('ConnectionBanner', () => {
     vi.useRealTimers();
   });
 
-  it('is hidden while connected', () => {
-    connection.set({ state: 'connected', since_ms: 1 });
+  it('keeps one strip, the same element, in every state: calm while connected', async () => {
+    // Its height is reserved (a fixed height in its CSS); what is checked
+    // here is that it never disappears, doubles, or is replaced, so what
+    // is below it never moves when its text changes.
     const { container } = render(ConnectionBanner);
-    expect(container.querySelector('.banner')).toBeNull();
+    const strip = () => {
+      const all = container.querySelectorAll('.banner');
+      expect(all).toHaveLength(1);
+      return all[0]!;
+    };
+    const first = strip();
+    const states: ConnectionState[] = [
+      { state: 'connecting', attempt: 1 },
+      { state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'x'.repeat(500) },
+      { state: 'offline' },
+      { state: 'auth_failed', message: 'Not authorized' },
+      { state: 'connected', since_ms: 1 },
+    ];
+    for (const state of states) {
+      connection.set(state);
+      await flush();
+      expect(strip()).toBe(first);
+      expect(first).toHaveAttribute('data-state', state.state);
+    }
+    expect(first).toHaveTextContent('Connected');
+    expect(within(first as HTMLElement).queryByRole('button')).toBeNull();
+
+    // A failed event channel shares the strip rather than stacking a second one.
+    connection.set({ state: 'waiting', attempt: 3, retry_at_ms: Date.now() + 5000, error: 'refused' });
+    session.eventsError = { code: 'internal', message: 'channel closed' };
+    await flush();
+    expect(strip()).toBe(first);
+    expect(first).toHaveTextContent('Live updates are unavailable: channel closed');
+  });
+
+  it('cuts long text short on one line, with all of it as a tooltip', () => {
+    const error = `TLS failed: ${'invalid peer certificate '.repeat(20)}`;
+    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error });
+    const { container } = render(ConnectionBanner);
+    const text = container.querySelector('.banner .text');
+    expect(text).toHaveAttribute('title', `Reconnecting in 5 s · Last error: ${error}`);
   });
 
   it('shows connecting', () => {

@@ -1,6 +1,8 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { i18n } from '../i18n/index.svelte';
+import { connection } from '../stores/connection.svelte';
 import { conversations } from '../stores/conversations.svelte';
 import { focusRequests } from '../stores/focus.svelte';
 import { messages } from '../stores/messages.svelte';
@@ -14,6 +16,8 @@ describe('ConversationList', () => {
     messages.reset();
     conversations.reset();
     presence.reset();
+    connection.reset();
+    connection.set({ state: 'connected', since_ms: 1 });
     session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
     const now = Date.now();
     mockBackend({
@@ -27,6 +31,11 @@ describe('ConversationList', () => {
     });
     await conversations.load();
     await presence.load();
+  });
+
+  afterEach(() => {
+    connection.reset();
+    i18n.setChoice('system');
   });
 
   it('shows names, previews as text, unread badges and presence, newest first', () => {
@@ -66,5 +75,34 @@ describe('ConversationList', () => {
     expect(dev).toHaveFocus();
     await ue.keyboard('{Enter}');
     expect(messages.conversation).toBe('r:dev');
+  });
+
+  it('does not claim anyone is online while we are not connected', async () => {
+    render(ConversationList);
+    const bob = () => screen.getAllByRole('button')[0]!;
+    expect(within(bob()).getByRole('img', { name: 'Online' })).toBeInTheDocument();
+
+    // The link drops: bob was online when we last knew, and that is all we know.
+    connection.set({ state: 'waiting', attempt: 1, retry_at_ms: Date.now() + 5000, error: 'Connection refused' });
+    await flush();
+    expect(within(bob()).queryByRole('img', { name: 'Online' })).toBeNull();
+    const dot = within(bob()).getByRole('img', { name: /^Last seen/ });
+    expect(dot).toHaveClass('unknown');
+    expect(dot).toHaveAttribute('title', dot.getAttribute('aria-label'));
+
+    // Someone we have no record of.
+    presence.reset();
+    await flush();
+    expect(within(bob()).getByRole('img', { name: 'Status unknown while offline' })).toHaveClass('unknown');
+    i18n.setChoice('zh-CN');
+    await flush();
+    expect(within(bob()).getByRole('img', { name: '离线时无法获知状态' })).toBeInTheDocument();
+    i18n.setChoice('en');
+
+    // Connected again: real presence.
+    await presence.load();
+    connection.set({ state: 'connected', since_ms: Date.now() });
+    await flush();
+    expect(within(bob()).getByRole('img', { name: 'Online' })).toHaveClass('online');
   });
 });

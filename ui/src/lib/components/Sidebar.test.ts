@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/svelte';
+import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { conversations } from '../stores/conversations.svelte';
@@ -34,6 +34,26 @@ describe('Sidebar', () => {
     expect(messages.conversation).toBe('u:bob');
     expect(conversations.find('u:bob')).toBeDefined();
     expect(screen.queryByLabelText('User id')).toBeNull();
+  });
+
+  it('gives the id prompt\'s input a line of its own, the buttons below it', async () => {
+    mockBackend();
+    render(Sidebar);
+    const ue = userEvent.setup();
+    for (const [open, label] of [[/New chat/, 'User id'], [/Join room/, 'Room id']] as const) {
+      await ue.click(screen.getByRole('button', { name: open }));
+      const input = screen.getByLabelText(label);
+      const form = input.closest('form')!;
+      // Beside its two buttons the input was ~70 px wide and cut off what was typed.
+      expect(input.parentElement).toBe(form);
+      const buttons = within(form).getAllByRole('button');
+      expect(buttons).toHaveLength(2);
+      for (const button of buttons) {
+        expect(button.parentElement).not.toBe(input.parentElement);
+        expect(input.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+      }
+      await ue.keyboard('{Escape}');
+    }
   });
 
   it('joins a room and shows the backend’s refusal', async () => {

@@ -1,54 +1,43 @@
 // English strings. Every other dictionary must have exactly this shape
 // (checked by TypeScript through the Dictionary type).
 
+import type { ErrorCode } from '../types';
+
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+/** An error's sentence; `where` is "host:port" when a broker is concerned, else null. */
+type ErrorTexts = Record<ErrorCode, (where: string | null) => string>;
 
 export const en = {
   app: {
     name: 'Tether',
     starting: 'Starting Tether…',
   },
+  /**
+   * One sentence per error code: what happened and what to do. `where` is
+   * the broker's host:port when the failure is about a known broker. The
+   * backend's own text (English, technical) goes behind "Details" only.
+   */
   errors: {
-    auth_failed: {
-      title: 'Wrong user id or password',
-      hint: 'Check your user id and password, then try again.',
-    },
-    unreachable: {
-      title: 'Cannot reach the broker',
-      hint: 'Check the address and port, and that the broker is running and reachable from this computer.',
-    },
-    tls: {
-      title: 'Secure connection failed',
-      hint: 'Check that the broker speaks TLS on this port (mqtts://) and that its certificate is valid and trusted.',
-    },
-    local_taken: {
-      title: 'Another broker runs on this computer',
-      hint: 'It asks for a password, so Tether cannot host “This computer” beside it. Choose “An MQTT broker” and sign in to it, or stop it and try again.',
-    },
-    lan_unavailable: {
-      title: 'Cannot host for the local network',
-      hint: 'Only the Tether that hosts This computer’s broker can open it to the network, on a free port (1884).',
-    },
-    bad_input: {
-      title: 'Invalid input',
-      hint: 'Check the broker address (for example mqtt://host:1883) and the user id.',
-    },
-    keyring: {
-      title: 'The system keyring is not available',
-      hint: 'Unlock your keyring, or sign in without “Remember me”.',
-    },
-    not_logged_in: {
-      title: 'Not signed in',
-      hint: 'Sign in to continue.',
-    },
-    store: {
-      title: 'The local message store failed',
-      hint: 'Check free disk space and file permissions, then try again.',
-    },
-    internal: {
-      title: 'Something went wrong',
-      hint: 'Try again. If it keeps happening, restart Tether.',
-    },
+    auth_failed: (where) =>
+      `The broker${where ? ` at ${where}` : ''} did not accept this user id and password. Check both, then try again.`,
+    unreachable: (where) =>
+      `Tether cannot reach the broker${where ? ` at ${where}` : ''}. Check the address and that the broker is running, then try again.`,
+    tls: (where) =>
+      `Tether cannot open a secure connection to the broker${where ? ` at ${where}` : ''}. Check that it speaks TLS on this port (mqtts://) and that its certificate is valid, then try again.`,
+    local_taken: () =>
+      'Another broker runs on this computer and asks for a password, so Tether cannot host “This computer” beside it. Choose “An MQTT broker” and sign in to it, or stop it and try again.',
+    lan_unavailable: () =>
+      'Tether cannot host for the local network: only the Tether that hosts This computer’s broker can, on a free port (1884).',
+    bad_input: () => 'Tether cannot use what was entered. Check it (Details says why), then try again.',
+    keyring: () => 'The system keyring is not available. Unlock it, or sign in without “Remember me”.',
+    not_logged_in: () => 'You are not signed in. Sign in to continue.',
+    store: () =>
+      'Tether cannot use its local message store. Check free disk space and file permissions, then try again.',
+    internal: () => 'Something went wrong. Try again; if it keeps happening, restart Tether.',
+  } satisfies ErrorTexts as ErrorTexts,
+  notice: {
+    details: 'Details',
   },
   login: {
     title: 'Sign in to Tether',
@@ -112,6 +101,8 @@ export const en = {
     offline: 'Offline',
     yourStatus: 'Your status',
     lastSeen: (when: string) => `Last seen ${when}`,
+    /** A contact's state while we are not connected and know nothing about them. */
+    unknown: 'Status unknown while offline',
   },
   account: {
     menu: 'Account menu',
@@ -185,6 +176,14 @@ export const en = {
       sent: 'Sent',
       delivered: 'Delivered',
       read: 'Read',
+      failed: 'Not sent',
+    },
+    /** Under a message the broker kept refusing (set aside, see FailedActions). */
+    failed: {
+      title: 'Message not sent',
+      explain: 'The server closed the connection each time this message was sent, so it was set aside; your other messages went on. Try again, or delete it.',
+      retry: 'Try again',
+      delete: 'Delete',
     },
   },
   typing: {

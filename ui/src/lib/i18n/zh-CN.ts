@@ -8,46 +8,22 @@ export const zhCN: Dictionary = {
     starting: '正在启动 Tether…',
   },
   errors: {
-    auth_failed: {
-      title: '用户名或密码错误',
-      hint: '请检查用户名和密码后重试。',
-    },
-    unreachable: {
-      title: '无法连接到服务器',
-      hint: '请检查地址和端口，并确认服务器正在运行且本机可以访问。',
-    },
-    tls: {
-      title: '安全连接失败',
-      hint: '请确认服务器在此端口上使用 TLS（mqtts://），且其证书有效并受信任。',
-    },
-    local_taken: {
-      title: '本机已有其他服务器在运行',
-      hint: '它要求密码，因此 Tether 无法在它旁边提供“本机”服务器。请选择“MQTT 服务器”并登录它，或停止它后重试。',
-    },
-    lan_unavailable: {
-      title: '无法在局域网中提供服务',
-      hint: '只有运行“本机”服务器的 Tether 才能向局域网开放，且需要空闲端口（1884）。',
-    },
-    bad_input: {
-      title: '输入无效',
-      hint: '请检查服务器地址（例如 mqtt://host:1883）和用户名。',
-    },
-    keyring: {
-      title: '系统密钥环不可用',
-      hint: '请解锁密钥环，或不勾选“记住我”后登录。',
-    },
-    not_logged_in: {
-      title: '尚未登录',
-      hint: '请先登录。',
-    },
-    store: {
-      title: '本地消息存储出错',
-      hint: '请检查磁盘空间和文件权限后重试。',
-    },
-    internal: {
-      title: '出现错误',
-      hint: '请重试。如果问题持续出现，请重新启动 Tether。',
-    },
+    auth_failed: (where) => `${where ? `位于 ${where} 的` : ''}服务器不接受此用户名和密码。请检查后重试。`,
+    unreachable: (where) =>
+      `Tether 无法连接到${where ? `位于 ${where} 的` : ''}服务器。请检查地址，并确认服务器正在运行，然后重试。`,
+    tls: (where) =>
+      `Tether 无法与${where ? `位于 ${where} 的` : ''}服务器建立安全连接。请确认它在此端口上使用 TLS（mqtts://）且证书有效，然后重试。`,
+    local_taken: () =>
+      '本机已有另一个要求密码的服务器在运行，因此 Tether 无法在它旁边提供“本机”服务器。请选择“MQTT 服务器”并登录它，或停止它后重试。',
+    lan_unavailable: () => 'Tether 无法为局域网提供服务：只有运行“本机”服务器的 Tether 才能开放局域网，且需要空闲端口（1884）。',
+    bad_input: () => 'Tether 无法使用输入的内容。请检查（原因见“详细信息”）后重试。',
+    keyring: () => '系统密钥环不可用。请解锁密钥环，或不勾选“记住我”后登录。',
+    not_logged_in: () => '你尚未登录。请先登录。',
+    store: () => 'Tether 无法使用本地消息存储。请检查磁盘空间和文件权限后重试。',
+    internal: () => '出现错误。请重试；如果问题持续出现，请重新启动 Tether。',
+  },
+  notice: {
+    details: '详细信息',
   },
   login: {
     title: '登录 Tether',
@@ -108,6 +84,7 @@ export const zhCN: Dictionary = {
     offline: '离线',
     yourStatus: '你的状态',
     lastSeen: (when) => `最后在线：${when}`,
+    unknown: '离线时无法获知状态',
   },
   account: {
     menu: '账户菜单',
@@ -180,6 +157,13 @@ export const zhCN: Dictionary = {
       sent: '已发送',
       delivered: '已送达',
       read: '已读',
+      failed: '未发送',
+    },
+    failed: {
+      title: '消息未发送',
+      explain: '每次发送这条消息时服务器都断开了连接，因此它已被搁置；你的其他消息照常发出。请重试或删除它。',
+      retry: '重试',
+      delete: '删除',
     },
   },
   typing: {

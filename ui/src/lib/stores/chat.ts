@@ -40,6 +40,18 @@ export async function sendText(text: string): Promise<void> {
   dispatch({ type: 'message', message });
 }
 
+/** Queues a failed message again; rejects with an AppError. */
+export async function retryFailed(id: string): Promise<void> {
+  await backend.retryFailed(id);
+  dispatch({ type: 'status', id, status: 'queued' });
+}
+
+/** Deletes a failed message for good; rejects with an AppError. */
+export async function deleteFailed(message: StoredMessage): Promise<void> {
+  await backend.deleteFailed(message.id);
+  dispatch({ type: 'removed', conversation: message.conversation, id: message.id });
+}
+
 export function sendTyping(conversation: ConversationId, active: boolean): void {
   backend.typing(conversation, active).catch(() => {
     // Typing notices are best effort (QoS 0); offline they are simply dropped.

@@ -15,6 +15,11 @@ export class ConnectionStore {
   outbox = $state(0);
   /** Wall clock for the countdown; ticks only while waiting. */
   now = $state(Date.now());
+  /**
+   * When the link last went down (ms since the epoch), null while it is up
+   * or was never up: contacts last seen online were still online then.
+   */
+  lostAt = $state<number | null>(null);
 
   #ticker: ReturnType<typeof setInterval> | null = null;
   #outboxBusy = false;
@@ -29,8 +34,11 @@ export class ConnectionStore {
   }
 
   set(state: ConnectionState): void {
+    const wasUp = this.state?.state === 'connected';
     this.state = state;
     this.now = Date.now();
+    if (state.state === 'connected') this.lostAt = null;
+    else if (wasUp) this.lostAt = this.now;
     if (state.state === 'waiting') {
       if (this.#ticker === null) {
         this.#ticker = setInterval(() => {
@@ -99,6 +107,7 @@ export class ConnectionStore {
     this.#generation++;
     this.#stopTicker();
     this.state = null;
+    this.lostAt = null;
     this.outbox = 0;
     this.#outboxBusy = false;
     this.#outboxAgain = false;

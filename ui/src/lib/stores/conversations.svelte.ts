@@ -77,6 +77,11 @@ export class ConversationsStore {
   /** The store's event handler. */
   handle(event: Event): void {
     if (event.type === 'message') this.noteMessage(event.message);
+    // A deleted message that was the preview: the store knows the one before.
+    if (event.type === 'removed' && this.#lastId.get(event.conversation) === event.id) {
+      this.#lastId.delete(event.conversation);
+      void this.load();
+    }
   }
 
   /** Updates preview, order and unread count for a new message. */

@@ -232,6 +232,9 @@ export class MessagesStore {
       case 'gap_filled':
         this.fillGap(event.conversation, event.sender, event.seqs);
         return;
+      case 'removed':
+        if (event.conversation === this.conversation) this.remove(event.id);
+        return;
       default:
         return;
     }
@@ -263,6 +266,12 @@ export class MessagesStore {
     for (const m of fresh) this.#byId.set(m.id, m);
     this.messages = mergeSorted(this.messages, fresh);
     if (live) this.#trim();
+  }
+
+  /** Drops a message (a failed one the user deleted). */
+  remove(id: string): void {
+    if (!this.#byId.delete(id)) return;
+    this.messages = this.messages.filter((m) => m.id !== id);
   }
 
   /** Raises a message's status (never lowers it). */

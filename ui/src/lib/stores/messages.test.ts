@@ -160,6 +160,23 @@ describe('messages store', () => {
     expect(store.messages).toHaveLength(1);
   });
 
+  it('shows a message set aside as failed, queued again by a retry, and gone when deleted', async () => {
+    mockBackend({ history: () => [] });
+    await store.open('u:bob');
+    store.handle({ type: 'message', message: msg({ id: 'm1', outgoing: true, status: 'queued', sender: 'me' }) });
+    store.handle({ type: 'message', message: msg({ id: 'm2', ts: 2, outgoing: true, status: 'queued', sender: 'me' }) });
+    store.handle({ type: 'status', id: 'm1', status: 'failed' });
+    expect(store.get('m1')?.status).toBe('failed');
+    store.handle({ type: 'status', id: 'm1', status: 'queued' });
+    expect(store.get('m1')?.status).toBe('queued');
+    store.handle({ type: 'status', id: 'm1', status: 'failed' });
+    store.handle({ type: 'removed', conversation: 'u:other', id: 'm1' });
+    expect(store.messages).toHaveLength(2);
+    store.handle({ type: 'removed', conversation: 'u:bob', id: 'm1' });
+    expect(ids(store.messages)).toEqual(['m2']);
+    expect(store.get('m1')).toBeUndefined();
+  });
+
   it('keeps the error of a failed page and retries', async () => {
     let fail = true;
     mockBackend({ history: () => (fail ? Promise.reject(appError('store', 'disk')) : [msg({ id: 'x' })]) });

@@ -45,6 +45,14 @@ describe('status', () => {
     expect(higherStatus('delivered', 'sent')).toBe('delivered');
     expect(higherStatus('sent', 'read')).toBe('read');
   });
+
+  it('moves between queued and failed both ways, never back from sent', () => {
+    expect(higherStatus('queued', 'failed')).toBe('failed');
+    expect(higherStatus('failed', 'queued')).toBe('queued');
+    expect(higherStatus('failed', 'sent')).toBe('sent');
+    expect(higherStatus('sent', 'failed')).toBe('sent');
+    expect(higherStatus('received', 'received')).toBe('received');
+  });
 });
 
 describe('gaps', () => {

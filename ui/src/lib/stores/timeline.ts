@@ -16,13 +16,20 @@ export function compareMessages(a: Ordered, b: Ordered): number {
 const STATUS_RANK: Record<MessageStatus, number> = {
   received: 0,
   queued: 1,
+  // Set aside after the broker kept refusing it: waiting for the user.
+  failed: 1,
   sent: 2,
   delivered: 3,
   read: 4,
 };
 
-/** The further of two delivery states: status only ever rises. */
+/**
+ * The further of two delivery states: status only ever rises, but for a
+ * message waiting in the outbox, which may be set aside as failed and be
+ * queued again by a retry (the later word wins between those two).
+ */
 export function higherStatus(current: MessageStatus, next: MessageStatus): MessageStatus {
+  if (STATUS_RANK[next] === STATUS_RANK[current] && current !== 'received') return next;
   return STATUS_RANK[next] > STATUS_RANK[current] ? next : current;
 }
 

@@ -1,6 +1,13 @@
-// Transient notices (failed sends and other errors that have no better place).
+// Transient error notices (failed sends and other errors that have no better place).
 
-export type Toast = { id: number, title: string, message: string };
+import type { AppError } from '../types';
+
+/**
+ * `title` names what failed when the context says more than the error
+ * code ("The message was not sent"); the notice itself is the error's
+ * localized sentence, rendered (in the current language) by Toasts.
+ */
+export type Toast = { id: number, title: string | null, error: AppError };
 
 export const TOAST_MS = 8000;
 
@@ -8,9 +15,9 @@ export class ToastStore {
   list = $state.raw<Toast[]>([]);
   #serial = 0;
 
-  push(title: string, message: string): number {
+  push(error: AppError, title: string | null = null): number {
     const id = ++this.#serial;
-    this.list = [...this.list, { id, title, message }].slice(-4);
+    this.list = [...this.list, { id, title, error }].slice(-4);
     setTimeout(() => this.dismiss(id), TOAST_MS);
     return id;
   }

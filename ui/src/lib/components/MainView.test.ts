@@ -1,0 +1,44 @@
+import { render, screen } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openConversation } from '../stores/chat';
+import { connection } from '../stores/connection.svelte';
+import { conversations } from '../stores/conversations.svelte';
+import { messages } from '../stores/messages.svelte';
+import { rooms } from '../stores/rooms.svelte';
+import { session } from '../stores/session.svelte';
+import { flush, mockBackend } from '../testing';
+import MainView from './MainView.svelte';
+
+describe('MainView', () => {
+  beforeEach(async () => {
+    messages.reset();
+    conversations.reset();
+    rooms.reset();
+    connection.reset();
+    session.eventsError = null;
+    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
+    session.accounts = [session.active];
+    mockBackend({ history: () => [], rooms: () => [{ id: 'dev', name: null, members: ['me', 'bob'] }] });
+    await rooms.load();
+    await openConversation('r:dev');
+  });
+
+  afterEach(() => connection.reset());
+
+  it('never lets Leave room take the place of the status strip\'s buttons', async () => {
+    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused' });
+    const { container } = render(MainView);
+    const strip = container.querySelector('.banner')!;
+    const leave = screen.getByRole('button', { name: 'Leave room' });
+    expect(strip).toContainElement(screen.getByRole('button', { name: 'Retry now' }));
+    expect(strip).not.toContainElement(leave);
+    // The strip comes first and stays when the link is back, so the chat
+    // header (and Leave room) below it keep their place.
+    expect(strip.compareDocumentPosition(leave) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    connection.set({ state: 'connected', since_ms: Date.now() });
+    await flush();
+    expect(container.querySelector('.banner')).toBe(strip);
+    expect(screen.queryByRole('button', { name: 'Retry now' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Leave room' })).toBe(leave);
+  });
+});
