@@ -138,7 +138,7 @@ fn a_message_the_broker_refuses_is_set_aside_then_retried_or_deleted_from_the_cl
         .iter()
         .map(|m| m["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(listed, [id.clone()], "{failed:#?}");
+    assert_eq!(listed, std::slice::from_ref(&id), "{failed:#?}");
     // Still too big: refused again, and said so.
     let again = alice(&["outbox", "retry", &id]);
     assert_eq!(again.code(), Some(1), "{again:#?}");
