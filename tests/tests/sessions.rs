@@ -373,9 +373,27 @@ async fn a_second_process_of_an_account_does_not_take_over_the_first() {
         .send(dm("carol"), "from the second")
         .await
         .unwrap();
+    // And joins a room (`tether rooms join team`): the store says joined,
+    // so the first process's session must follow, not only the second's.
+    second
+        .client
+        .join_room("team".parse().unwrap(), None)
+        .await
+        .unwrap();
     assert!(second.client.flush(WAIT).await.unwrap());
     second.client.shutdown().await;
     assert_eq!(carol.next_message().await.id, sent.id);
+    // The first subscribed to the room: it hears the room's member list.
+    bob.wait_for(
+        |e| matches!(e, Event::Member { room, joined: true, .. } if room.as_str() == "team"),
+    )
+    .await;
+    let to_room = carol
+        .client
+        .send(common::room("team"), "to the room bob joined from the cli")
+        .await
+        .unwrap();
+    assert_eq!(bob.next_message().await.id, to_room.id);
 
     // The first kept its link all along, and carol never saw bob leave.
     let after = bob

@@ -34,39 +34,55 @@ pub fn init() {
         )
         // Only what rumqttd says at INFO or above: its per-packet DEBUG and
         // TRACE events stay disabled at their call sites.
-        .with(Relevel.with_filter(filter_fn(move |meta| {
-            from_rumqttd(meta.target()) && *meta.level() <= Level::INFO
-        })))
+        .with(
+            Relevel.with_filter(
+                filter_fn(move |meta| from_rumqttd(meta.target()) && *meta.level() <= Level::INFO)
+                    .with_max_level_hint(Level::INFO),
+            ),
+        )
         .init();
 }
 
 /// The target rumqttd's events are passed on under.
 const RELEVELLED: &str = "rumqttd::relevelled";
 
-/// The level an event of rumqttd's deserves, from its message and error.
+/// The level an event of rumqttd's deserves, from its message and the
+/// error it carries (not the message alone: rumqttd's "disconnected" is
+/// also how a protocol violation ends).
 pub fn level_for(level: Level, message: &str, error: &str) -> Level {
-    const ORDINARY: [&str; 5] = [
-        // A client disconnected (cleanly, or its connection was dropped).
-        "connection-stop",
+    // A client's socket closing or resetting: its everyday way of leaving.
+    const CLIENT_GONE: [&str; 6] = [
+        "ConnectionAborted",
+        "ConnectionReset",
+        "BrokenPipe",
+        "UnexpectedEof",
+        "connection closed by peer",
+        "Recv(Disconnected)",
+    ];
+    // Events that end one client's connection.
+    const CLIENT_ENDED: [&str; 4] = [
         "disconnected",
-        // A client sent something else than MQTT, or vanished mid-packet.
         "Remote link error",
         // A TCP connection that never sent CONNECT (a probe, a health check).
         "Error while handling MQTT connect packet",
-        // A connection the router already removed.
-        "is already gone",
+        "router-drop",
     ];
-    if ORDINARY.iter().any(|o| message.contains(o)) {
+    // A clean disconnect, and the router tidying up after one.
+    if message.contains("connection-stop") || message.contains("is already gone") {
         return Level::DEBUG;
     }
-    // Resets and timeouts of a single client's socket are the client's.
-    let client_side = [
-        "ConnectionReset",
-        "ConnectionAborted",
-        "BrokenPipe",
-        "UnexpectedEof",
-    ];
-    if level == Level::ERROR && client_side.iter().any(|e| error.contains(e)) {
+    let gone = CLIENT_GONE.iter().any(|e| error.contains(e));
+    if CLIENT_ENDED.iter().any(|m| message.contains(m)) {
+        // Anything else ending a client (a protocol violation, an
+        // oversized packet) is worth a look, not an alarm. (tracing orders
+        // levels by verbosity: the larger is the milder.)
+        return if gone {
+            Level::DEBUG
+        } else {
+            Level::WARN.max(level)
+        };
+    }
+    if level == Level::ERROR && gone {
         return Level::INFO;
     }
     level
@@ -111,16 +127,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ordinary_client_events_are_debug() {
-        for message in [
-            "connection-stop",
-            "disconnected",
-            "Remote link error",
-            "Error while handling MQTT connect packet",
-            "no-connection id 3 is already gone",
+    fn a_client_leaving_is_debug() {
+        let aborted =
+            r#" error=Custom { kind: ConnectionAborted, error: "connection closed by peer" }"#;
+        for (message, error) in [
+            ("connection-stop", ""),
+            ("disconnected", aborted),
+            (
+                "Remote link error",
+                " error=Io(Os { kind: ConnectionReset })",
+            ),
+            ("Error while handling MQTT connect packet", aborted),
+            ("router-drop", " error=Recv(Disconnected)"),
+            ("no-connection id 3 is already gone", ""),
         ] {
             assert_eq!(
-                level_for(Level::ERROR, message, ""),
+                level_for(Level::ERROR, message, error),
                 Level::DEBUG,
                 "{message}"
             );
@@ -128,7 +150,21 @@ mod tests {
     }
 
     #[test]
-    fn a_client_socket_error_is_info_and_the_rest_keeps_its_level() {
+    fn a_client_ended_otherwise_is_a_warning() {
+        for error in [
+            " error=PayloadSizeLimitExceeded(300000)",
+            " error=InvalidClientId",
+        ] {
+            assert_eq!(
+                level_for(Level::ERROR, "disconnected", error),
+                Level::WARN,
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_socket_error_is_info_and_the_rest_keeps_its_level() {
         let reset = " error=Io(Os { code: 104, kind: ConnectionReset })";
         assert_eq!(
             level_for(Level::ERROR, "Server error - V4", reset),

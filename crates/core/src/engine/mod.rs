@@ -12,6 +12,7 @@ mod inbound;
 mod indexing;
 mod probe;
 mod publisher;
+mod publishing;
 mod resend;
 mod sending;
 mod settling;
@@ -22,7 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, EventLoop, QoS};
+use rumqttc::{AsyncClient, EventLoop};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
 
@@ -34,8 +35,8 @@ pub(crate) use sending::{SendRequest, checked_envelope};
 
 use crate::clock::now_ms;
 use crate::event::Event;
-use crate::protocol::{Body, Envelope, Prefix, PresenceBody, PresenceState, Topic, UserId};
-use crate::store::{ConversationId, OutboxEntry, Store, StoreError};
+use crate::protocol::{Prefix, PresenceState, UserId};
+use crate::store::Store;
 use crate::supervisor::{Backoff, ConnectionState, Failure, Liveness, Supervisor};
 
 /// Publishes in flight at once; also rumqttc's inflight limit. With
@@ -90,6 +91,10 @@ pub(crate) struct Engine {
     subscriptions_pending: bool,
     /// Whose broker session this is (see `subscriptions::Session`).
     session: subscriptions::Session,
+    /// The store's `data_version` when the owner last looked for other
+    /// processes' changes, and when it looks next.
+    data_version: i64,
+    foreign_at: Instant,
 }
 
 /// What [`spawn`] needs.
@@ -165,6 +170,8 @@ async fn run(parts: Parts) {
         subscriptions: subscriptions::Tracker::default(),
         subscriptions_pending: false,
         session: subscriptions::Session::new(parts.session),
+        data_version: 0,
+        foreign_at: Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY,
     };
     engine.run().await;
 }
@@ -240,6 +247,10 @@ impl Engine {
                     if let Some(report) = self.drops.flush(Instant::now()) {
                         drops::log(&report);
                     }
+                }
+                () = tokio::time::sleep_until(self.foreign_at) => {
+                    self.foreign_at = Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY;
+                    self.foreign_changes();
                 }
                 _ = sleep_until(self.index_timer.due()), if self.index_timer.due().is_some() => {
                     self.index_pending();
@@ -373,9 +384,9 @@ impl Engine {
                     _ => {}
                 }
             }
-            E::Outgoing(Outgoing::Publish(pkid)) => self.publisher.written(pkid),
-            E::Outgoing(Outgoing::Subscribe(pkid)) => self.subscriptions.written(pkid, true),
-            E::Outgoing(Outgoing::Unsubscribe(pkid)) => self.subscriptions.written(pkid, false),
+            E::Outgoing(Outgoing::Publish(pkid)) => self.publisher.written(pkid, Instant::now()),
+            E::Outgoing(Outgoing::Subscribe(pkid)) => self.subscription_written(pkid, true),
+            E::Outgoing(Outgoing::Unsubscribe(pkid)) => self.subscription_written(pkid, false),
             E::Outgoing(Outgoing::PingReq) => self.liveness.ping_sent(Instant::now()),
             E::Outgoing(_) => {}
         }
@@ -403,119 +414,5 @@ impl Engine {
         }
         self.publish_presence(self.presence);
         self.schedule_resends();
-    }
-
-    /// Hands queued outbox rows to rumqttc, in order, while the window has room.
-    fn pump(&mut self) {
-        if !self.supervisor.is_up() {
-            return;
-        }
-        let room = self.publisher.room();
-        if room == 0 {
-            return;
-        }
-        let rows = match self.store.outbox_after(self.publisher.cursor(), room) {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::error!("cannot read the outbox: {e}");
-                return;
-            }
-        };
-        for row in rows {
-            if !self.publisher.may_hand(row.strikes) {
-                // A suspect waits until everything before it is acknowledged.
-                return;
-            }
-            let qos = qos(row.entry.qos);
-            let sent =
-                self.mqtt
-                    .try_publish(row.entry.topic, qos, row.entry.retain, row.entry.payload);
-            if sent.is_err() {
-                // rumqttc's request queue is full: the next event from the
-                // link (it polled, so there is room) pumps again from here.
-                tracing::debug!("request queue full; publishing resumes with the next event");
-                return;
-            }
-            if row.strikes > 0 {
-                self.publisher.handed_alone(row.id);
-                return;
-            }
-            self.publisher.handed(Some(row.id));
-        }
-    }
-
-    /// Publishes outside the outbox (presence, typing): only worth sending
-    /// on a live link, and superseded by the next one anyway.
-    fn publish_now(&mut self, topic: Topic, envelope: &Envelope, qos: QoS, retain: bool) {
-        if !self.supervisor.is_up() {
-            return;
-        }
-        let topic = topic.render(&self.prefix);
-        if self
-            .mqtt
-            .try_publish(topic, qos, retain, envelope.encode())
-            .is_ok()
-        {
-            self.publisher.handed(None);
-        }
-    }
-
-    fn publish_presence(&mut self, state: PresenceState) {
-        if self.session.is_guest() {
-            // The owner's presence and Last Will speak for the account.
-            return;
-        }
-        let ts = now_ms();
-        let envelope = Envelope::new(
-            Body::Presence(PresenceBody {
-                state,
-                ts: Some(ts),
-            }),
-            &self.me,
-            ts,
-        );
-        let topic = Topic::Presence {
-            user: self.me.clone(),
-        };
-        self.publish_now(topic, &envelope, QoS::AtLeastOnce, true);
-    }
-
-    /// Writes an envelope to the outbox (durable) for publishing in order.
-    fn enqueue(
-        &mut self,
-        topic: &Topic,
-        envelope: &Envelope,
-        retain: bool,
-    ) -> Result<i64, StoreError> {
-        self.store.enqueue(&OutboxEntry {
-            topic: topic.render(&self.prefix),
-            payload: envelope.encode(),
-            qos: 1,
-            retain,
-        })
-    }
-}
-
-impl Engine {
-    /// Where our messages to a conversation go.
-    fn message_topic(&self, conversation: &ConversationId) -> Topic {
-        match conversation {
-            ConversationId::Direct(user) => Topic::Inbox {
-                to: user.clone(),
-                from: self.me.clone(),
-            },
-            ConversationId::Room(room) => Topic::Room {
-                room: room.clone(),
-                from: self.me.clone(),
-            },
-        }
-    }
-}
-
-fn qos(level: u8) -> QoS {
-    match level {
-        0 => QoS::AtMostOnce,
-        2 => QoS::ExactlyOnce,
-        _ => QoS::AtLeastOnce,
     }
 }

@@ -18,7 +18,17 @@ use super::StoreError;
 /// Held by the process that owns the account's session, for its lifetime.
 #[derive(Debug)]
 pub struct SessionLock {
-    _file: File,
+    /// `None` where the file system cannot lock (see [`SessionLock::unlocked`]).
+    _file: Option<File>,
+}
+
+impl SessionLock {
+    /// Ownership without a lock, where the file system has none (some
+    /// network shares): the process owns the session, as every process
+    /// did before locks.
+    pub fn unlocked() -> SessionLock {
+        SessionLock { _file: None }
+    }
 }
 
 /// The lock file of the store at `store_path`.
@@ -43,7 +53,7 @@ pub fn claim_session(store_path: &Path) -> Result<Option<SessionLock>, StoreErro
             source,
         })?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(SessionLock { _file: file })),
+        Ok(()) => Ok(Some(SessionLock { _file: Some(file) })),
         Err(TryLockError::WouldBlock) => Ok(None),
         Err(TryLockError::Error(source)) => Err(StoreError::Lock { path, source }),
     }

@@ -198,8 +198,9 @@ CREATE TRIGGER messages_fts_au AFTER UPDATE OF text, unsupported ON messages
 END;
 "#;
 
-/// Version 5: the topic filters the broker's session is known to hold
-/// (confirmed by a SUBACK, not yet removed by an UNSUBACK). The engine
+/// Version 5: the topic filters the broker's session holds or may hold
+/// (confirmed by a SUBACK, or asked for and not answered; not yet removed
+/// by an UNSUBACK). The engine
 /// makes the broker's subscriptions converge on what the store says we
 /// joined at every connection, whether or not the broker kept a session
 /// (see `engine/subscriptions.rs`).
@@ -212,7 +213,9 @@ END;
 ///   the user retries it. Its message, if any, is `Failed` (status -1).
 const V5: &str = r#"
 CREATE TABLE subscriptions (
-    filter TEXT PRIMARY KEY
+    filter    TEXT PRIMARY KEY,
+    -- 1: confirmed by a SUBACK; 0: perhaps held (see engine/subscriptions).
+    confirmed INTEGER NOT NULL
 ) WITHOUT ROWID;
 ALTER TABLE outbox ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;

@@ -23,42 +23,57 @@ impl Store {
     }
 
     /// Stops publishing outbox row `outbox_id`. A row that carries one of
-    /// our messages stays, set aside, and the message becomes `Failed`
-    /// (its id is returned); any other row (a receipt, presence) is only
-    /// worth anything on time and is deleted.
+    /// our messages still `Queued` stays, set aside, and the message
+    /// becomes `Failed` (its id is returned); any other row is deleted: a
+    /// receipt or presence is only worth anything on time, and a resend of
+    /// a message the broker already acknowledged once leaves it `Sent`.
     pub fn set_aside(&mut self, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
         let tx = self.conn.transaction()?;
-        let message: Option<Option<Vec<u8>>> = tx
-            .prepare_cached("SELECT message_id FROM outbox WHERE id = ?1")?
-            .query_row(params![outbox_id], |r| r.get(0))
+        let failed: Option<Vec<u8>> = tx
+            .prepare_cached(
+                "UPDATE messages SET status = ?2
+                  WHERE status = ?3
+                    AND id = (SELECT message_id FROM outbox WHERE id = ?1)
+                  RETURNING id",
+            )?
+            .query_row(
+                params![
+                    outbox_id,
+                    MessageStatus::Failed.code(),
+                    MessageStatus::Queued.code()
+                ],
+                |r| r.get(0),
+            )
             .optional()?;
-        let failed = match message {
-            None => None,
-            Some(None) => {
-                tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
-                    .execute(params![outbox_id])?;
-                None
-            }
-            Some(Some(mid)) => {
-                tx.prepare_cached("UPDATE outbox SET set_aside = 1 WHERE id = ?1")?
-                    .execute(params![outbox_id])?;
-                tx.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
-                    .execute(params![
-                        mid,
-                        MessageStatus::Failed.code(),
-                        MessageStatus::Queued.code()
-                    ])?;
-                Some(super::rows::uuid_from_blob(&mid, "outbox.message_id")?)
-            }
+        match &failed {
+            Some(_) => tx
+                .prepare_cached("UPDATE outbox SET set_aside = 1 WHERE id = ?1")?
+                .execute(params![outbox_id])?,
+            None => tx
+                .prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+                .execute(params![outbox_id])?,
         };
         tx.commit()?;
-        Ok(failed)
+        failed
+            .map(|mid| super::rows::uuid_from_blob(&mid, "messages.id"))
+            .transpose()
     }
 
     /// Puts a `Failed` message back in the outbox, behind everything queued
     /// now, with its count of strikes cleared; `false` if it is not failed.
     pub fn retry_failed(&mut self, id: MessageId) -> Result<bool, StoreError> {
         let tx = self.conn.transaction()?;
+        let blob = id.as_bytes().as_slice();
+        let queued = tx
+            .prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
+            .execute(params![
+                blob,
+                MessageStatus::Queued.code(),
+                MessageStatus::Failed.code()
+            ])?;
+        if queued == 0 {
+            return Ok(false);
+        }
         // A new id puts it last: the publisher replays by id, and an id at
         // or below its cursor would wait for the next link. Taken from
         // AUTOINCREMENT's counter, so no id ever used (and perhaps handed
@@ -68,39 +83,34 @@ impl Store {
                 "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'outbox' RETURNING seq",
             )?
             .query_row([], |r| r.get(0))?;
-        let moved = tx
-            .prepare_cached(
-                "UPDATE outbox SET set_aside = 0, strikes = 0, id = ?2
-                  WHERE message_id = ?1 AND set_aside = 1",
-            )?
-            .execute(params![id.as_bytes().as_slice(), next])?;
-        tx.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status = ?3")?
-            .execute(params![
-                id.as_bytes().as_slice(),
-                MessageStatus::Queued.code(),
-                MessageStatus::Failed.code()
-            ])?;
+        tx.prepare_cached(
+            "UPDATE outbox SET set_aside = 0, strikes = 0, id = ?2
+              WHERE message_id = ?1 AND set_aside = 1",
+        )?
+        .execute(params![blob, next])?;
         tx.commit()?;
-        Ok(moved > 0)
+        Ok(true)
     }
 
     /// Deletes a `Failed` message and its publish for good; returns its
     /// conversation, or `None` if no such message is failed. The
     /// conversation's preview falls back to the message before it.
+    /// (Its `seq` was given out: recipients report one message missing.)
     pub fn delete_failed(&mut self, id: MessageId) -> Result<Option<ConversationId>, StoreError> {
         let Some(message) = self.message(id)? else {
             return Ok(None);
         };
-        if message.status != MessageStatus::Failed {
-            return Ok(None);
-        }
         let tx = self.conn.transaction()?;
         let blob = id.as_bytes().as_slice();
-        tx.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
+        let conv: Option<i64> = tx
+            .prepare_cached("DELETE FROM messages WHERE id = ?1 AND status = ?2 RETURNING conv")?
+            .query_row(params![blob, MessageStatus::Failed.code()], |r| r.get(0))
+            .optional()?;
+        let Some(conv) = conv else {
+            return Ok(None);
+        };
+        tx.prepare_cached("DELETE FROM outbox WHERE message_id = ?1 AND set_aside = 1")?
             .execute(params![blob])?;
-        let conv: i64 = tx
-            .prepare_cached("DELETE FROM messages WHERE id = ?1 RETURNING conv")?
-            .query_row(params![blob], |r| r.get(0))?;
         tx.prepare_cached(
             "UPDATE conversations SET (last_ts, last_id, last_text, last_sender) =
                 (SELECT ts, id, CASE WHEN unsupported = 0 THEN text END, sender

@@ -41,6 +41,9 @@ pub enum Failure {
     Auth(String),
     /// Anything else: refused for another reason, I/O, TLS, timeouts.
     Link(String),
+    /// A link that was up ended: reset or closed from the other side (a
+    /// broker restarting, or refusing what we sent by closing the link).
+    Closed(String),
     /// No answer to a ping within the grace period (see `liveness`).
     DeadLink,
 }
@@ -48,7 +51,7 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Auth(m) | Failure::Link(m) => f.write_str(m),
+            Failure::Auth(m) | Failure::Link(m) | Failure::Closed(m) => f.write_str(m),
             Failure::DeadLink => f.write_str("the broker stopped answering (dead link)"),
         }
     }

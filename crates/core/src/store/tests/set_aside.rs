@@ -97,3 +97,35 @@ fn a_publish_without_a_message_is_dropped_when_set_aside() {
     assert_eq!(s.set_aside_len().unwrap(), 0);
     assert_eq!(s.outbox_strike(row).unwrap(), 0, "a row that is gone");
 }
+
+#[test]
+fn a_resend_of_a_message_already_sent_is_dropped_not_failed() {
+    let mut s = mem();
+    let (sent, row) = queued(&mut s, 1, "acknowledged once");
+    s.outbox_acked(row).unwrap();
+    // Its end-to-end resend (see engine/resend.rs), refused by the broker.
+    let resend = s
+        .enqueue(&OutboxEntry {
+            topic: "t/1".into(),
+            payload: b"again".to_vec(),
+            qos: 1,
+            retain: false,
+        })
+        .unwrap();
+    s.conn
+        .execute(
+            "UPDATE outbox SET message_id = ?1 WHERE id = ?2",
+            rusqlite::params![sent.id.as_bytes().as_slice(), resend],
+        )
+        .unwrap();
+    assert_eq!(s.set_aside(resend).unwrap(), None);
+    assert_eq!(
+        s.message(sent.id).unwrap().unwrap().status,
+        MessageStatus::Sent
+    );
+    assert_eq!(
+        (s.outbox_len().unwrap(), s.set_aside_len().unwrap()),
+        (0, 0)
+    );
+    assert!(!s.retry_failed(sent.id).unwrap());
+}
