@@ -18,7 +18,7 @@ endif
 # picks dependency features per command, so `make run` after `make test`
 # (or the reverse) builds nothing again only if both ask for the same set
 # (scripts/check-shared-build.sh checks that they do).
-APP_BUILD := $(CARGO) build -p tether-cli -p tether-app -p tether-app-bench
+APP_BUILD := $(CARGO) build -p tether-cli -p tether-app -p tether-bench -p tether-app-bench
 
 # System packages (mosquitto, WebKitGTK, Xvfb, keyring, node), tauri-driver
 # and the UI's npm packages; a fast no-op when everything is present.
@@ -48,7 +48,7 @@ test: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(APP_BUILD)
 	$(CARGO) test --workspace
-	target/debug/tether bench --quick
+	target/debug/tether-bench --quick
 	target/debug/tether-app-bench --quick
 	scripts/check-bindings.sh
 	scripts/check-capabilities.sh
@@ -62,13 +62,13 @@ e2e: deps ui
 	$(CARGO) test --workspace --test app_e2e -- --nocapture
 
 # The benchmark suites at full size on a release build (about 20 minutes):
-# the engine (`tether bench`), then the desktop app under Xvfb
+# the engine (`tether-bench`), then the desktop app under Xvfb
 # (`tether-app-bench`); each prints its table and writes it into its own
 # section of docs/BENCHMARKS.md. `make test` only runs them on tiny sizes
 # (`--quick`) to show they work.
 bench: deps ui
-	$(CARGO) build --release -p tether-cli -p tether-app -p tether-app-bench
-	target/release/tether bench --out docs/BENCHMARKS.md
+	$(CARGO) build --release -p tether-cli -p tether-app -p tether-bench -p tether-app-bench
+	target/release/tether-bench --out docs/BENCHMARKS.md
 	target/release/tether-app-bench --out docs/BENCHMARKS.md
 
 # Release .deb and .rpm in target/release/bundle/ (AppImage, .msi/NSIS and

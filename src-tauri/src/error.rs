@@ -1,13 +1,16 @@
 //! The one error type every command returns, serialized as
-//! `{code, message}`: `code` is stable for the UI to branch on, `message`
-//! is a sentence a user can act on.
+//! `{code, message}`: `code` (core's [`ErrorCode`]) is what the UI turns
+//! into a sentence in the user's language; `message` is the detail, in
+//! English, that it shows under "Details".
 
 use serde::Serialize;
 use tether_broker::UsersError;
 use tether_core::ClientError;
 use tether_core::account::{AccountError, BookError, BrokerUrlError};
+use tether_core::error::ErrorCode;
 use tether_core::protocol::IdError;
 use tether_core::secrets::SecretError;
+use tether_core::signin::SignInError;
 use tether_core::store::StoreError;
 use ts_rs::TS;
 
@@ -16,12 +19,12 @@ use crate::local_broker::LanError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct AppError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl AppError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError {
             code,
             message: message.into(),
@@ -29,11 +32,11 @@ impl AppError {
     }
 
     pub fn not_logged_in() -> AppError {
-        AppError::new("not_logged_in", "Sign in first.")
+        AppError::new(ErrorCode::NotLoggedIn, "Sign in first.")
     }
 
     pub fn bad_input(message: impl Into<String>) -> AppError {
-        AppError::new("bad_input", message)
+        AppError::new(ErrorCode::BadInput, message)
     }
 }
 
@@ -47,30 +50,27 @@ impl std::error::Error for AppError {}
 
 impl From<ClientError> for AppError {
     fn from(e: ClientError) -> AppError {
-        let code = match &e {
-            ClientError::EmptyMessage
-            | ClientError::MessageTooLong { .. }
-            | ClientError::Unsendable(_)
-            | ClientError::Account(_)
-            | ClientError::NotFailed(_) => "bad_input",
-            ClientError::Store(_) | ClientError::NotQueued(_) => "store",
-            ClientError::Stopped | ClientError::Thread(_) => "internal",
-        };
-        AppError::new(code, e.to_string())
+        AppError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<SignInError> for AppError {
+    fn from(e: SignInError) -> AppError {
+        AppError::new(e.code(), e.to_string())
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
-        AppError::new("store", format!("The message store failed: {e}"))
+        AppError::new(ErrorCode::Store, format!("The message store failed: {e}"))
     }
 }
 
 impl From<BookError> for AppError {
     fn from(e: BookError) -> AppError {
         let code = match e {
-            BookError::Account(_) | BookError::Unknown(_) => "bad_input",
-            _ => "store",
+            BookError::Account(_) | BookError::Unknown(_) => ErrorCode::BadInput,
+            _ => ErrorCode::Store,
         };
         AppError::new(code, e.to_string())
     }
@@ -79,8 +79,8 @@ impl From<BookError> for AppError {
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> AppError {
         let code = match e {
-            AccountError::Tls(_) => "tls",
-            _ => "bad_input",
+            AccountError::Tls(_) => ErrorCode::Tls,
+            _ => ErrorCode::BadInput,
         };
         AppError::new(code, e.to_string())
     }
@@ -101,8 +101,10 @@ impl From<IdError> for AppError {
 impl From<UsersError> for AppError {
     fn from(e: UsersError) -> AppError {
         let code = match e {
-            UsersError::ShortPassword | UsersError::Unknown(_) => "bad_input",
-            UsersError::Io { .. } | UsersError::Format { .. } | UsersError::Hash(_) => "store",
+            UsersError::ShortPassword | UsersError::Unknown(_) => ErrorCode::BadInput,
+            UsersError::Io { .. } | UsersError::Format { .. } | UsersError::Hash(_) => {
+                ErrorCode::Store
+            }
         };
         AppError::new(code, e.to_string())
     }
@@ -110,13 +112,13 @@ impl From<UsersError> for AppError {
 
 impl From<LanError> for AppError {
     fn from(e: LanError) -> AppError {
-        AppError::new("lan_unavailable", e.to_string())
+        AppError::new(ErrorCode::LanUnavailable, e.to_string())
     }
 }
 
 impl From<SecretError> for AppError {
     fn from(e: SecretError) -> AppError {
-        AppError::new("keyring", e.to_string())
+        AppError::new(ErrorCode::Keyring, e.to_string())
     }
 }
 
@@ -135,7 +137,13 @@ mod tests {
 
     #[test]
     fn client_errors_map_to_stable_codes() {
-        assert_eq!(AppError::from(ClientError::EmptyMessage).code, "bad_input");
-        assert_eq!(AppError::from(ClientError::Stopped).code, "internal");
+        assert_eq!(
+            AppError::from(ClientError::EmptyMessage).code,
+            ErrorCode::BadInput
+        );
+        assert_eq!(
+            AppError::from(ClientError::Stopped).code,
+            ErrorCode::Internal
+        );
     }
 }

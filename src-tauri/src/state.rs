@@ -71,7 +71,7 @@ impl AppState {
     pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, AppError> {
         self.secrets
             .clone()
-            .map_err(|why| AppError::new("keyring", why))
+            .map_err(|why| AppError::new(tether_core::error::ErrorCode::Keyring, why))
     }
 
     /// The turn to sign in the remembered account (see `accounts`).

@@ -128,8 +128,10 @@ async fn an_untrusted_certificate_is_refused_with_a_tls_error() {
     .unwrap()
     .unwrap()
     .clone();
-    let ConnectionState::Waiting { error, .. } = waiting else {
+    let ConnectionState::Waiting { error, code, .. } = waiting else {
         unreachable!()
     };
+    // The kind decides (the shell and the UI go by it), the words explain.
+    assert_eq!(code, tether_core::error::ErrorCode::Tls, "{error}");
     assert!(error.starts_with("TLS"), "{error}");
 }

@@ -1,5 +1,5 @@
 //! `tether-app-bench`: benchmarks of the desktop app itself, the ones
-//! `tether bench` cannot reach because they need the window: P7 (receiving
+//! `tether-bench` cannot reach because they need the window: P7 (receiving
 //! a steady stream in the open chat: UI stalls and memory growth) and P8
 //! (start to interactive, idle memory of the app with its WebKit
 //! processes). The real release app runs under Xvfb with a session bus and

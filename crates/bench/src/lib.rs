@@ -5,7 +5,7 @@
 //! rumqttc on its own. Every figure is the median of several runs (but
 //! P1's CPU time, summed over its runs).
 //!
-//! `tether bench` runs them and prints the table; `make bench` also writes
+//! `tether-bench` (src/main.rs) runs them and prints the table; `make bench` also writes
 //! it into docs/BENCHMARKS.md. `--quick` runs each on a tiny size, which
 //! is what `make test` checks: they work, not how fast.
 //!

@@ -55,7 +55,7 @@ const HEADER: [&str; 6] = [
     "target",
     "result",
 ];
-/// The section `tether bench` writes; others (the desktop app's
+/// The section `tether-bench` writes; others (the desktop app's
 /// benchmarks) have their own markers in the same document.
 pub const ENGINE_SECTION: &str = "results";
 

@@ -66,9 +66,6 @@ pub enum Command {
     /// kept as hashes).
     #[command(subcommand)]
     LanUser(LanUserCommand),
-    /// Run the benchmarks against a Mosquitto of their own (needs
-    /// mosquitto and mosquitto-clients) and print the results table.
-    Bench(BenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,23 +126,6 @@ impl LanUserCommand {
             | LanUserCommand::List { users } => users.clone(),
         }
     }
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Tiny sizes: checks that every benchmark works, in well under a minute.
-    #[arg(long)]
-    pub quick: bool,
-    /// Runs per figure (the median is reported).
-    #[arg(long)]
-    pub runs: Option<usize>,
-    /// Only these benchmarks (P1 … P6); all by default.
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<tether_bench::Id>,
-    /// Also write the table into this Markdown file, between its markers
-    /// (the rest of the file is kept), e.g. docs/BENCHMARKS.md.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use tether_core::error::ErrorCode;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -27,8 +28,6 @@ pub enum CliError {
     Secret(#[from] tether_core::secrets::SecretError),
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
-    #[error("benchmark failed: {0}")]
-    Bench(#[from] tether_bench::BenchError),
     #[error(transparent)]
     Broker(#[from] tether_broker::BrokerError),
     #[error(transparent)]
@@ -44,16 +43,27 @@ impl CliError {
             | CliError::LanUsers(
                 tether_broker::UsersError::ShortPassword | tether_broker::UsersError::Unknown(_),
             ) => ExitCode::from(2),
-            CliError::Client(
-                tether_core::ClientError::EmptyMessage
-                | tether_core::ClientError::MessageTooLong { .. }
-                | tether_core::ClientError::Unsendable(_)
-                | tether_core::ClientError::Account(_)
-                | tether_core::ClientError::NotFailed(_),
-            ) => ExitCode::from(2),
+            CliError::Client(e) => code_exit(e.code()),
             CliError::Auth(_) => ExitCode::from(3),
             CliError::Unreachable(_) => ExitCode::from(4),
             _ => ExitCode::from(1),
         }
+    }
+}
+
+/// The exit code of a core error, by its kind (`tether_core::error::ErrorCode`).
+fn code_exit(code: ErrorCode) -> ExitCode {
+    match code {
+        // A TLS setting the account was created with (a CA file that
+        // cannot be read) is the user's input too.
+        ErrorCode::BadInput | ErrorCode::Tls => ExitCode::from(2),
+        ErrorCode::AuthFailed => ExitCode::from(3),
+        ErrorCode::Unreachable => ExitCode::from(4),
+        ErrorCode::LocalTaken
+        | ErrorCode::LanUnavailable
+        | ErrorCode::Keyring
+        | ErrorCode::NotLoggedIn
+        | ErrorCode::Store
+        | ErrorCode::Internal => ExitCode::from(1),
     }
 }

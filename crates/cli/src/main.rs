@@ -40,11 +40,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
-    // The benchmarks use scratch directories of their own, no account.
     let paths = || Paths::from_env();
     let account = &cli.account;
     match cli.command {
-        Command::Bench(args) => commands::bench::run(args).await,
         Command::Serve(args) => {
             let users = commands::lan_user::users_file(args.users.clone(), paths)?;
             commands::serve::run(args, users).await

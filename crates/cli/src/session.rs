@@ -1,10 +1,11 @@
 //! Resolving the account, its password and its store, and starting a client.
 
+use tether_core::Client;
 use tether_core::account::{Account, AccountBook, BrokerUrl, Paths};
 use tether_core::protocol::UserId;
 use tether_core::secrets::{KeyringSecrets, SecretStore};
+use tether_core::signin::{self, SignInError};
 use tether_core::supervisor::ConnectionState;
-use tether_core::{Client, ClientOptions};
 
 use crate::args::AccountArgs;
 use crate::failure::CliError;
@@ -52,32 +53,23 @@ pub fn resolve(args: &AccountArgs, paths: &Paths) -> Result<Account, CliError> {
     }
 }
 
-/// `TETHER_PASSWORD` if set, else the OS keyring, else none (anonymous).
+/// `TETHER_PASSWORD` if set, else the OS keyring, else none (anonymous):
+/// the app's rules (`tether_core::signin::password`).
 pub fn password(account: &Account) -> Option<String> {
-    if let Some(p) = std::env::var("TETHER_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-    {
-        return Some(p);
-    }
-    match KeyringSecrets::native().and_then(|k| k.get(&account.secret_key())) {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::debug!("no password from the keyring: {e}");
-            None
-        }
-    }
+    let keyring = KeyringSecrets::native()
+        .map_err(|e| tracing::debug!("no keyring: {e}"))
+        .ok();
+    signin::password(
+        account,
+        None,
+        keyring.as_ref().map(|k| k as &dyn SecretStore),
+    )
 }
 
 pub async fn start(account: Account, paths: &Paths) -> Result<Client, CliError> {
     let password = password(&account);
     let store_path = paths.store_path(&account);
-    Ok(Client::start(ClientOptions {
-        account,
-        password,
-        store_path,
-    })
-    .await?)
+    Ok(signin::start(&account, password, store_path).await?)
 }
 
 /// Resolves once the broker refuses our credentials (retrying cannot help).
@@ -93,12 +85,11 @@ pub async fn auth_refused(client: &Client) -> CliError {
     }
 }
 
-/// Describes why the broker could not be reached, from the last state.
+/// Describes why the broker could not be reached, from the last state,
+/// as the app's sign-in does (`tether_core::signin::not_connected`).
 pub fn unreachable_error(client: &Client) -> CliError {
-    let state = client.connection().borrow().clone();
-    match state {
-        ConnectionState::AuthFailed { message } => CliError::Auth(message),
-        ConnectionState::Waiting { error, .. } => CliError::Unreachable(error),
-        _ => CliError::Unreachable("the broker did not answer in time".into()),
+    match signin::not_connected(&client.connection().borrow()) {
+        SignInError::AuthFailed(message) => CliError::Auth(message),
+        other => CliError::Unreachable(other.to_string()),
     }
 }

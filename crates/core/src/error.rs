@@ -31,16 +31,132 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// A stable machine-readable code (for the UI and CLI exit codes).
-    pub fn code(&self) -> &'static str {
+    /// What kind of error this is, for the UI and the CLI's exit codes.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClientError::EmptyMessage => "empty_message",
-            ClientError::MessageTooLong { .. } => "message_too_long",
-            ClientError::Unsendable(_) => "unsendable",
-            ClientError::Store(_) | ClientError::NotQueued(_) => "store",
-            ClientError::Account(_) => "account",
-            ClientError::NotFailed(_) => "not_failed",
-            ClientError::Stopped | ClientError::Thread(_) => "stopped",
+            ClientError::EmptyMessage
+            | ClientError::MessageTooLong { .. }
+            | ClientError::Unsendable(_)
+            | ClientError::NotFailed(_) => ErrorCode::BadInput,
+            ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,
+            ClientError::Account(_) => ErrorCode::BadInput,
+            ClientError::Store(_) | ClientError::NotQueued(_) => ErrorCode::Store,
+            ClientError::Stopped | ClientError::Thread(_) => ErrorCode::Internal,
         }
+    }
+}
+
+/// What kind of error a user is shown, in one word the UI turns into a
+/// sentence in the user's language (ui/src/lib/i18n) and the CLI into an
+/// exit code. Every error of the core, the shell and the CLI maps to one;
+/// the UI's list is generated from [`ErrorCode::ALL`] (see the test below),
+/// never kept by hand.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The broker refused the user name or password.
+    AuthFailed,
+    /// The broker cannot be reached, or did not answer.
+    Unreachable,
+    /// The TLS handshake failed (certificate, CA, server name).
+    Tls,
+    /// Another program serves This computer's address and asks for a password.
+    LocalTaken,
+    /// This computer's broker cannot be opened to the local network.
+    LanUnavailable,
+    /// What the user typed or asked for cannot be done as it is.
+    BadInput,
+    /// The OS keyring cannot be reached.
+    Keyring,
+    /// No account is signed in.
+    NotLoggedIn,
+    /// The message store on disk failed.
+    Store,
+    /// Anything else: a bug or a stopped task.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for the generated list the UI checks codes against.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::AuthFailed,
+        ErrorCode::Unreachable,
+        ErrorCode::Tls,
+        ErrorCode::LocalTaken,
+        ErrorCode::LanUnavailable,
+        ErrorCode::BadInput,
+        ErrorCode::Keyring,
+        ErrorCode::NotLoggedIn,
+        ErrorCode::Store,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as serialized (snake_case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::AuthFailed => "auth_failed",
+            ErrorCode::Unreachable => "unreachable",
+            ErrorCode::Tls => "tls",
+            ErrorCode::LocalTaken => "local_taken",
+            ErrorCode::LanUnavailable => "lan_unavailable",
+            ErrorCode::BadInput => "bad_input",
+            ErrorCode::Keyring => "keyring",
+            ErrorCode::NotLoggedIn => "not_logged_in",
+            ErrorCode::Store => "store",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_names_and_all_lists_each_once() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, serde_json::Value::from(code.as_str()));
+            assert!(seen.insert(code), "{code} twice");
+        }
+    }
+
+    #[test]
+    fn client_errors_have_codes() {
+        assert_eq!(ClientError::EmptyMessage.code(), ErrorCode::BadInput);
+        assert_eq!(ClientError::Stopped.code(), ErrorCode::Internal);
+    }
+
+    /// Writes the UI's runtime list of codes next to the ts-rs bindings
+    /// (scripts/check-bindings.sh fails when it is not committed as made).
+    #[cfg(feature = "ts")]
+    #[test]
+    fn export_the_list_of_codes_for_the_ui() {
+        let Ok(dir) = std::env::var("TS_RS_EXPORT_DIR") else {
+            return;
+        };
+        let names: Vec<String> = ErrorCode::ALL
+            .iter()
+            .map(|c| format!("  '{}',", c.as_str()))
+            .collect();
+        let text = format!(
+            "// Generated from tether_core::error::ErrorCode::ALL by its tests. Do not edit.\n\
+             import type {{ ErrorCode }} from './ErrorCode';\n\n\
+             /** Every error code the backend uses. */\n\
+             export const ERROR_CODES: readonly ErrorCode[] = [\n{}\n];\n",
+            names.join("\n")
+        );
+        let path = std::path::Path::new(&dir).join("ErrorCodes.ts");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(path, text).unwrap();
     }
 }

@@ -20,6 +20,10 @@
 //! - [`client`]: the cloneable [`Client`] handle and its event stream.
 //! - [`account`]: broker URL, identity, TLS, the on-disk account book.
 //! - [`secrets`]: passwords in the OS keyring (or memory, for tests).
+//! - [`signin`]: signing in with the same rules for the app and the CLI
+//!   (where the password comes from, what a failed first link means).
+//! - [`error`]: [`ClientError`] and [`error::ErrorCode`], the kinds of
+//!   error users are shown (a new error maps to one of them).
 //!
 //! # Example
 //! ```no_run
@@ -44,6 +48,7 @@ pub mod error;
 pub mod event;
 pub mod protocol;
 pub mod secrets;
+pub mod signin;
 pub mod store;
 pub mod supervisor;
 

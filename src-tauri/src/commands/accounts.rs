@@ -1,22 +1,18 @@
 //! Signing in and out, and switching between saved accounts.
 
-use std::time::Duration;
-
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
+use tether_core::Client;
 use tether_core::account::{Account, AccountBook, BrokerUrl};
+use tether_core::error::ErrorCode;
 use tether_core::protocol::UserId;
-use tether_core::supervisor::ConnectionState;
-use tether_core::{Client, ClientOptions};
+use tether_core::signin::{self, SIGN_IN_WAIT};
 use ts_rs::TS;
 
 use crate::error::AppError;
 use crate::events;
 use crate::local_broker;
 use crate::state::{AppState, Session};
-
-/// How long sign-in waits for the broker before saying it is unreachable.
-const SIGN_IN_WAIT: Duration = Duration::from_secs(10);
 
 /// An account as the UI lists it (never with its password).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -86,13 +82,12 @@ pub async fn login(
         book.upsert(account.clone())?;
     }
     let password = (!password.is_empty() && !this_computer).then_some(password);
-    // One client per account and store: the old one goes first (a second
-    // connection with the same client id would be kicked by the broker).
+    // One client per account and store: the old one goes first.
     state.replace(None).await;
     let client = start(&app, &account, password.clone()).await?;
-    if let Err(e) = wait_until_connected(&client, &account).await {
+    if let Err(e) = signin::wait_until_connected(&client, &account, SIGN_IN_WAIT).await {
         client.shutdown().await;
-        return Err(e);
+        return Err(e.into());
     }
     let key = account.secret_key();
     match (remember, password, state.secrets()) {
@@ -156,18 +151,12 @@ async fn sign_in_remembered(
     let Some(account) = book.default.as_deref().and_then(|n| book.get(n).ok()) else {
         return Ok(None);
     };
-    let password = match account.this_computer {
-        true => None,
-        false => {
-            let Ok(secrets) = state.secrets() else {
-                return Ok(None);
-            };
-            let Some(password) = secrets.get(&account.secret_key())? else {
-                return Ok(None);
-            };
-            Some(password)
-        }
-    };
+    let secrets = state.secrets().ok();
+    let password = signin::password(account, None, secrets.as_deref());
+    if password.is_none() && !account.this_computer {
+        // Nothing remembered: the sign-in form asks.
+        return Ok(None);
+    }
     let client = start(app, account, password).await?;
     activate(app, &state, account.clone(), client).await;
     Ok(Some(account.clone()))
@@ -181,20 +170,14 @@ pub async fn switch_account(
 ) -> Result<AccountView, AppError> {
     let mut book = AccountBook::load(&state.paths)?;
     let account = book.get(&name)?.clone();
-    let password = match account.this_computer {
-        true => None,
-        false => Some(
-            state
-                .secrets()?
-                .get(&account.secret_key())?
-                .ok_or_else(|| {
-                    AppError::new(
-                        "not_logged_in",
-                        "Sign in to this account once with \"Remember me\" to switch to it.",
-                    )
-                })?,
-        ),
-    };
+    let secrets = state.secrets()?;
+    let password = signin::password(&account, None, Some(secrets.as_ref()));
+    if password.is_none() && !account.this_computer {
+        return Err(AppError::new(
+            ErrorCode::NotLoggedIn,
+            "Sign in to this account once with \"Remember me\" to switch to it.",
+        ));
+    }
     state.replace(None).await;
     let client = start(&app, &account, password).await?;
     book.default = Some(account.name.clone());
@@ -236,12 +219,7 @@ async fn start(
     if account.this_computer {
         local_broker::ensure(app).await;
     }
-    Ok(Client::start(ClientOptions {
-        account: account.clone(),
-        password,
-        store_path: state.paths.store_path(account),
-    })
-    .await?)
+    Ok(signin::start(account, password, state.paths.store_path(account)).await?)
 }
 
 async fn activate(app: &AppHandle, state: &AppState, account: Account, client: Client) {
@@ -252,85 +230,4 @@ async fn activate(app: &AppHandle, state: &AppState, account: Account, client: C
     state
         .replace(Some(Session::new(account, client, forwarder)))
         .await;
-}
-
-/// Waits for the first link, turning failures into what the user should do.
-async fn wait_until_connected(client: &Client, account: &Account) -> Result<(), AppError> {
-    let mut state = client.connection();
-    let outcome = tokio::time::timeout(
-        SIGN_IN_WAIT,
-        state.wait_for(|s| {
-            matches!(
-                s,
-                ConnectionState::Connected { .. } | ConnectionState::AuthFailed { .. }
-            )
-        }),
-    )
-    .await;
-    match outcome {
-        Ok(Ok(s)) => match &*s {
-            // This computer has no passwords: whatever asked for one is
-            // another broker on its address.
-            ConnectionState::AuthFailed { .. } if account.this_computer => Err(AppError::new(
-                "local_taken",
-                format!("{} asks for a password.", account.broker),
-            )),
-            ConnectionState::AuthFailed { message } => {
-                Err(AppError::new("auth_failed", message.clone()))
-            }
-            _ => Ok(()),
-        },
-        Ok(Err(_)) => Err(AppError::new("internal", "The connection task stopped.")),
-        Err(_) => Err(not_connected(&client.connection().borrow())),
-    }
-}
-
-/// What the user should do when the first link did not come up in time,
-/// from the last state the connection reported.
-fn not_connected(last: &ConnectionState) -> AppError {
-    match last {
-        ConnectionState::Waiting { error, .. } if error.starts_with("TLS") => AppError::new(
-            "tls",
-            format!("{error}. Check the broker address and its certificate."),
-        ),
-        ConnectionState::Waiting { error, .. } => AppError::new(
-            "unreachable",
-            format!("Cannot reach the broker ({error}). Check the address and your network."),
-        ),
-        _ => AppError::new(
-            "unreachable",
-            "The broker did not answer. Check the address and your network.",
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn waiting(error: &str) -> ConnectionState {
-        ConnectionState::Waiting {
-            attempt: 1,
-            retry_at_ms: 0,
-            error: error.into(),
-        }
-    }
-
-    #[test]
-    fn a_sign_in_that_never_connects_says_what_to_check() {
-        let tls = not_connected(&waiting(
-            "TLS failed: invalid peer certificate: UnknownIssuer",
-        ));
-        assert_eq!(tls.code, "tls");
-        assert!(tls.message.contains("certificate"), "{}", tls.message);
-        let refused = not_connected(&waiting("cannot reach the broker: Connection refused"));
-        assert_eq!(refused.code, "unreachable");
-        assert!(
-            refused.message.contains("Connection refused"),
-            "{}",
-            refused.message
-        );
-        let silent = not_connected(&ConnectionState::Connecting { attempt: 1 });
-        assert_eq!(silent.code, "unreachable");
-    }
 }

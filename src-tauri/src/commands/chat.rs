@@ -6,6 +6,8 @@ use tether_core::Event;
 use tether_core::protocol::MessageId;
 use tether_core::store::{ConversationId, ConversationSummary, Gap, StoredMessage};
 
+use tether_core::error::ErrorCode;
+
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::tray;
@@ -28,7 +30,7 @@ pub async fn subscribe_events(
         let current = client.connection().borrow().clone();
         on_event
             .send(vec![Event::Connection { state: current }])
-            .map_err(|e| AppError::new("internal", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
     }
     state.set_ui_channel(on_event);
     Ok(())

@@ -18,7 +18,7 @@ pub fn subscribe_requests(state: State<'_, AppState>, on_request: Channel<ShellR
 
 fn autostart_error(e: tauri_plugin_autostart::Error) -> AppError {
     AppError::new(
-        "internal",
+        tether_core::error::ErrorCode::Internal,
         format!("Cannot change whether Tether starts at login: {e}"),
     )
 }

@@ -5,7 +5,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { Channel } from '@tauri-apps/api/core';
 import type { Event } from './bindings/Event';
 import type { StoredMessage } from './bindings/StoredMessage';
-import type { AppError } from './types';
+import type { AppError, ErrorCode } from './types';
 
 export type Call = { cmd: string, args: Record<string, unknown> };
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -23,12 +23,12 @@ export function mockBackend(handlers: Record<string, Handler> = {}): Call[] {
 }
 
 /** An error as the Rust shell serializes it. */
-export function appError(code: string, message: string): AppError {
+export function appError(code: ErrorCode, message: string): AppError {
   return { code, message };
 }
 
 /** A handler that rejects like the Rust shell does. */
-export function reject(code: string, message: string): Handler {
+export function reject(code: ErrorCode, message: string): Handler {
   return () => Promise.reject(appError(code, message));
 }
 

@@ -3,25 +3,14 @@
 // AppError; backend.ts normalizes anything else into one.
 
 import type { AppError } from './bindings/AppError';
+import type { ErrorCode } from './bindings/ErrorCode';
+import { ERROR_CODES } from './bindings/ErrorCodes';
 
 export type { AccountView } from './bindings/AccountView';
-export type { AppError };
-
-/** Error codes the backend uses; anything else is treated as "internal". */
-export const ERROR_CODES = [
-  'auth_failed',
-  'unreachable',
-  'tls',
-  'local_taken',
-  'lan_unavailable',
-  'bad_input',
-  'keyring',
-  'not_logged_in',
-  'store',
-  'internal',
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type { AppError, ErrorCode };
+// Generated from the core's ErrorCode::ALL (never kept by hand here):
+// anything else is treated as "internal".
+export { ERROR_CODES };
 
 export function isAppError(value: unknown): value is AppError {
   return (
@@ -40,7 +29,10 @@ export function toAppError(value: unknown): AppError {
   return { code: 'internal', message: String(value) };
 }
 
-/** The known code for an error, or "internal" for codes this UI does not know. */
+/**
+ * The known code for an error, or "internal" for one this UI does not know
+ * (a newer backend's, or a value that did not come from the backend).
+ */
 export function errorCode(error: AppError): ErrorCode {
-  return (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : 'internal';
+  return ERROR_CODES.includes(error.code) ? error.code : 'internal';
 }

@@ -1,7 +1,6 @@
 //! One module per subcommand.
 
 pub mod account;
-pub mod bench;
 pub mod lan_user;
 pub mod listen;
 pub mod outbox;

@@ -115,7 +115,7 @@ pub(crate) fn classify(e: &ConnectionError) -> Failure {
         ConnectionError::NetworkTimeout => {
             Failure::Link("the broker did not answer in time".into())
         }
-        ConnectionError::Tls(tls) => Failure::Link(format!("TLS failed: {tls}")),
+        ConnectionError::Tls(tls) => Failure::Tls(format!("TLS failed: {tls}")),
         // A link that was up and broke: say so in words, not rumqttc's
         // layers ("Mqtt state: Mqtt serialization/deserialization error: IO…").
         ConnectionError::MqttState(

@@ -71,12 +71,19 @@ impl Engine {
         }
         tracing::info!("the broker is reachable again; reconnecting");
         let current = self.state.borrow().clone();
-        if let ConnectionState::Waiting { attempt, error, .. } = current {
+        if let ConnectionState::Waiting {
+            attempt,
+            error,
+            code,
+            ..
+        } = current
+        {
             let retry_at_ms = crate::clock::now_ms().saturating_add(spread_ms as i64);
             self.set_state(ConnectionState::Waiting {
                 attempt,
                 retry_at_ms,
                 error,
+                code,
             });
         }
     }

@@ -110,6 +110,8 @@ fn store_one(
 
 impl Store {
     /// Stores one received message, de-duplicating by id. See [`Stored`].
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn store_incoming(&mut self, msg: &StoredMessage) -> Result<Stored, StoreError> {
         let tx = self.conn.transaction()?;
         let mut batch = Batch::default();
@@ -119,7 +121,7 @@ impl Store {
         Ok(res)
     }
 
-    /// Like [`Store::store_incoming`] for many messages in one transaction:
+    /// Like `store_incoming` for many messages in one transaction:
     /// one commit (one WAL append of the touched pages) instead of one per
     /// message, which is what makes draining a large offline queue fast.
     pub fn store_incoming_batch(

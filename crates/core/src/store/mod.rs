@@ -89,6 +89,8 @@ impl Store {
     }
 
     /// A private in-memory database, for tests.
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn open_in_memory() -> Result<Store, StoreError> {
         Self::init(Connection::open_in_memory()?)
     }

@@ -10,7 +10,7 @@ use rusqlite::{Connection, params};
 
 use super::batch::Batch;
 use super::messages::insert_message;
-use super::rows::{ensure_conversation, json_rowids, limit_param, to_u64, uuid_from_blob};
+use super::rows::{json_rowids, limit_param, to_u64, uuid_from_blob};
 use super::{
     ConversationId, MessageStatus, OutboxEntry, OutboxRow, Store, StoreError, StoredMessage,
 };
@@ -48,6 +48,8 @@ impl Store {
     ///
     /// Committed on return, so a restart never reuses a number (which the
     /// receiver would treat as old and ignore for gap purposes).
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn next_seq(&mut self, conv: &ConversationId) -> Result<u64, StoreError> {
         let tx = self.conn.transaction()?;
         let seq = next_seq_in(&tx, conv)?;
@@ -85,6 +87,8 @@ impl Store {
     /// transaction, so neither can exist without the other. Returns the outbox id.
     ///
     /// Fails with a constraint error if a message with the same id exists.
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn enqueue_message(
         &mut self,
         msg: &StoredMessage,
@@ -142,7 +146,7 @@ impl Store {
     }
 
     /// Number of publishes not yet acknowledged by the broker, but for
-    /// those set aside (see [`Store::set_aside_len`]).
+    /// those set aside (see `set_aside_len`).
     pub fn outbox_len(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
@@ -155,11 +159,13 @@ impl Store {
     /// carried a message still `Queued`, marks that message `Sent` and returns
     /// its id. Acking an unknown or already-acked row is a no-op (`None`),
     /// since a replay after reconnect can produce a second PUBACK.
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn outbox_acked(&mut self, outbox_id: i64) -> Result<Option<MessageId>, StoreError> {
         Ok(self.outbox_acked_many(&[outbox_id], None)?.pop().flatten())
     }
 
-    /// [`Store::outbox_acked`] for a run of acks in one transaction; one
+    /// `outbox_acked` for a run of acks in one transaction; one
     /// answer per row, in order: the message's id if it is `Sent` now
     /// (newly, or again when a resend was acked), `None` if a receipt
     /// already raised it further or the row carried no message. With
@@ -258,8 +264,9 @@ fn insert_outgoing(
 }
 
 /// Allocates the next outgoing `seq` of `conv` inside the caller's transaction.
+#[cfg(test)]
 fn next_seq_in(conn: &Connection, conv: &ConversationId) -> Result<u64, StoreError> {
-    let conv_id = ensure_conversation(conn, conv)?;
+    let conv_id = super::rows::ensure_conversation(conn, conv)?;
     let seq: i64 = conn
         .prepare_cached(
             "UPDATE conversations SET out_seq = out_seq + 1 WHERE id = ?1 RETURNING out_seq",

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, params};
 
-use super::rows::{json_message_ids, user_from_str};
+use super::rows::json_message_ids;
 use super::{ConversationId, MessageStatus, Store, StoreError};
 use crate::protocol::{MessageId, ReceiptStatus, UserId};
 
@@ -22,6 +22,7 @@ fn receipt_code(status: ReceiptStatus) -> i64 {
     }
 }
 
+#[cfg(test)]
 fn receipt_from_code(code: i64) -> Result<ReceiptStatus, StoreError> {
     match MessageStatus::from_code(code)? {
         MessageStatus::Delivered => Ok(ReceiptStatus::Delivered),
@@ -37,6 +38,8 @@ impl Store {
     /// someone other than `from`. Rooms accept any sender since membership is
     /// open. Statuses only ever rise. Returns the messages whose status
     /// changed, with their new status.
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn apply_receipt(
         &mut self,
         from: &UserId,
@@ -51,6 +54,8 @@ impl Store {
     }
 
     /// Receipts recorded for one of our messages: (user, best status, its ts), by user.
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn receipts_for(
         &self,
         id: MessageId,
@@ -69,12 +74,18 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         raw.into_iter()
-            .map(|(user, status, ts)| Ok((user_from_str(&user)?, receipt_from_code(status)?, ts)))
+            .map(|(user, status, ts)| {
+                Ok((
+                    super::rows::user_from_str(&user)?,
+                    receipt_from_code(status)?,
+                    ts,
+                ))
+            })
             .collect()
     }
 }
 
-/// [`Store::apply_receipt`] inside the caller's transaction.
+/// `apply_receipt` inside the caller's transaction.
 pub(super) fn apply_receipt_in(
     tx: &Connection,
     from: &UserId,

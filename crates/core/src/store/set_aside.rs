@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::rows::{MESSAGE_COLUMNS, RawMessage, to_u64};
+use super::rows::{MESSAGE_COLUMNS, RawMessage};
 use super::{ConversationId, MessageStatus, Store, StoreError, StoredMessage};
 use crate::protocol::MessageId;
 
@@ -137,11 +137,13 @@ impl Store {
     }
 
     /// Publishes set aside (see [`Store::set_aside`]).
+    /// (Tests only.)
+    #[cfg(test)]
     pub fn set_aside_len(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
             .prepare_cached("SELECT COUNT(*) FROM outbox WHERE set_aside = 1")?
             .query_row([], |r| r.get(0))?;
-        to_u64(n, "set-aside count")
+        super::rows::to_u64(n, "set-aside count")
     }
 }

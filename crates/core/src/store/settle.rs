@@ -19,7 +19,7 @@ pub struct Settled {
 
 impl Store {
     /// [`Store::outbox_acked_many`] for `acked`, then
-    /// [`Store::apply_receipt`] for each of `receipts` (at `ts`), in one
+    /// `apply_receipt` for each of `receipts` (at `ts`), in one
     /// transaction.
     pub fn settle(
         &mut self,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use tokio::time::Instant;
 
 use super::backoff::Backoff;
+use crate::error::ErrorCode;
 
 /// What the UI shows in its connection banner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,7 +28,10 @@ pub enum ConnectionState {
         attempt: u32,
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         retry_at_ms: i64,
+        /// What went wrong, in words (English; `code` is for deciding).
         error: String,
+        /// What kind of failure: `unreachable` or `tls`.
+        code: ErrorCode,
     },
     /// The broker refused our credentials: retrying cannot help until the
     /// user changes them (or asks to retry).
@@ -39,11 +43,15 @@ pub enum ConnectionState {
 pub enum Failure {
     /// CONNACK refused for bad user name/password or not authorized.
     Auth(String),
-    /// Anything else: refused for another reason, I/O, TLS, timeouts.
+    /// Anything else: refused for another reason, I/O, timeouts.
     Link(String),
     /// A link that was up ended: reset or closed from the other side (a
     /// broker restarting, or refusing what we sent by closing the link).
     Closed(String),
+    /// The TLS handshake failed: retrying will not help until the
+    /// certificate, the CA or the address changes, but the broker may be
+    /// fixed meanwhile, so it is retried like any link failure.
+    Tls(String),
     /// No answer to a ping within the grace period (see `liveness`).
     DeadLink,
 }
@@ -51,7 +59,9 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Auth(m) | Failure::Link(m) | Failure::Closed(m) => f.write_str(m),
+            Failure::Auth(m) | Failure::Link(m) | Failure::Closed(m) | Failure::Tls(m) => {
+                f.write_str(m)
+            }
             Failure::DeadLink => f.write_str("the broker stopped answering (dead link)"),
         }
     }
@@ -120,6 +130,10 @@ impl Supervisor {
             attempt: self.backoff.attempt(),
             retry_at_ms: now_ms.saturating_add(delay_ms),
             error: failure.to_string(),
+            code: match failure {
+                Failure::Tls(_) => ErrorCode::Tls,
+                _ => ErrorCode::Unreachable,
+            },
         }
     }
 
@@ -205,14 +219,39 @@ mod tests {
             attempt,
             retry_at_ms,
             error,
+            code,
         } = state
         else {
             panic!("{state:?}")
         };
-        assert_eq!((attempt, error.as_str()), (1, "refused"));
+        assert_eq!(
+            (attempt, error.as_str(), code),
+            (1, "refused", ErrorCode::Unreachable)
+        );
         assert!((1_000..=1_500).contains(&retry_at_ms));
         assert!(s.retry_at().unwrap() <= now + Duration::from_millis(500));
         assert!(!s.wants_link());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_tls_failure_is_said_to_be_one_by_its_code() {
+        let mut s = sup();
+        s.connect();
+        let state = s.failed(
+            &Failure::Tls("TLS failed: bad certificate".into()),
+            Instant::now(),
+            0,
+        );
+        assert!(
+            matches!(
+                &state,
+                ConnectionState::Waiting {
+                    code: ErrorCode::Tls,
+                    ..
+                }
+            ),
+            "{state:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

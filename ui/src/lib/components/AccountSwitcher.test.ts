@@ -22,7 +22,7 @@ describe('AccountSwitcher', () => {
   });
 
   it('shows our own state as the link\'s while not connected, and what we announce once connected', async () => {
-    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused' });
+    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused', code: 'unreachable' });
     render(AccountSwitcher);
     expect(screen.getByRole('img', { name: 'Offline' })).toHaveClass('offline');
     expect(screen.queryByRole('img', { name: 'Online' })).toBeNull();

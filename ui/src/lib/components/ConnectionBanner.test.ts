@@ -33,7 +33,7 @@ describe('ConnectionBanner', () => {
     const first = strip();
     const states: ConnectionState[] = [
       { state: 'connecting', attempt: 1 },
-      { state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'x'.repeat(500) },
+      { state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'x'.repeat(500), code: 'unreachable' },
       { state: 'offline' },
       { state: 'auth_failed', message: 'Not authorized' },
       { state: 'connected', since_ms: 1 },
@@ -48,7 +48,7 @@ describe('ConnectionBanner', () => {
     expect(within(first as HTMLElement).queryByRole('button')).toBeNull();
 
     // A failed event channel shares the strip rather than stacking a second one.
-    connection.set({ state: 'waiting', attempt: 3, retry_at_ms: Date.now() + 5000, error: 'refused' });
+    connection.set({ state: 'waiting', attempt: 3, retry_at_ms: Date.now() + 5000, error: 'refused', code: 'unreachable' });
     session.eventsError = { code: 'internal', message: 'channel closed' };
     await flush();
     expect(strip()).toBe(first);
@@ -57,7 +57,7 @@ describe('ConnectionBanner', () => {
 
   it('cuts long text short on one line, with all of it as a tooltip', () => {
     const error = `TLS failed: ${'invalid peer certificate '.repeat(20)}`;
-    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error });
+    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error, code: 'unreachable' });
     const { container } = render(ConnectionBanner);
     const text = container.querySelector('.banner .text');
     expect(text).toHaveAttribute('title', `Reconnecting in 5 s · Last error: ${error}`);
@@ -72,7 +72,7 @@ describe('ConnectionBanner', () => {
   it('counts down to the next attempt, with the last error and a working Retry now', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const calls = mockBackend({ retry_now: () => null });
-    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused' });
+    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused', code: 'unreachable' });
     render(ConnectionBanner);
     expect(screen.getByText('Reconnecting in 5 s')).toBeInTheDocument();
     expect(screen.getByText('Last error: Connection refused')).toBeInTheDocument();

@@ -83,7 +83,7 @@ describe('ConversationList', () => {
     expect(within(bob()).getByRole('img', { name: 'Online' })).toBeInTheDocument();
 
     // The link drops: bob was online when we last knew, and that is all we know.
-    connection.set({ state: 'waiting', attempt: 1, retry_at_ms: Date.now() + 5000, error: 'Connection refused' });
+    connection.set({ state: 'waiting', attempt: 1, retry_at_ms: Date.now() + 5000, error: 'Connection refused', code: 'unreachable' });
     await flush();
     expect(within(bob()).queryByRole('img', { name: 'Online' })).toBeNull();
     const dot = within(bob()).getByRole('img', { name: /^Last seen/ });

@@ -5,7 +5,7 @@ import { i18n } from '../i18n/index.svelte';
 import { stopEvents } from '../stores/events';
 import { DEFAULT_BROKER, session } from '../stores/session.svelte';
 import { appError, mockBackend, reject } from '../testing';
-import type { AccountView } from '../types';
+import type { AccountView, ErrorCode } from '../types';
 import Login from './Login.svelte';
 
 const saved: AccountView = {
@@ -110,7 +110,7 @@ describe('Login', () => {
     });
   });
 
-  it.each([
+  it.each<[ErrorCode, string, string | null]>([
     ['auth_failed', 'The broker at 127.0.0.1:1883 did not accept this user id and password.', 'Password'],
     ['unreachable', 'Tether cannot reach the broker at 127.0.0.1:1883.', 'Broker address'],
     ['tls', 'Tether cannot open a secure connection to the broker at 127.0.0.1:1883.', 'Broker address'],

@@ -26,7 +26,7 @@ describe('MainView', () => {
   afterEach(() => connection.reset());
 
   it('never lets Leave room take the place of the status strip\'s buttons', async () => {
-    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused' });
+    connection.set({ state: 'waiting', attempt: 2, retry_at_ms: Date.now() + 5000, error: 'Connection refused', code: 'unreachable' });
     const { container } = render(MainView);
     const strip = container.querySelector('.banner')!;
     const leave = screen.getByRole('button', { name: 'Leave room' });

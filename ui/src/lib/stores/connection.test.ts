@@ -17,7 +17,7 @@ describe('connection store', () => {
   it('counts down to the next attempt, live', () => {
     vi.useFakeTimers();
     vi.setSystemTime(1_000_000);
-    store.set({ state: 'waiting', attempt: 3, retry_at_ms: 1_005_000, error: 'connection refused' });
+    store.set({ state: 'waiting', attempt: 3, retry_at_ms: 1_005_000, error: 'connection refused', code: 'unreachable' });
     expect(store.secondsLeft).toBe(5);
     vi.advanceTimersByTime(1_100);
     expect(store.secondsLeft).toBe(4);
@@ -29,7 +29,7 @@ describe('connection store', () => {
 
   it('stops counting when the state changes', () => {
     vi.useFakeTimers();
-    store.set({ state: 'waiting', attempt: 1, retry_at_ms: Date.now() + 2000, error: 'x' });
+    store.set({ state: 'waiting', attempt: 1, retry_at_ms: Date.now() + 2000, error: 'x', code: 'unreachable' });
     store.set({ state: 'connected', since_ms: Date.now() });
     expect(store.secondsLeft).toBeNull();
     expect(vi.getTimerCount()).toBe(0);

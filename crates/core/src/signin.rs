@@ -1,0 +1,214 @@
+//! Signing in, with the same rules for the desktop app and the `tether`
+//! CLI: where the password comes from, starting the account's client, and
+//! what to tell the user when the first link does not come up.
+//!
+//! The app waits for the first link when the user signs in
+//! ([`wait_until_connected`]); the CLI and a remembered sign-in at start-up
+//! do not (Tether works offline), and read the same verdicts from the
+//! connection state when they need one ([`not_connected`]).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::account::{Account, BrokerUrl};
+use crate::client::{Client, ClientOptions};
+use crate::error::{ClientError, ErrorCode};
+use crate::secrets::SecretStore;
+use crate::supervisor::ConnectionState;
+
+/// How long a sign-in waits for the broker before saying it is unreachable.
+pub const SIGN_IN_WAIT: Duration = Duration::from_secs(10);
+
+/// The environment variable that overrides the keyring (scripts, CI).
+pub const PASSWORD_ENV: &str = "TETHER_PASSWORD";
+
+/// Why a sign-in did not connect, and what to do about it.
+#[derive(Debug, Error)]
+pub enum SignInError {
+    #[error("the broker refused the user name or password ({0}); check them and sign in again")]
+    AuthFailed(String),
+    /// This computer has no passwords: whatever asked for one is another
+    /// broker on its address.
+    #[error("{0} asks for a password: another program serves This computer's address")]
+    LocalTaken(BrokerUrl),
+    #[error("{0}; check the broker address and its certificate")]
+    Tls(String),
+    /// The connection's last error in words ("cannot reach the broker: …").
+    #[error("{0}; check the address and your network")]
+    Unreachable(String),
+    #[error("the broker did not answer; check the address and your network")]
+    NoAnswer,
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+impl SignInError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SignInError::AuthFailed(_) => ErrorCode::AuthFailed,
+            SignInError::LocalTaken(_) => ErrorCode::LocalTaken,
+            SignInError::Tls(_) => ErrorCode::Tls,
+            SignInError::Unreachable(_) | SignInError::NoAnswer => ErrorCode::Unreachable,
+            SignInError::Client(e) => e.code(),
+        }
+    }
+}
+
+/// The password to sign in with: the one given (typed in the sign-in
+/// form), else `TETHER_PASSWORD`, else the one remembered in the keyring,
+/// else none (an anonymous broker, or This computer, which has none).
+pub fn password(
+    account: &Account,
+    given: Option<String>,
+    secrets: Option<&dyn SecretStore>,
+) -> Option<String> {
+    if account.this_computer {
+        return None;
+    }
+    if let Some(given) = given.filter(|p| !p.is_empty()) {
+        return Some(given);
+    }
+    if let Some(env) = std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()) {
+        return Some(env);
+    }
+    match secrets.map(|s| s.get(&account.secret_key())) {
+        Some(Ok(remembered)) => remembered,
+        Some(Err(e)) => {
+            tracing::debug!("no password from the keyring: {e}");
+            None
+        }
+        None => None,
+    }
+}
+
+/// Starts the account's client on its store (connecting in the background).
+pub async fn start(
+    account: &Account,
+    password: Option<String>,
+    store_path: PathBuf,
+) -> Result<Client, ClientError> {
+    Client::start(ClientOptions {
+        account: account.clone(),
+        password,
+        store_path,
+    })
+    .await
+}
+
+/// Waits up to `within` for the first link; a refusal or silence becomes
+/// what the user should do.
+pub async fn wait_until_connected(
+    client: &Client,
+    account: &Account,
+    within: Duration,
+) -> Result<(), SignInError> {
+    let mut state = client.connection();
+    let outcome = tokio::time::timeout(
+        within,
+        state.wait_for(|s| {
+            matches!(
+                s,
+                ConnectionState::Connected { .. } | ConnectionState::AuthFailed { .. }
+            )
+        }),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(s)) => match &*s {
+            ConnectionState::AuthFailed { .. } if account.this_computer => {
+                Err(SignInError::LocalTaken(account.broker.clone()))
+            }
+            ConnectionState::AuthFailed { message } => {
+                Err(SignInError::AuthFailed(message.clone()))
+            }
+            _ => Ok(()),
+        },
+        Ok(Err(_)) => Err(SignInError::Client(ClientError::Stopped)),
+        Err(_) => Err(not_connected(&client.connection().borrow())),
+    }
+}
+
+/// What the user should do when the link is not up, from the last state
+/// the connection reported (its kind, never its words, decides).
+pub fn not_connected(last: &ConnectionState) -> SignInError {
+    match last {
+        ConnectionState::AuthFailed { message } => SignInError::AuthFailed(message.clone()),
+        ConnectionState::Waiting {
+            error,
+            code: ErrorCode::Tls,
+            ..
+        } => SignInError::Tls(error.clone()),
+        ConnectionState::Waiting { error, .. } => SignInError::Unreachable(error.clone()),
+        _ => SignInError::NoAnswer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::secrets::MemorySecrets;
+
+    fn waiting(error: &str, code: ErrorCode) -> ConnectionState {
+        ConnectionState::Waiting {
+            attempt: 1,
+            retry_at_ms: 0,
+            error: error.into(),
+            code,
+        }
+    }
+
+    fn account() -> Account {
+        Account::new(
+            "work",
+            "mqtt://localhost:1883".parse().unwrap(),
+            "alice".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_link_that_never_came_up_says_what_to_check() {
+        let tls = not_connected(&waiting("TLS failed: UnknownIssuer", ErrorCode::Tls));
+        assert_eq!(tls.code(), ErrorCode::Tls);
+        assert!(tls.to_string().contains("certificate"), "{tls}");
+        // The words do not decide: a message that happens to start with
+        // "TLS" is no TLS failure.
+        let refused = not_connected(&waiting("TLS-ish words", ErrorCode::Unreachable));
+        assert_eq!(refused.code(), ErrorCode::Unreachable);
+        assert_eq!(
+            refused.to_string(),
+            "TLS-ish words; check the address and your network"
+        );
+        let silent = not_connected(&ConnectionState::Connecting { attempt: 1 });
+        assert_eq!(silent.code(), ErrorCode::Unreachable);
+        let auth = not_connected(&ConnectionState::AuthFailed {
+            message: "bad".into(),
+        });
+        assert_eq!(auth.code(), ErrorCode::AuthFailed);
+    }
+
+    #[test]
+    fn the_password_typed_wins_then_the_keyring() {
+        // (TETHER_PASSWORD is left alone: tests run in parallel in one
+        // process; the CLI tests cover it.)
+        let a = account();
+        let secrets = MemorySecrets::default();
+        secrets.set(&a.secret_key(), "remembered").unwrap();
+        assert_eq!(
+            password(&a, Some("typed".into()), Some(&secrets)).as_deref(),
+            Some("typed")
+        );
+        if std::env::var(PASSWORD_ENV).is_err() {
+            assert_eq!(
+                password(&a, Some(String::new()), Some(&secrets)).as_deref(),
+                Some("remembered")
+            );
+            assert_eq!(password(&a, None, None), None);
+        }
+        let mut local = a.clone();
+        local.this_computer = true;
+        assert_eq!(password(&local, Some("typed".into()), Some(&secrets)), None);
+    }
+}
