@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
-use tether_core::store::StoredMessage;
-use tether_core::supervisor::ConnectionState;
+
+use tether_core::model::{ConnectionState, StoredMessage};
 use tether_core::{Client, Event};
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 use tokio::time::Instant;

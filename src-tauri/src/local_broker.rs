@@ -15,8 +15,9 @@ use std::sync::{Mutex, PoisonError};
 use tauri::{AppHandle, Manager};
 use tether_broker::{BrokerError, EmbeddedBroker, LanListener, LanOptions};
 use tether_core::account::{BrokerUrl, BrokerUrlError};
+use tether_core::model::ConnectionState;
 use tether_core::protocol::Prefix;
-use tether_core::supervisor::ConnectionState;
+
 use tokio::sync::watch;
 
 use crate::state::AppState;

@@ -8,8 +8,8 @@
 //! the body as markup, so it is escaped there.
 
 use tauri::{AppHandle, Manager};
-use tether_core::store::{ConversationId, StoredMessage};
 
+use tether_core::model::{ConversationId, StoredMessage};
 /// Longest body shown; the rest is in the app.
 const MAX_BODY_CHARS: usize = 200;
 
@@ -83,7 +83,7 @@ mod linux {
 
     use notify_rust::NotificationResponse;
     use tauri::{AppHandle, Manager};
-    use tether_core::store::ConversationId;
+    use tether_core::model::ConversationId;
 
     use crate::state::AppState;
     use crate::tray;

@@ -3,9 +3,10 @@
 //! its own keeps the core's `Event` type free of shell concerns.
 
 use serde::Serialize;
-use tether_core::store::ConversationId;
+
 use ts_rs::TS;
 
+use tether_core::model::ConversationId;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export)]

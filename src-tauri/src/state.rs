@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tauri::ipc::Channel;
 use tether_core::account::{Account, Paths};
+use tether_core::model::ConversationId;
 use tether_core::secrets::{KeyringSecrets, SecretStore};
-use tether_core::store::ConversationId;
+
 use tether_core::{Client, Event};
 
 use crate::error::AppError;

@@ -10,7 +10,7 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{App, AppHandle, Manager, Wry};
 use tether_core::Client;
-use tether_core::supervisor::ConnectionState;
+use tether_core::model::ConnectionState;
 
 use crate::state::AppState;
 

@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use common::{Peer, account, dm};
 use rand::Rng;
-use tether_core::supervisor::ConnectionState;
+
 use tether_tests::{BlackHoleProxy, Mosquitto, MosquittoOptions, tether_bin};
 
+use tether_core::model::ConnectionState;
 /// Persistence on, and a queue limit well above what the test sends, so
 /// that losses could only come from crashes (the default of 1000 would drop
 /// by design, which `seq` gaps report).

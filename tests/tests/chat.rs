@@ -5,7 +5,8 @@ mod common;
 
 use common::{Peer, dm, room};
 use tether_core::Event;
-use tether_core::store::MessageStatus;
+use tether_core::model::MessageStatus;
+
 use tether_tests::Mosquitto;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +38,7 @@ async fn one_to_one_round_trip_with_delivered_and_read_receipts() {
     // Bob answers; both histories agree.
     bob.client.send(dm("alice"), "hello alice").await.unwrap();
     assert_eq!(alice.next_message().await.text, "hello alice");
-    let texts = |h: Vec<tether_core::store::StoredMessage>| {
+    let texts = |h: Vec<tether_core::model::StoredMessage>| {
         h.into_iter().map(|m| m.text).collect::<Vec<_>>()
     };
     assert_eq!(
@@ -168,7 +169,7 @@ async fn presence_is_retained_and_typing_is_relayed() {
     alice.connected().await;
     // Bob connects later and still learns alice is online (retained).
     let mut bob = Peer::start(&broker.url(), "bob", dir.path()).await;
-    bob.wait_for(|e| matches!(e, Event::Presence { user, state: tether_core::protocol::PresenceState::Online, .. } if user.as_str() == "alice")).await;
+    bob.wait_for(|e| matches!(e, Event::Presence { user, state: tether_core::model::PresenceState::Online, .. } if user.as_str() == "alice")).await;
 
     alice.client.typing(dm("bob"), true).await.unwrap();
     bob.wait_for(
@@ -178,14 +179,14 @@ async fn presence_is_retained_and_typing_is_relayed() {
 
     alice
         .client
-        .set_presence(tether_core::protocol::PresenceState::Away)
+        .set_presence(tether_core::model::PresenceState::Away)
         .await
         .unwrap();
     bob.wait_for(|e| {
         matches!(
             e,
             Event::Presence {
-                state: tether_core::protocol::PresenceState::Away,
+                state: tether_core::model::PresenceState::Away,
                 ..
             }
         )
@@ -194,7 +195,7 @@ async fn presence_is_retained_and_typing_is_relayed() {
 
     // A clean shutdown says offline explicitly.
     alice.client.shutdown().await;
-    bob.wait_for(|e| matches!(e, Event::Presence { user, state: tether_core::protocol::PresenceState::Offline, .. } if user.as_str() == "alice")).await;
+    bob.wait_for(|e| matches!(e, Event::Presence { user, state: tether_core::model::PresenceState::Offline, .. } if user.as_str() == "alice")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::Peer;
 use tether_core::Event;
-use tether_core::supervisor::ConnectionState;
+use tether_core::model::ConnectionState;
+
 use tether_tests::Mosquitto;
 
 /// The next connection state the client reports.

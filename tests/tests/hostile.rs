@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use common::{Peer, dm};
 use rumqttc::{AsyncClient, MqttOptions, QoS};
-use tether_core::supervisor::ConnectionState;
+
 use tether_tests::Mosquitto;
 
+use tether_core::model::ConnectionState;
 /// A raw MQTT client that does not follow the protocol.
 async fn raw_client(port: u16) -> AsyncClient {
     let mut o = MqttOptions::new("mallory-raw", "127.0.0.1", port);

@@ -12,8 +12,8 @@ use common::cli::{Running, is_connected, tether};
 use common::{Peer, WAIT, dm};
 use rumqttc::QoS;
 use tether_core::Event;
-use tether_core::protocol::PresenceState;
-use tether_core::supervisor::ConnectionState;
+use tether_core::model::{ConnectionState, MessageStatus, PresenceState};
+
 use tether_tests::{LinkEvent, Mosquitto, MosquittoOptions, RawClient, raw_options};
 
 /// The next presence `peer` hears for `user` (others' are skipped).
@@ -267,7 +267,6 @@ async fn rooms_joined_or_left_while_away_are_followed_on_a_kept_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_the_broker_keeps_refusing_is_set_aside_and_the_rest_goes_out() {
-    use tether_core::store::MessageStatus;
     // Mosquitto disconnects a client that sends a packet over this size,
     // as the embedded broker did with envelopes near its limit.
     let (broker, _dir, mut alice, mut bob) = alice_and_bob(MosquittoOptions {
@@ -325,7 +324,6 @@ async fn failed_after_retries(
     id: tether_core::protocol::MessageId,
     broker: &Mosquitto,
 ) -> tether_core::protocol::MessageId {
-    use tether_core::store::MessageStatus;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let mut seen = Vec::new();
     loop {

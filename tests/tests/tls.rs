@@ -8,9 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{Peer, account, dm};
-use tether_core::supervisor::ConnectionState;
+
 use tether_tests::{MOSQUITTO_LOG_FILE, Mosquitto};
 
+use tether_core::model::ConnectionState;
 /// A throwaway CA and a server certificate for localhost / 127.0.0.1.
 fn make_certs(dir: &Path) {
     let openssl = |args: &[&str]| {

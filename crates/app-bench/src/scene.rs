@@ -11,13 +11,14 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tempfile::TempDir;
 use tether_bench::peer::Peer;
-use tether_core::store::ConversationId;
+
 use tether_testbed::Mosquitto;
 use tether_tests::desktop::{Desktop, app_bin};
 
 use crate::error::AppBenchError;
 use crate::procs::{self, Memory};
 
+use tether_core::model::ConversationId;
 /// How long the app may take to show up or go away before it is an error.
 const APP_WAIT: Duration = Duration::from_secs(60);
 

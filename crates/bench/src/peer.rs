@@ -6,9 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use tether_core::account::{Account, BrokerUrl};
+use tether_core::model::{ConnectionState, ConversationId};
 use tether_core::protocol::{MessageId, UserId};
-use tether_core::store::ConversationId;
-use tether_core::supervisor::ConnectionState;
+
 use tether_core::{Client, ClientOptions, Event};
 use tokio::sync::{broadcast, oneshot};
 use tokio::time::Instant;

@@ -2,10 +2,10 @@
 
 use tether_core::Client;
 use tether_core::account::{Account, AccountBook, BrokerUrl, Paths};
+use tether_core::model::ConnectionState;
 use tether_core::protocol::UserId;
 use tether_core::secrets::{KeyringSecrets, SecretStore};
 use tether_core::signin::{self, SignInError};
-use tether_core::supervisor::ConnectionState;
 
 use crate::args::AccountArgs;
 use crate::failure::CliError;

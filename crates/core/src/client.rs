@@ -15,12 +15,12 @@ use crate::account::Account;
 use crate::engine::{self, Command, SendRequest, WINDOW};
 use crate::error::ClientError;
 use crate::event::Event;
-use crate::protocol::{Body, Envelope, MessageId, PresenceBody, PresenceState, RoomId, UserId};
-use crate::store::{
-    ConversationId, ConversationSummary, Gap, PresenceRecord, Room, Store, StoreError,
+use crate::model::{
+    ConnectionState, ConversationId, ConversationSummary, Gap, PresenceRecord, PresenceState, Room,
     StoredMessage,
 };
-use crate::supervisor::ConnectionState;
+use crate::protocol::{Body, Envelope, MessageId, PresenceBody, RoomId, UserId};
+use crate::store::{Store, StoreError};
 
 /// How many events a slow subscriber may fall behind before it lags.
 const EVENT_BUFFER: usize = 4096;
@@ -235,7 +235,7 @@ impl Client {
     /// Queues a failed message (see [`MessageStatus::Failed`]) again,
     /// behind everything queued now.
     ///
-    /// [`MessageStatus::Failed`]: crate::store::MessageStatus::Failed
+    /// [`MessageStatus::Failed`]: crate::model::MessageStatus::Failed
     pub async fn retry_failed(&self, id: MessageId) -> Result<(), ClientError> {
         self.request(|reply| Command::RetryFailed { id, reply })
             .await

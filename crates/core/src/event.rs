@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use crate::protocol::{MessageId, PresenceState, RoomId, UserId};
-use crate::store::{ConversationId, Gap, MessageStatus, StoredMessage};
-use crate::supervisor::ConnectionState;
+use crate::model::{
+    ConnectionState, ConversationId, Gap, MessageStatus, PresenceState, StoredMessage,
+};
+use crate::protocol::{MessageId, RoomId, UserId};
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -7,6 +7,8 @@
 //! `tether` CLI are both thin layers over [`Client`].
 //!
 //! # Layout
+//! - [`model`]: the nouns, whatever the channel: conversations, messages
+//!   and their delivery states, gaps, rooms, presence, connection state.
 //! - [`protocol`]: ids, topics, the envelope codec and the receiver's
 //!   validation rules. Pure functions, no I/O.
 //! - [`store`]: SQLite (WAL) with migrations: conversations, messages,
@@ -28,7 +30,7 @@
 //! # Example
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use tether_core::{Client, ClientOptions, account::Account, store::ConversationId};
+//! use tether_core::{Client, ClientOptions, account::Account, model::ConversationId};
 //! let account = Account::new("work", "mqtt://localhost:1883".parse()?, "alice".parse()?);
 //! let client = Client::start(ClientOptions {
 //!     account,
@@ -46,6 +48,7 @@ pub mod clock;
 mod engine;
 pub mod error;
 pub mod event;
+pub mod model;
 pub mod protocol;
 pub mod secrets;
 pub mod signin;

@@ -15,8 +15,8 @@ use thiserror::Error;
 use crate::account::{Account, BrokerUrl};
 use crate::client::{Client, ClientOptions};
 use crate::error::{ClientError, ErrorCode};
+use crate::model::ConnectionState;
 use crate::secrets::SecretStore;
-use crate::supervisor::ConnectionState;
 
 /// How long a sign-in waits for the broker before saying it is unreachable.
 pub const SIGN_IN_WAIT: Duration = Duration::from_secs(10);

@@ -3,8 +3,8 @@
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tether_core::Event;
+use tether_core::model::{ConversationId, ConversationSummary, Gap, StoredMessage};
 use tether_core::protocol::MessageId;
-use tether_core::store::{ConversationId, ConversationSummary, Gap, StoredMessage};
 
 use tether_core::error::ErrorCode;
 

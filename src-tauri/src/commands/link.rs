@@ -1,11 +1,11 @@
 //! The connection banner's data and its "Retry now" button.
 
 use tauri::State;
-use tether_core::supervisor::ConnectionState;
 
 use crate::error::AppError;
 use crate::state::AppState;
 
+use tether_core::model::ConnectionState;
 #[tauri::command]
 pub async fn connection_state(state: State<'_, AppState>) -> Result<ConnectionState, AppError> {
     Ok(state.client().await?.connection().borrow().clone())

@@ -1,8 +1,8 @@
 //! Rooms and presence.
 
 use tauri::State;
-use tether_core::protocol::{PresenceState, RoomId};
-use tether_core::store::{PresenceRecord, Room};
+use tether_core::model::{PresenceRecord, PresenceState, Room};
+use tether_core::protocol::RoomId;
 
 use crate::error::AppError;
 use crate::state::AppState;

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tether_core::account::Account;
-use tether_core::store::{ConversationId, StoredMessage};
-use tether_core::supervisor::ConnectionState;
+use tether_core::model::{ConnectionState, ConversationId, StoredMessage};
+
 use tether_core::{Client, ClientOptions, Event};
 use tokio::sync::broadcast;
 

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use tether_core::account::Paths;
-use tether_core::store::{MessageStatus, Store};
+use tether_core::model::MessageStatus;
+use tether_core::store::Store;
 
 use super::print_json;
 use crate::args::{AccountArgs, OutboxCommand};

@@ -1,7 +1,8 @@
 //! `tether history` and `tether search`: read the local store, no network.
 
 use tether_core::account::Paths;
-use tether_core::store::{ConversationId, Store};
+use tether_core::model::ConversationId;
+use tether_core::store::Store;
 
 use super::print_json;
 use crate::args::{AccountArgs, HistoryArgs};

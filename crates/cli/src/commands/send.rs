@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::time::Duration;
 
 use tether_core::account::Paths;
-use tether_core::store::{ConversationId, MessageStatus};
+use tether_core::model::{ConversationId, MessageStatus};
 
 use super::print_json;
 use crate::args::{AccountArgs, SendArgs, Target};

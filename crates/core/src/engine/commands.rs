@@ -12,11 +12,11 @@ use super::sending::SendRequest;
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
+use crate::model::{ConversationId, MessageStatus, PresenceState};
 use crate::protocol::{
-    Body, Envelope, MessageId, PresenceState, ReceiptStatus, RoomId, RoomMetaBody, Topic,
-    TypingBody,
+    Body, Envelope, MessageId, ReceiptStatus, RoomId, RoomMetaBody, Topic, TypingBody,
 };
-use crate::store::{ConversationId, MessageStatus, OutboxEntry};
+use crate::store::OutboxEntry;
 
 type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
 

@@ -12,13 +12,12 @@ use tokio::time::Instant;
 
 use super::{Engine, drops};
 use crate::event::Event;
+use crate::model::{ConversationId, MessageStatus, PresenceRecord, StoredMessage};
 use crate::protocol::{
     Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
     RoomMetaBody, Topic, UserId, classify,
 };
-use crate::store::{
-    ConversationId, MessageStatus, OutboxEntry, PresenceRecord, Stored, StoredMessage,
-};
+use crate::store::{OutboxEntry, Stored};
 
 /// What one incoming publish asks of us, once validated.
 enum Incoming {

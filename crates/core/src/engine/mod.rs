@@ -35,9 +35,10 @@ pub(crate) use sending::{SendRequest, checked_envelope};
 
 use crate::clock::now_ms;
 use crate::event::Event;
-use crate::protocol::{Prefix, PresenceState, UserId};
+use crate::model::{ConnectionState, PresenceState};
+use crate::protocol::{Prefix, UserId};
 use crate::store::Store;
-use crate::supervisor::{Backoff, ConnectionState, Failure, Liveness, Supervisor};
+use crate::supervisor::{Backoff, Failure, Liveness, Supervisor};
 
 /// Publishes in flight at once; also rumqttc's inflight limit. With
 /// rumqttc writing queued requests together (vendor/rumqttc), 200 let

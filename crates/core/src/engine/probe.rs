@@ -11,8 +11,8 @@ use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 use super::Engine;
-use crate::supervisor::ConnectionState;
 
+use crate::model::ConnectionState;
 /// Time between probes, and the most a probe waits for its connection.
 const PROBE_EVERY: Duration = Duration::from_millis(500);
 /// Upper bound of the random delay between "reachable" and connecting.

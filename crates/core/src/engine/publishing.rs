@@ -6,8 +6,9 @@ use rumqttc::QoS;
 
 use super::Engine;
 use crate::clock::now_ms;
-use crate::protocol::{Body, Envelope, PresenceBody, PresenceState, Topic};
-use crate::store::{ConversationId, OutboxEntry, StoreError};
+use crate::model::{ConversationId, PresenceState};
+use crate::protocol::{Body, Envelope, PresenceBody, Topic};
+use crate::store::{OutboxEntry, StoreError};
 
 impl Engine {
     /// Hands queued outbox rows to rumqttc, in order, while the window has room.

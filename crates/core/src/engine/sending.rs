@@ -11,8 +11,9 @@ use super::commands::Command;
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
+use crate::model::{ConversationId, MessageStatus, StoredMessage};
 use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, Unsequenced, UserId};
-use crate::store::{ConversationId, MessageStatus, OutboxEntry, StoredMessage};
+use crate::store::OutboxEntry;
 
 /// Most messages committed together.
 const MAX_BURST: usize = 256;

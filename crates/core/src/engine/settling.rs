@@ -27,8 +27,8 @@ use tokio::time::Instant;
 use super::Engine;
 use crate::clock::now_ms;
 use crate::event::Event;
+use crate::model::MessageStatus;
 use crate::protocol::{ReceiptBody, UserId};
-use crate::store::MessageStatus;
 
 /// How long acks and receipts wait to be settled together; the status
 /// ticks show this late.

@@ -25,7 +25,8 @@ use tokio::time::Instant;
 
 use super::Engine;
 use crate::event::Event;
-use crate::store::MessageStatus;
+use crate::model::MessageStatus;
+
 use crate::supervisor::Failure;
 
 /// Links the broker may close on a publish before it is set aside.

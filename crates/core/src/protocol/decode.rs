@@ -13,10 +13,11 @@ use uuid::Uuid;
 use super::PROTOCOL_VERSION;
 use super::envelope::{
     Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
-    PresenceState, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
+    ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
 };
 use super::ids::UserId;
 use super::{MAX_ENVELOPE_BYTES, MAX_TEXT_BYTES};
+use crate::model::PresenceState;
 
 /// The outcome of decoding a well-formed payload.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::decode::{DecodeError, Decoded, decode};
 use super::ids::UserId;
 use super::{MAX_ENVELOPE_BYTES, PROTOCOL_VERSION};
+use crate::model::PresenceState;
 
 /// Globally unique message id (UUIDv7 when we create it); the de-duplication key.
 pub type MessageId = uuid::Uuid;
@@ -101,25 +102,6 @@ pub struct PresenceBody {
     pub state: PresenceState,
     /// When the state began (ms since epoch); absent in the Last Will.
     pub ts: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "lowercase")]
-pub enum PresenceState {
-    Online,
-    Away,
-    Offline,
-}
-
-impl PresenceState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PresenceState::Online => "online",
-            PresenceState::Away => "away",
-            PresenceState::Offline => "offline",
-        }
-    }
 }
 
 /// `room_meta` (extension), retained on `P/r/{room}/meta/{me}`.

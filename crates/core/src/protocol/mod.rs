@@ -13,7 +13,7 @@ mod tests;
 pub use decode::{DecodeError, Decoded};
 pub use envelope::{
     Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
-    PresenceState, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, Unsequenced, kind,
+    ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, Unsequenced, kind,
 };
 pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};
 pub use inbound::{Inbound, Rejection, classify, kind_allowed};

@@ -70,3 +70,10 @@ impl StoreError {
         StoreError::Corrupt { what: what.into() }
     }
 }
+
+/// A conversation key read back from the database that is none.
+impl From<crate::model::KeyError> for StoreError {
+    fn from(e: crate::model::KeyError) -> Self {
+        StoreError::corrupt(format!("conversation key {:?}", e.0))
+    }
+}

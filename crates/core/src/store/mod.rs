@@ -54,9 +54,11 @@ pub use indexing::INDEX_CHUNK;
 pub use owner::{SessionLock, claim_session};
 pub use resend::ResendPlan;
 pub use settle::Settled;
-pub use types::{
-    ConversationId, ConversationSummary, Gap, MessageStatus, OutboxEntry, OutboxRow,
-    PresenceRecord, Room, Stored, StoredMessage,
+pub use types::{OutboxEntry, OutboxRow, Stored};
+
+// The nouns the store keeps, for its submodules (`super::ConversationId`).
+use crate::model::{
+    ConversationId, ConversationSummary, Gap, MessageStatus, PresenceRecord, Room, StoredMessage,
 };
 
 /// How long a statement waits for another connection's lock before failing.

@@ -4,8 +4,8 @@ use rusqlite::params;
 
 use super::rows::user_from_str;
 use super::{PresenceRecord, Store, StoreError};
-use crate::protocol::PresenceState;
 
+use crate::model::PresenceState;
 /// Stored as text so the table stays readable in a plain `sqlite3` shell.
 fn state_str(state: &PresenceState) -> &'static str {
     match state {

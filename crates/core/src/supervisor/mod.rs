@@ -8,4 +8,4 @@ mod state;
 
 pub use backoff::Backoff;
 pub use liveness::Liveness;
-pub use state::{ConnectionState, Failure, Supervisor};
+pub use state::{Failure, Supervisor};

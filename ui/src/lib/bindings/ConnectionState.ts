@@ -2,7 +2,7 @@
 import type { ErrorCode } from "./ErrorCode";
 
 /**
- * What the UI shows in its connection banner.
+ * What the UI shows in its connection strip and the CLI in `listen`.
  */
 export type ConnectionState = { "state": "offline" } | { "state": "connecting", attempt: number, } | { "state": "connected", since_ms: number, } | { "state": "waiting", attempt: number, retry_at_ms: number, 
 /**

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{bytes, envelope, msg_json};
+use crate::model::PresenceState;
 use crate::protocol::*;
 
 fn decode_err(v: &Value) -> DecodeError {

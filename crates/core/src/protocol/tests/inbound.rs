@@ -4,6 +4,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{bytes, msg_json};
+use crate::model::PresenceState;
 use crate::protocol::*;
 
 fn p() -> Prefix {

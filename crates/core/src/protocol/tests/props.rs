@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use uuid::Uuid;
 
+use crate::model::PresenceState;
 use crate::protocol::*;
 
 fn arb_uuid() -> impl Strategy<Value = Uuid> {

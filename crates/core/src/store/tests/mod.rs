@@ -111,7 +111,7 @@ fn conversation_key_roundtrip_and_serde() {
         assert!(
             matches!(
                 ConversationId::parse_key(bad),
-                Err(StoreError::Corrupt { .. })
+                Err(crate::model::KeyError(key)) if key == bad
             ),
             "{bad}"
         );

@@ -1,8 +1,8 @@
 //! Rooms, membership and presence.
 
 use super::*;
-use crate::protocol::PresenceState;
 
+use crate::model::PresenceState;
 #[test]
 fn join_leave_and_members() {
     let mut s = mem();

@@ -1,0 +1,27 @@
+//! The nouns of Tether, whatever the channel: conversations, messages and
+//! their delivery states, gaps, rooms, people's presence, and the state of
+//! a connection. The store keeps them, the engine of a channel (MQTT chat
+//! today) fills them, the app and the CLI show them; none of them names a
+//! transport, so a second channel (SMS) lands on the same types.
+//!
+//! # Layout
+//! - `conversation`: [`ConversationId`] (who a message is with; its text
+//!   key `u:bob`, `r:dev`) and [`ConversationSummary`] (a line of the list).
+//! - `message`: [`StoredMessage`], [`MessageStatus`] and [`Gap`].
+//! - `people`: [`PresenceState`], [`PresenceRecord`] and [`Room`].
+//! - `connection`: [`ConnectionState`].
+//! - `ser`: serialization helpers.
+//!
+//! A new message kind adds its fields or a type here, its wire form in
+//! `protocol`, its table in `store/schema.rs`.
+
+mod connection;
+mod conversation;
+mod message;
+mod people;
+mod ser;
+
+pub use connection::ConnectionState;
+pub use conversation::{ConversationId, ConversationSummary, KeyError};
+pub use message::{Gap, MessageStatus, StoredMessage};
+pub use people::{PresenceRecord, PresenceState, Room};
