@@ -27,6 +27,21 @@
 //! - [`error`]: [`ClientError`] and [`error::ErrorCode`], the kinds of
 //!   error users are shown (a new error maps to one of them).
 //!
+//! Where a change goes: a new message kind in `model` (what it is),
+//! `protocol` (its wire form) and `store` (its table); a new connection
+//! option in `account` (`Account::mqtt_options` is the one place MQTT is
+//! set up); a new error as a variant mapped to an [`error::ErrorCode`]; a
+//! new channel (SMS over CMPP) as a sibling of `engine` over the same
+//! `model` and `store`, with its own account kind.
+//!
+//! # Words
+//! - *connection*: an account's connection as the user sees it, kept up
+//!   across outages ([`model::ConnectionState`]);
+//! - *link*: one network connection to the broker, from its CONNACK to its
+//!   loss; a connection goes through many links;
+//! - *receiving* (`engine`) stores what arrived; *inbound* (`protocol`) is
+//!   the validation every incoming publish passes first.
+//!
 //! # Example
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -4,15 +4,28 @@
 //! a channel; this task applies them, drives the link through the
 //! [`driver`] task, and broadcasts [`Event`]s. All MQTT and store writes
 //! happen here, so ordering questions have one answer.
+//!
+//! # Layout
+//! Each part owns its state; the decisions that carry the product's promise
+//! are I/O-free and unit-tested without a broker:
+//! - `acks`: when an incoming PUBLISH gets its PUBACK (after commit, in order);
+//! - `publisher` and `publishing`: our publishes within the in-flight window;
+//! - `suspects`: a publish the broker keeps refusing is set aside;
+//! - `subscriptions` (`tracker`): the broker's subscriptions follow the store;
+//! - `settling`: acks and receipts committed together;
+//! - `resend`: publishing again what a crashed broker may have lost;
+//! - `receiving`: validating and storing what arrives; `sending`: what we send;
+//! - `indexing`, `drops`, `probe`, `commands`, `driver` (rumqttc's event loop).
 
+mod acks;
 mod commands;
 mod driver;
 mod drops;
-mod inbound;
 mod indexing;
 mod probe;
 mod publisher;
 mod publishing;
+mod receiving;
 mod resend;
 mod sending;
 mod settling;
@@ -71,9 +84,9 @@ pub(crate) struct Engine {
     ready: Option<ConnectionState>,
     /// When the current link came up (see `resend::early_ack_resend_due`).
     link_up_at: Option<Instant>,
-    /// PUBACKs for received messages that rumqttc's request queue had no
-    /// room for yet (see `inbound::flush_acks`).
-    unacked: std::collections::VecDeque<rumqttc::Publish>,
+    /// PUBACKs for received messages: when and in which order they go
+    /// (see `acks`; sent by `receiving::flush_acks`).
+    acks: acks::AckQueue<rumqttc::Publish>,
     /// The broker's host and port, for reachability probes.
     broker: (String, u16),
     /// The probe running while we wait to retry (see `probe`).
@@ -162,7 +175,7 @@ async fn run(parts: Parts) {
         resend_at: None,
         ready: None,
         link_up_at: None,
-        unacked: std::collections::VecDeque::new(),
+        acks: acks::AckQueue::default(),
         broker: parts.broker,
         probe: None,
         settling: settling::Settling::default(),
@@ -288,7 +301,6 @@ impl Engine {
         // Before the outbox is replayed from the start on the next link.
         self.settle();
         self.strike_suspect(failure);
-        self.settling.forget_link();
         // Stragglers from the old link must not be mistaken for the new one's.
         self.generation += 1;
         self.publisher.reset();
@@ -297,7 +309,7 @@ impl Engine {
         self.link_up_at = None;
         // Acks belong to the link that carried the messages; the broker
         // sends unacked ones again on the next.
-        self.unacked.clear();
+        self.acks.link_lost();
         self.subscriptions.link_lost();
         self.subscriptions_pending = false;
         self.suspect_unconfirmed();

@@ -18,7 +18,6 @@
 //! 20 by default). Before the outbox is replayed (a new link) or the engine
 //! stops, everything is settled.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use rumqttc::Publish;
@@ -45,11 +44,9 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 pub(super) struct Settling {
     /// Outbox rows the broker acknowledged.
     acked: Vec<i64>,
-    /// Receipts for our messages, as they came.
+    /// Receipts for our messages, as they came. The PUBLISHes that carried
+    /// them wait in the engine's `AckQueue` until they are committed.
     receipts: Vec<(UserId, ReceiptBody)>,
-    /// PUBLISHes to acknowledge once the receipts are committed: those that
-    /// carried them and everything after.
-    held: VecDeque<Publish>,
     at: Option<Instant>,
     /// The last settle failed: wait for `at` rather than try again at
     /// every arrival (a busy store blocks each try for its busy timeout).
@@ -61,23 +58,12 @@ impl Settling {
         self.at
     }
 
-    /// Whether PUBACKs wait for a settle (later ones must queue behind).
-    pub(super) fn holds_acks(&self) -> bool {
-        !self.held.is_empty()
-    }
-
-    /// Whether to settle now rather than when due.
-    fn is_full(&self) -> bool {
+    /// Whether to settle now rather than when due, with `held` PUBLISHes
+    /// waiting for it.
+    fn is_full(&self, held: usize) -> bool {
         let ids: usize = self.receipts.iter().map(|(_, r)| r.ids.len()).sum();
         let waiting = self.acked.len() + ids;
-        !self.retrying && (waiting >= SETTLE_AT_MOST || self.held.len() >= HOLD_AT_MOST)
-    }
-
-    /// The link is gone: the PUBLISHes held for it can no longer be
-    /// acknowledged (their packet ids mean nothing on the next link), and
-    /// the broker delivers them again.
-    pub(super) fn forget_link(&mut self) {
-        self.held.clear();
+        !self.retrying && (waiting >= SETTLE_AT_MOST || held >= HOLD_AT_MOST)
     }
 
     fn schedule(&mut self) {
@@ -105,18 +91,12 @@ impl Engine {
         publishes: Vec<Publish>,
     ) {
         self.settling.receipts.extend(receipts);
-        self.settling.held.extend(publishes);
-        self.settle_if_full();
-    }
-
-    /// PUBLISHes that must wait behind held ones for their PUBACK.
-    pub(super) fn hold_acks(&mut self, publishes: Vec<Publish>) {
-        self.settling.held.extend(publishes);
+        self.acks.hold(publishes);
         self.settle_if_full();
     }
 
     fn settle_if_full(&mut self) {
-        if self.settling.is_full() {
+        if self.settling.is_full(self.acks.held()) {
             self.settle();
             self.flush_acks();
         } else {
@@ -124,18 +104,15 @@ impl Engine {
         }
     }
 
-    /// Settles everything waiting in one transaction. The PUBACKs it held
-    /// join the queue to send (see `inbound::flush_acks`); the caller
-    /// flushes while the link they belong to is up.
+    /// Settles everything waiting in one transaction. The PUBACKs held for
+    /// it may go then (see `acks`); the caller flushes while the link they
+    /// belong to is up.
     pub(super) fn settle(&mut self) {
         let Settling {
-            acked,
-            receipts,
-            held,
-            ..
+            acked, receipts, ..
         } = std::mem::take(&mut self.settling);
         if acked.is_empty() && receipts.is_empty() {
-            self.unacked.extend(held);
+            self.acks.settled();
             return;
         }
         let resend_due = self.early_ack_resend_due();
@@ -154,7 +131,7 @@ impl Engine {
                 for (id, status) in settled.raised {
                     self.emit(Event::Status { id, status });
                 }
-                self.unacked.extend(held);
+                self.acks.settled();
             }
             // Nothing is dropped: the acks stay unsettled (their rows stay
             // in the outbox) and the held PUBLISHes unacknowledged, in
@@ -169,7 +146,6 @@ impl Engine {
                 self.settling = Settling {
                     acked,
                     receipts,
-                    held,
                     at: Some(Instant::now() + RETRY_AFTER),
                     retrying: true,
                 };
@@ -211,19 +187,28 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_settle_waits_for_its_retry_and_a_lost_link_drops_held_acks() {
+    fn held_publishes_settle_at_once_at_the_limit_but_not_while_retrying() {
         let mut settling = Settling::default();
-        for _ in 0..HOLD_AT_MOST {
-            settling
-                .held
-                .push_back(Publish::new("t", rumqttc::QoS::AtLeastOnce, vec![]));
-        }
-        assert!(settling.is_full());
+        assert!(!settling.is_full(HOLD_AT_MOST - 1));
+        assert!(settling.is_full(HOLD_AT_MOST));
         settling.retrying = true;
-        assert!(!settling.is_full(), "not at every arrival while retrying");
-        assert!(settling.holds_acks());
-        settling.forget_link();
-        assert!(!settling.holds_acks());
+        assert!(
+            !settling.is_full(HOLD_AT_MOST),
+            "not at every arrival while retrying"
+        );
+    }
+
+    #[test]
+    fn many_acks_or_receipt_ids_settle_at_once() {
+        let mut settling = Settling::default();
+        settling
+            .acked
+            .extend(0..i64::try_from(SETTLE_AT_MOST).unwrap() - 1);
+        assert!(!settling.is_full(0));
+        settling
+            .receipts
+            .push(receipt("bob", &[1], ReceiptStatus::Delivered));
+        assert!(settling.is_full(0));
     }
 
     #[test]

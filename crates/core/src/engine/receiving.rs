@@ -64,12 +64,10 @@ impl Engine {
                 other => self.apply(other),
             }
         }
-        if !receipts.is_empty() {
-            self.receipts_arrived(receipts, batch);
-        } else if self.settling.holds_acks() {
-            self.hold_acks(batch);
+        if receipts.is_empty() {
+            self.acks.committed(batch);
         } else {
-            self.unacked.extend(batch);
+            self.receipts_arrived(receipts, batch);
         }
         self.flush_acks();
     }
@@ -81,11 +79,11 @@ impl Engine {
     /// stall the link: the broker stops sending once its window of unacked
     /// messages is full, and MQTT 3.1.1 only redelivers on a new connection.
     pub(super) fn flush_acks(&mut self) {
-        while let Some(publish) = self.unacked.front() {
+        while let Some(publish) = self.acks.front() {
             if self.mqtt.try_ack(publish).is_err() {
                 return;
             }
-            self.unacked.pop_front();
+            self.acks.sent();
         }
     }
 
