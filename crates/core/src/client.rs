@@ -12,14 +12,14 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::account::Account;
-use crate::engine::{self, Command, SendRequest, WINDOW};
+use crate::engine::{self, Command, SendRequest};
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::{
     ConnectionState, ConversationId, ConversationSummary, Gap, PresenceRecord, PresenceState, Room,
     StoredMessage,
 };
-use crate::protocol::{Body, Envelope, MessageId, PresenceBody, RoomId, UserId};
+use crate::protocol::{MessageId, RoomId, UserId};
 use crate::store::{Store, StoreError};
 
 /// How many events a slow subscriber may fall behind before it lags.
@@ -79,48 +79,25 @@ impl Client {
                 account.name
             );
         }
-        let will = session.as_ref().map(|_| {
-            let will = Envelope::new(
-                Body::Presence(PresenceBody {
-                    state: PresenceState::Offline,
-                    ts: None,
-                }),
-                &account.user,
-                crate::clock::now_ms(),
-            );
-            account.will(will.encode())
-        });
-        let options = account.mqtt_options(password.as_deref(), will, WINDOW)?;
-        let (mqtt, mut eventloop) =
-            rumqttc::AsyncClient::new(options, usize::from(WINDOW) * 4 + 64);
-        let mut network = rumqttc::NetworkOptions::new();
-        network.set_connection_timeout(u64::from(account.keep_alive_secs.clamp(5, 10)));
-        // Chat packets are small and each one matters now: Nagle's algorithm
-        // would hold one back behind an unacknowledged segment, and with the
-        // peer's delayed ACK that adds up to ~40 ms (measured in P2).
-        network.set_tcp_nodelay(true);
-        eventloop.set_network_options(network);
-
-        let (commands_tx, commands_rx) = mpsc::channel(256);
+        let (commands_tx, commands) = mpsc::channel(256);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let (state_tx, state_rx) = watch::channel(ConnectionState::Offline);
+        let (state, state_rx) = watch::channel(ConnectionState::Offline);
         let dropped = Arc::new(AtomicU64::new(0));
-        engine::spawn(engine::Parts {
-            me: account.user.clone(),
-            broker: (account.broker.host().to_owned(), account.broker.port()),
-            prefix: account.prefix.clone(),
-            keep_alive: account.keep_alive(),
-            store: writer,
-            checkpoints,
-            mqtt,
-            eventloop,
-            commands: commands_rx,
-            events: events.clone(),
-            state: state_tx,
-            dropped: dropped.clone(),
-            session,
-        })
-        .map_err(ClientError::Thread)?;
+        engine::spawn(
+            &account,
+            password.as_deref(),
+            engine::Storage {
+                store: writer,
+                checkpoints,
+                session,
+            },
+            engine::Channels {
+                commands,
+                events: events.clone(),
+                state,
+                dropped: dropped.clone(),
+            },
+        )?;
         Ok(Client {
             me: account.user,
             commands: commands_tx,

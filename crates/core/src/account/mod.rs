@@ -11,7 +11,9 @@ mod tls;
 use std::time::Duration;
 
 use rand::Rng;
-use rumqttc::{LastWill, MqttOptions, QoS, TlsConfiguration, Transport};
+use rumqttc::{
+    AsyncClient, EventLoop, LastWill, MqttOptions, NetworkOptions, QoS, TlsConfiguration, Transport,
+};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -146,7 +148,7 @@ impl Account {
             .set_manual_acks(true)
             .set_max_packet_size(MAX_INCOMING_PACKET, MAX_INCOMING_PACKET)
             .set_inflight(inflight)
-            .set_request_channel_capacity(usize::from(inflight) * 4 + 64)
+            .set_request_channel_capacity(request_capacity(inflight))
             .set_max_request_batch(MAX_REQUEST_BATCH);
         if let Some(will) = will {
             o.set_last_will(will);
@@ -171,6 +173,27 @@ impl Account {
         Ok(o)
     }
 
+    /// The MQTT client and event loop of a link to this account's broker:
+    /// [`Account::mqtt_options`], plus the network options. The one place
+    /// MQTT is set up (a new connection option goes here).
+    pub fn mqtt_link(
+        &self,
+        password: Option<&str>,
+        will: Option<LastWill>,
+        inflight: u16,
+    ) -> Result<(AsyncClient, EventLoop), AccountError> {
+        let options = self.mqtt_options(password, will, inflight)?;
+        let (client, mut eventloop) = AsyncClient::new(options, request_capacity(inflight));
+        let mut network = NetworkOptions::new();
+        network.set_connection_timeout(u64::from(self.keep_alive_secs.clamp(5, 10)));
+        // Chat packets are small and each one matters now: Nagle's algorithm
+        // would hold one back behind an unacknowledged segment, and with the
+        // peer's delayed ACK that adds up to ~40 ms (measured in P2).
+        network.set_tcp_nodelay(true);
+        eventloop.set_network_options(network);
+        Ok((client, eventloop))
+    }
+
     /// A retained presence envelope; also the Last Will.
     pub fn will(&self, payload: Vec<u8>) -> LastWill {
         let topic = crate::protocol::Topic::Presence {
@@ -179,6 +202,12 @@ impl Account {
         .render(&self.prefix);
         LastWill::new(topic, payload, QoS::AtLeastOnce, true)
     }
+}
+
+/// Requests rumqttc's channel holds: a window of publishes, their PUBACKs
+/// and the receipts they bring, with room to spare.
+fn request_capacity(inflight: u16) -> usize {
+    usize::from(inflight) * 4 + 64
 }
 
 /// `tether-` and 16 hex digits: 23 characters, the longest client id every

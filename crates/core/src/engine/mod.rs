@@ -36,7 +36,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, EventLoop};
+use rumqttc::AsyncClient;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
 
@@ -46,9 +46,12 @@ use drops::Drops;
 use publisher::Publisher;
 pub(crate) use sending::{SendRequest, checked_envelope};
 
+use crate::account::Account;
 use crate::clock::now_ms;
+use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::{ConnectionState, PresenceState};
+use crate::protocol::{Body, Envelope, PresenceBody};
 use crate::protocol::{Prefix, UserId};
 use crate::store::Store;
 use crate::supervisor::{Backoff, Failure, Liveness, Supervisor};
@@ -111,29 +114,26 @@ pub(crate) struct Engine {
     foreign_at: Instant,
 }
 
-/// What [`spawn`] needs.
-pub(crate) struct Parts {
-    pub me: UserId,
-    /// The broker's host and port (probed while waiting to reconnect).
-    pub broker: (String, u16),
-    pub prefix: Prefix,
-    pub keep_alive: Duration,
+/// The store side of an engine: the writing connection, its checkpoint
+/// thread, and whether this process owns the account's broker session.
+pub(crate) struct Storage {
     pub store: Store,
     /// Runs while the engine does (see `store::checkpoint`).
     pub checkpoints: crate::store::CheckpointThread,
-    pub mqtt: AsyncClient,
-    pub eventloop: EventLoop,
+    /// `None` runs the engine as a guest (see `store::claim_session`).
+    pub session: Option<crate::store::SessionLock>,
+}
+
+/// How the engine talks to its [`crate::Client`] handles.
+pub(crate) struct Channels {
     pub commands: mpsc::Receiver<Command>,
     pub events: broadcast::Sender<Event>,
     pub state: watch::Sender<ConnectionState>,
     pub dropped: Arc<AtomicU64>,
-    /// Held when this process owns the account's broker session; `None`
-    /// runs the engine as a guest (see `store::claim_session`).
-    pub session: Option<crate::store::SessionLock>,
 }
 
-/// Starts the engine and its driver on a thread of their own; connects at
-/// once.
+/// Starts the engine for `account` and its driver on a thread of their
+/// own; connects at once.
 ///
 /// The engine's SQLite calls block whatever thread runs it, for a few ms per
 /// burst. On a shared runtime that held up other tasks (its own driver
@@ -141,53 +141,74 @@ pub(crate) struct Parts {
 /// between the engine and its driver crossed threads. On one thread with a
 /// current-thread runtime the two alternate without waking anybody, and two
 /// clients in one process (the benchmarks) run side by side.
-pub(crate) fn spawn(parts: Parts) -> std::io::Result<()> {
+pub(crate) fn spawn(
+    account: &Account,
+    password: Option<&str>,
+    storage: Storage,
+    channels: Channels,
+) -> Result<(), ClientError> {
+    // The owner's link leaves a Last Will; a guest's says nothing of
+    // presence (see `store::claim_session`).
+    let will = storage.session.as_ref().map(|_| {
+        let will = Envelope::new(
+            Body::Presence(PresenceBody {
+                state: PresenceState::Offline,
+                ts: None,
+            }),
+            &account.user,
+            now_ms(),
+        );
+        account.will(will.encode())
+    });
+    let (mqtt, eventloop) = account.mqtt_link(password, will, WINDOW)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
-    std::thread::Builder::new()
-        .name(format!("engine-{}", parts.me))
-        .spawn(move || runtime.block_on(run(parts)))?;
-    Ok(())
-}
-
-async fn run(parts: Parts) {
+        .build()
+        .map_err(ClientError::Thread)?;
     let (control_tx, control_rx) = mpsc::channel(16);
     let (link_tx, link_rx) = mpsc::channel(1024);
-    tokio::spawn(driver::run(parts.eventloop, control_rx, link_tx));
     let engine = Engine {
-        me: parts.me,
-        prefix: parts.prefix,
-        store: parts.store,
-        _checkpoints: parts.checkpoints,
-        mqtt: parts.mqtt,
+        me: account.user.clone(),
+        prefix: account.prefix.clone(),
+        store: storage.store,
+        _checkpoints: storage.checkpoints,
+        mqtt,
         control: control_tx,
         link_events: link_rx,
-        commands: parts.commands,
-        events: parts.events,
-        state: parts.state,
+        commands: channels.commands,
+        events: channels.events,
+        state: channels.state,
         supervisor: Supervisor::new(Backoff::default(), STABLE_AFTER),
-        liveness: Liveness::new(parts.keep_alive),
+        liveness: Liveness::new(account.keep_alive()),
         generation: 0,
         publisher: Publisher::new(usize::from(WINDOW)),
-        drops: Drops::new(parts.dropped),
+        drops: Drops::new(channels.dropped),
         presence: PresenceState::Online,
         resend_at: None,
         ready: None,
         link_up_at: None,
         acks: acks::AckQueue::default(),
-        broker: parts.broker,
+        broker: (account.broker.host().to_owned(), account.broker.port()),
         probe: None,
         settling: settling::Settling::default(),
         deferred: None,
         index_timer: indexing::IndexTimer::default(),
         subscriptions: subscriptions::Tracker::default(),
         subscriptions_pending: false,
-        session: subscriptions::Session::new(parts.session),
+        session: subscriptions::Session::new(storage.session),
         data_version: 0,
         foreign_at: Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY,
     };
-    engine.run().await;
+    std::thread::Builder::new()
+        .name(format!("engine-{}", account.user))
+        .spawn(move || {
+            runtime.block_on(async move {
+                tokio::spawn(driver::run(eventloop, control_rx, link_tx));
+                engine.run().await;
+            });
+        })
+        .map_err(ClientError::Thread)?;
+    Ok(())
 }
 
 async fn sleep_until(at: Option<Instant>) {
