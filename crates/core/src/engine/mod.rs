@@ -8,6 +8,7 @@
 //! # Layout
 //! Each part owns its state; the decisions that carry the product's promise
 //! are I/O-free and unit-tested without a broker:
+//! - `link`: what belongs to one link, forgotten when it is lost;
 //! - `acks`: when an incoming PUBLISH gets its PUBACK (after commit, in order);
 //! - `publisher` and `publishing`: our publishes within the in-flight window;
 //! - `suspects`: a publish the broker keeps refusing is set aside;
@@ -22,6 +23,7 @@ mod commands;
 mod driver;
 mod drops;
 mod indexing;
+mod link;
 mod probe;
 mod publisher;
 mod publishing;
@@ -75,21 +77,13 @@ pub(crate) struct Engine {
     events: broadcast::Sender<Event>,
     state: watch::Sender<ConnectionState>,
     supervisor: Supervisor,
-    liveness: Liveness,
+    /// What belongs to the current link (see `link`).
+    link: link::Link,
     generation: u64,
-    publisher: Publisher,
     drops: Drops,
     presence: PresenceState,
     /// When the next planned resend is due (see `resend`).
     resend_at: Option<Instant>,
-    /// "Connected", held back until the broker confirmed our subscriptions
-    /// on a fresh session: before that, messages to us would be dropped.
-    ready: Option<ConnectionState>,
-    /// When the current link came up (see `resend::early_ack_resend_due`).
-    link_up_at: Option<Instant>,
-    /// PUBACKs for received messages: when and in which order they go
-    /// (see `acks`; sent by `receiving::flush_acks`).
-    acks: acks::AckQueue<rumqttc::Publish>,
     /// The broker's host and port, for reachability probes.
     broker: (String, u16),
     /// The probe running while we wait to retry (see `probe`).
@@ -101,11 +95,6 @@ pub(crate) struct Engine {
     deferred: Option<Command>,
     /// When stored messages get indexed for search (see `indexing`).
     index_timer: indexing::IndexTimer,
-    /// Subscription requests on their way (see `subscriptions`).
-    subscriptions: subscriptions::Tracker,
-    /// A subscription request did not fit rumqttc's queue: sync again at
-    /// the next event from the link.
-    subscriptions_pending: bool,
     /// Whose broker session this is (see `subscriptions::Session`).
     session: subscriptions::Session,
     /// The store's `data_version` when the owner last looked for other
@@ -179,22 +168,19 @@ pub(crate) fn spawn(
         events: channels.events,
         state: channels.state,
         supervisor: Supervisor::new(Backoff::default(), STABLE_AFTER),
-        liveness: Liveness::new(account.keep_alive()),
+        link: link::Link::new(
+            Publisher::new(usize::from(WINDOW)),
+            Liveness::new(account.keep_alive()),
+        ),
         generation: 0,
-        publisher: Publisher::new(usize::from(WINDOW)),
         drops: Drops::new(channels.dropped),
         presence: PresenceState::Online,
         resend_at: None,
-        ready: None,
-        link_up_at: None,
-        acks: acks::AckQueue::default(),
         broker: (account.broker.host().to_owned(), account.broker.port()),
         probe: None,
         settling: settling::Settling::default(),
         deferred: None,
         index_timer: indexing::IndexTimer::default(),
-        subscriptions: subscriptions::Tracker::default(),
-        subscriptions_pending: false,
         session: subscriptions::Session::new(storage.session),
         data_version: 0,
         foreign_at: Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY,
@@ -235,7 +221,7 @@ impl Engine {
             let dead_at = self
                 .supervisor
                 .is_up()
-                .then(|| self.liveness.deadline())
+                .then(|| self.link.liveness.deadline())
                 .flatten();
             let resend_at = self.resend_at.filter(|_| self.supervisor.is_up());
             tokio::select! {
@@ -324,15 +310,9 @@ impl Engine {
         self.strike_suspect(failure);
         // Stragglers from the old link must not be mistaken for the new one's.
         self.generation += 1;
-        self.publisher.reset();
-        self.liveness.reset();
-        self.ready = None;
-        self.link_up_at = None;
-        // Acks belong to the link that carried the messages; the broker
-        // sends unacked ones again on the next.
-        self.acks.link_lost();
-        self.subscriptions.link_lost();
-        self.subscriptions_pending = false;
+        // Acks, publishes in flight, subscription requests: all belonged
+        // to that link; the broker delivers unacked ones again on the next.
+        self.link.lost();
         self.suspect_unconfirmed();
         let state = self.supervisor.failed(failure, Instant::now(), now_ms());
         match &state {
@@ -366,14 +346,14 @@ impl Engine {
             if generation == self.generation {
                 match event {
                     DriverEvent::Mqtt(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p))) => {
-                        self.liveness.heard_from_broker();
+                        self.link.liveness.heard_from_broker();
                         batch.push(p);
                     }
                     DriverEvent::Mqtt(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(ack))) => {
-                        self.liveness.heard_from_broker();
+                        self.link.liveness.heard_from_broker();
                         // The window is freed at once (rumqttc may reuse the
                         // packet id right away); the store catches up below.
-                        acked.extend(self.publisher.acked(ack.pkid));
+                        acked.extend(self.link.publisher.acked(ack.pkid));
                     }
                     DriverEvent::Mqtt(event) => {
                         self.receive_batch(std::mem::take(&mut batch));
@@ -393,7 +373,7 @@ impl Engine {
         }
         self.receive_batch(batch);
         self.publishes_acked(acked);
-        if std::mem::take(&mut self.subscriptions_pending) {
+        if std::mem::take(&mut self.link.subscriptions_pending) {
             self.sync_subscriptions();
         }
         self.pump();
@@ -405,11 +385,11 @@ impl Engine {
         use rumqttc::{Event as E, Outgoing, Packet};
         match event {
             E::Incoming(packet) => {
-                self.liveness.heard_from_broker();
+                self.link.liveness.heard_from_broker();
                 match packet {
                     Packet::ConnAck(ack) => self.link_up(ack.session_present),
                     Packet::SubAck(ack) => {
-                        if let Some(state) = self.ready.take() {
+                        if let Some(state) = self.link.ready.take() {
                             self.set_state(state);
                         }
                         self.subscription_answered(ack.pkid, Some(&ack.return_codes));
@@ -418,19 +398,19 @@ impl Engine {
                     _ => {}
                 }
             }
-            E::Outgoing(Outgoing::Publish(pkid)) => self.publisher.written(pkid, Instant::now()),
+            E::Outgoing(Outgoing::Publish(pkid)) => {
+                self.link.publisher.written(pkid, Instant::now())
+            }
             E::Outgoing(Outgoing::Subscribe(pkid)) => self.subscription_written(pkid, true),
             E::Outgoing(Outgoing::Unsubscribe(pkid)) => self.subscription_written(pkid, false),
-            E::Outgoing(Outgoing::PingReq) => self.liveness.ping_sent(Instant::now()),
+            E::Outgoing(Outgoing::PingReq) => self.link.liveness.ping_sent(Instant::now()),
             E::Outgoing(_) => {}
         }
     }
 
     fn link_up(&mut self, session_present: bool) {
         self.settle();
-        self.link_up_at = Some(Instant::now());
-        self.publisher.reset();
-        self.liveness.reset();
+        self.link.up(Instant::now());
         let state = self.supervisor.connected(Instant::now(), now_ms());
         tracing::info!(session_present, "connected");
         if !session_present {
@@ -442,7 +422,7 @@ impl Engine {
         // the broker to confirm new subscriptions: before that, messages
         // to us would be dropped.
         if self.sync_subscriptions() {
-            self.ready = Some(state);
+            self.link.ready = Some(state);
         } else {
             self.set_state(state);
         }

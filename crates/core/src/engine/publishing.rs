@@ -16,11 +16,11 @@ impl Engine {
         if !self.supervisor.is_up() {
             return;
         }
-        let room = self.publisher.room();
+        let room = self.link.publisher.room();
         if room == 0 {
             return;
         }
-        let rows = match self.store.outbox_after(self.publisher.cursor(), room) {
+        let rows = match self.store.outbox_after(self.link.publisher.cursor(), room) {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::error!("cannot read the outbox: {e}");
@@ -28,7 +28,7 @@ impl Engine {
             }
         };
         for row in rows {
-            if !self.publisher.may_hand(row.strikes) {
+            if !self.link.publisher.may_hand(row.strikes) {
                 // A suspect waits until everything before it is acknowledged.
                 return;
             }
@@ -43,10 +43,10 @@ impl Engine {
                 return;
             }
             if row.strikes > 0 {
-                self.publisher.handed_alone(row.id);
+                self.link.publisher.handed_alone(row.id);
                 return;
             }
-            self.publisher.handed(Some(row.id));
+            self.link.publisher.handed(Some(row.id));
         }
     }
 
@@ -68,7 +68,7 @@ impl Engine {
             .try_publish(topic, qos, retain, envelope.encode())
             .is_ok()
         {
-            self.publisher.handed(None);
+            self.link.publisher.handed(None);
         }
     }
 

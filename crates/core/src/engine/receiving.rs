@@ -65,7 +65,7 @@ impl Engine {
             }
         }
         if receipts.is_empty() {
-            self.acks.committed(batch);
+            self.link.acks.committed(batch);
         } else {
             self.receipts_arrived(receipts, batch);
         }
@@ -79,11 +79,11 @@ impl Engine {
     /// stall the link: the broker stops sending once its window of unacked
     /// messages is full, and MQTT 3.1.1 only redelivers on a new connection.
     pub(super) fn flush_acks(&mut self) {
-        while let Some(publish) = self.acks.front() {
+        while let Some(publish) = self.link.acks.front() {
             if self.mqtt.try_ack(publish).is_err() {
                 return;
             }
-            self.acks.sent();
+            self.link.acks.sent();
         }
     }
 

@@ -48,7 +48,8 @@ impl Engine {
     /// get one check planned at the time returned here.
     pub(super) fn early_ack_resend_due(&self) -> Option<i64> {
         let settling = self
-            .link_up_at
+            .link
+            .up_at
             .is_some_and(|up| up.elapsed() < Duration::from_millis(SETTLING_MS));
         settling.then(|| now_ms() + FIRST_RESEND_AFTER_MS)
     }

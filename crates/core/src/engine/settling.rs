@@ -91,12 +91,12 @@ impl Engine {
         publishes: Vec<Publish>,
     ) {
         self.settling.receipts.extend(receipts);
-        self.acks.hold(publishes);
+        self.link.acks.hold(publishes);
         self.settle_if_full();
     }
 
     fn settle_if_full(&mut self) {
-        if self.settling.is_full(self.acks.held()) {
+        if self.settling.is_full(self.link.acks.held()) {
             self.settle();
             self.flush_acks();
         } else {
@@ -112,7 +112,7 @@ impl Engine {
             acked, receipts, ..
         } = std::mem::take(&mut self.settling);
         if acked.is_empty() && receipts.is_empty() {
-            self.acks.settled();
+            self.link.acks.settled();
             return;
         }
         let resend_due = self.early_ack_resend_due();
@@ -131,7 +131,7 @@ impl Engine {
                 for (id, status) in settled.raised {
                     self.emit(Event::Status { id, status });
                 }
-                self.acks.settled();
+                self.link.acks.settled();
             }
             // Nothing is dropped: the acks stay unsettled (their rows stay
             // in the outbox) and the held PUBLISHes unacknowledged, in

@@ -79,14 +79,15 @@ impl Engine {
     /// The link broke (see the module docs); called before the publisher
     /// forgets what was in flight.
     pub(super) fn strike_suspect(&mut self, failure: &Failure) {
-        let oldest_unacked = self.publisher.oldest_unacked();
+        let oldest_unacked = self.link.publisher.oldest_unacked();
         let lost = LostLink {
             failure,
             owner: !self.session.is_guest(),
-            was_up: self.link_up_at.is_some(),
+            was_up: self.link.is_up(),
             oldest_unacked,
-            alone: oldest_unacked.is_some_and(|(row, _)| self.publisher.is_alone(row)),
-            others_pending: self.publisher.other_in_flight() || !self.subscriptions.is_idle(),
+            alone: oldest_unacked.is_some_and(|(row, _)| self.link.publisher.is_alone(row)),
+            others_pending: self.link.publisher.other_in_flight()
+                || !self.link.subscriptions.is_idle(),
             now: Instant::now(),
         };
         let Some(row) = suspect(lost) else {

@@ -136,7 +136,7 @@ impl Engine {
 
     /// rumqttc wrote a SUBSCRIBE or UNSUBSCRIBE with packet id `pkid`.
     pub(super) fn subscription_written(&mut self, pkid: u16, subscribe: bool) {
-        let asked = self.subscriptions.written(pkid, subscribe);
+        let asked = self.link.subscriptions.written(pkid, subscribe);
         if !asked.is_empty() {
             self.record_held(&[], &asked, &[]);
         }
@@ -184,12 +184,12 @@ impl Engine {
             (Err(e), _) | (_, Err(e)) => {
                 tracing::error!("cannot read the rooms to subscribe to: {e}");
                 // Tried again at the next event from the link.
-                self.subscriptions_pending = true;
+                self.link.subscriptions_pending = true;
                 return false;
             }
         };
         let mut subscribing = false;
-        for request in self.subscriptions.plan(&wanted, &held) {
+        for request in self.link.subscriptions.plan(&wanted, &held) {
             let queued = match &request {
                 Request::Subscribe(filters) => self.mqtt.try_subscribe_many(
                     filters
@@ -200,8 +200,8 @@ impl Engine {
             };
             if let Err(e) = queued {
                 tracing::warn!("subscription request not queued, retried at the next event: {e}");
-                self.subscriptions.not_queued(&request);
-                self.subscriptions_pending = true;
+                self.link.subscriptions.not_queued(&request);
+                self.link.subscriptions_pending = true;
             } else if matches!(request, Request::Subscribe(_)) {
                 subscribing = true;
             }
@@ -215,7 +215,7 @@ impl Engine {
         pkid: u16,
         codes: Option<&[SubscribeReasonCode]>,
     ) {
-        let confirmed = self.subscriptions.answered(pkid, codes);
+        let confirmed = self.link.subscriptions.answered(pkid, codes);
         if !confirmed.refused.is_empty() {
             tracing::warn!(
                 filters = ?confirmed.refused,
