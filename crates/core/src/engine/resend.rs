@@ -1,5 +1,9 @@
 //! Publishing again what a crashed broker may have lost (see
 //! `store/resend.rs` for the why). Receivers de-duplicate by id.
+//!
+//! The decisions are I/O-free functions ([`early_ack_check`],
+//! [`timer_at`], [`resend_envelope`]); the store keeps the plan (which
+//! message, when, how many times) and drops it when a receipt arrives.
 
 use std::time::Duration;
 
@@ -7,7 +11,8 @@ use tokio::time::Instant;
 
 use super::Engine;
 use crate::clock::now_ms;
-use crate::protocol::{Body, Envelope, MsgBody, PROTOCOL_VERSION};
+use crate::model::StoredMessage;
+use crate::protocol::{Body, Envelope, MsgBody, PROTOCOL_VERSION, UserId};
 use crate::store::{OutboxEntry, ResendPlan, StoreError};
 
 /// How far back an unconfirmed message counts as at risk when the link
@@ -47,11 +52,7 @@ impl Engine {
     /// what it cannot route. While the link is that young, acked messages
     /// get one check planned at the time returned here.
     pub(super) fn early_ack_resend_due(&self) -> Option<i64> {
-        let settling = self
-            .link
-            .up_at
-            .is_some_and(|up| up.elapsed() < Duration::from_millis(SETTLING_MS));
-        settling.then(|| now_ms() + FIRST_RESEND_AFTER_MS)
+        early_ack_check(self.link.up_at.map(|up| up.elapsed()), now_ms())
     }
 
     /// Checks were planned for early acks: make sure the timer fires.
@@ -64,10 +65,7 @@ impl Engine {
 
     pub(super) fn refresh_resend_timer(&mut self) {
         self.resend_at = match self.store.next_resend_due() {
-            Ok(due) => due.map(|due| {
-                let wait = u64::try_from(due - now_ms()).unwrap_or(0);
-                Instant::now() + Duration::from_millis(wait)
-            }),
+            Ok(due) => due.map(|due| timer_at(due, now_ms(), Instant::now())),
             Err(e) => {
                 tracing::error!("cannot read planned resends: {e}");
                 None
@@ -90,17 +88,7 @@ impl Engine {
             tracing::info!(count = due.len(), "publishing unconfirmed messages again");
         }
         for message in due {
-            let envelope = Envelope {
-                v: PROTOCOL_VERSION,
-                id: message.id,
-                ts: message.ts,
-                from: Some(self.me.clone()),
-                seq: message.seq,
-                reply_to: message.reply_to,
-                body: Body::Msg(MsgBody {
-                    text: message.text.clone(),
-                }),
-            };
+            let envelope = resend_envelope(&self.me, &message);
             let entry = OutboxEntry {
                 topic: self
                     .message_topic(&message.conversation)
@@ -112,5 +100,92 @@ impl Engine {
             self.store.queue_resend(&message, &entry, now, PLAN)?;
         }
         Ok(())
+    }
+}
+
+/// While a link is young (`link_age` under [`SETTLING_MS`]), a message the
+/// broker acknowledges gets one check at the returned time: a restarted
+/// broker may not have its subscribers back yet and drops what it cannot
+/// route. `None` on an older link, or with no link.
+pub(super) fn early_ack_check(link_age: Option<Duration>, now_ms: i64) -> Option<i64> {
+    link_age
+        .is_some_and(|age| age < Duration::from_millis(SETTLING_MS))
+        .then(|| now_ms + FIRST_RESEND_AFTER_MS)
+}
+
+/// When the resend timer fires for a plan due at `due_ms` (wall clock),
+/// at `now_ms` / `now`: at once if it is overdue.
+pub(super) fn timer_at(due_ms: i64, now_ms: i64, now: Instant) -> Instant {
+    let wait = u64::try_from(due_ms - now_ms).unwrap_or(0);
+    now + Duration::from_millis(wait)
+}
+
+/// The envelope of our stored message, published again: the same id, ts
+/// and seq as the first time, so that receivers de-duplicate it and a gap
+/// it closes is closed once.
+pub(super) fn resend_envelope(me: &UserId, message: &StoredMessage) -> Envelope {
+    Envelope {
+        v: PROTOCOL_VERSION,
+        id: message.id,
+        ts: message.ts,
+        from: Some(me.clone()),
+        seq: message.seq,
+        reply_to: message.reply_to,
+        body: Body::Msg(MsgBody {
+            text: message.text.clone(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{ConversationId, MessageStatus};
+
+    #[test]
+    fn acks_on_a_young_link_get_a_check_and_on_an_old_one_none() {
+        let now = 1_000_000;
+        assert_eq!(
+            early_ack_check(Some(Duration::from_millis(500)), now),
+            Some(now + FIRST_RESEND_AFTER_MS)
+        );
+        assert_eq!(
+            early_ack_check(Some(Duration::from_millis(SETTLING_MS)), now),
+            None
+        );
+        assert_eq!(early_ack_check(None, now), None, "no link");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_timer_fires_when_due_and_at_once_when_overdue() {
+        let now = Instant::now();
+        assert_eq!(timer_at(5_000, 3_000, now), now + Duration::from_secs(2));
+        assert_eq!(timer_at(1_000, 3_000, now), now, "overdue");
+    }
+
+    #[test]
+    fn a_resend_is_the_same_message_for_the_receiver() {
+        let me: UserId = "alice".parse().unwrap();
+        let first = Envelope::new(
+            Body::Msg(MsgBody { text: "hi".into() }),
+            &me,
+            1_700_000_000_000,
+        )
+        .with_seq(7);
+        let stored = StoredMessage {
+            id: first.id,
+            conversation: ConversationId::Direct("bob".parse().unwrap()),
+            sender: me.clone(),
+            ts: first.ts,
+            seq: first.seq,
+            text: "hi".into(),
+            reply_to: None,
+            outgoing: true,
+            status: MessageStatus::Sent,
+            unsupported: false,
+        };
+        let again = resend_envelope(&me, &stored);
+        assert_eq!(again.encode(), first.encode(), "byte for byte");
     }
 }
