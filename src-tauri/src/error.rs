@@ -14,8 +14,6 @@ use tether_core::signin::SignInError;
 use tether_core::store::StoreError;
 use ts_rs::TS;
 
-use crate::local_broker::LanError;
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct AppError {
@@ -107,12 +105,6 @@ impl From<UsersError> for AppError {
             }
         };
         AppError::new(code, e.to_string())
-    }
-}
-
-impl From<LanError> for AppError {
-    fn from(e: LanError) -> AppError {
-        AppError::new(ErrorCode::LanUnavailable, e.to_string())
     }
 }
 

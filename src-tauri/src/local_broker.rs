@@ -10,17 +10,17 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use tauri::{AppHandle, Manager};
 use tether_broker::{BrokerError, EmbeddedBroker, LanListener, LanOptions};
 use tether_core::account::{BrokerUrl, BrokerUrlError};
+use tether_core::error::ErrorCode;
 use tether_core::model::ConnectionState;
 use tether_core::protocol::Prefix;
 
 use tokio::sync::watch;
 
-use crate::state::AppState;
+use crate::error::AppError;
 
 /// Where "This computer" listens instead of tether-broker's default
 /// (loopback, MQTT's usual port); tests use a free port.
@@ -36,6 +36,12 @@ pub enum LanError {
     NotHosting,
     #[error(transparent)]
     Listen(#[from] BrokerError),
+}
+
+impl From<LanError> for AppError {
+    fn from(e: LanError) -> AppError {
+        AppError::new(ErrorCode::LanUnavailable, e.to_string())
+    }
 }
 
 #[derive(Debug)]
@@ -133,12 +139,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// [`LocalBroker::ensure`] off the async runtime's threads.
-pub async fn ensure(app: &AppHandle) {
-    let app = app.clone();
-    let started = tauri::async_runtime::spawn_blocking(move || {
-        app.state::<AppState>().local_broker.ensure();
-    })
-    .await;
+pub async fn ensure(broker: Arc<LocalBroker>) {
+    let started = tauri::async_runtime::spawn_blocking(move || broker.ensure()).await;
     if let Err(e) = started {
         tracing::warn!("hosting the broker for This computer failed: {e}");
     }
@@ -147,7 +149,7 @@ pub async fn ensure(app: &AppHandle) {
 /// While a client on This computer runs (until its connection state
 /// channel closes): whenever its link is down and waiting to retry, host
 /// the broker here if nobody does, so the retry finds one.
-pub fn keep_hosting(app: AppHandle, mut connection: watch::Receiver<ConnectionState>) {
+pub fn keep_hosting(broker: Arc<LocalBroker>, mut connection: watch::Receiver<ConnectionState>) {
     tauri::async_runtime::spawn(async move {
         while connection.changed().await.is_ok() {
             let down = matches!(
@@ -155,7 +157,7 @@ pub fn keep_hosting(app: AppHandle, mut connection: watch::Receiver<ConnectionSt
                 ConnectionState::Waiting { .. }
             );
             if down {
-                ensure(&app).await;
+                ensure(broker.clone()).await;
             }
         }
     });

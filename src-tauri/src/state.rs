@@ -38,7 +38,7 @@ impl Session {
 
 pub struct AppState {
     pub paths: Paths,
-    pub local_broker: LocalBroker,
+    pub local_broker: Arc<LocalBroker>,
     /// None when the OS keyring cannot be reached; the reason is kept so
     /// "remember me" can say what is wrong.
     secrets: Result<Arc<dyn SecretStore>, String>,
@@ -60,7 +60,7 @@ impl AppState {
         }
         AppState {
             paths,
-            local_broker,
+            local_broker: Arc::new(local_broker),
             secrets,
             session: tokio::sync::Mutex::new(None),
             remembered_sign_in: Arc::new(tokio::sync::Mutex::new(())),

@@ -217,14 +217,14 @@ async fn start(
 ) -> Result<Client, AppError> {
     let state = app.state::<AppState>();
     if account.this_computer {
-        local_broker::ensure(app).await;
+        local_broker::ensure(state.local_broker.clone()).await;
     }
     Ok(signin::start(account, password, state.paths.store_path(account)).await?)
 }
 
 async fn activate(app: &AppHandle, state: &AppState, account: Account, client: Client) {
     if account.this_computer {
-        local_broker::keep_hosting(app.clone(), client.connection());
+        local_broker::keep_hosting(state.local_broker.clone(), client.connection());
     }
     let forwarder = events::forward(app.clone(), client.clone());
     state

@@ -8,17 +8,25 @@ use tokio::sync::oneshot;
 
 use super::Engine;
 use super::driver::Control;
-use super::sending::SendRequest;
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
-use crate::model::{ConversationId, MessageStatus, PresenceState};
+use crate::model::{ConversationId, MessageStatus, PresenceState, StoredMessage};
 use crate::protocol::{
     Body, Envelope, MessageId, ReceiptStatus, RoomId, RoomMetaBody, Topic, TypingBody,
 };
 use crate::store::OutboxEntry;
 
 type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
+
+/// One message to send and where its answer goes.
+#[derive(Debug)]
+pub(crate) struct SendRequest {
+    pub to: ConversationId,
+    pub text: String,
+    pub reply_to: Option<MessageId>,
+    pub reply: Reply<StoredMessage>,
+}
 
 #[derive(Debug)]
 pub(crate) enum Command {

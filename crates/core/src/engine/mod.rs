@@ -43,10 +43,11 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
 
 pub(crate) use commands::Command;
+pub(crate) use commands::SendRequest;
 use driver::{Control, DriverEvent, Tagged};
 use drops::Drops;
 use publisher::Publisher;
-pub(crate) use sending::{SendRequest, checked_envelope};
+pub(crate) use sending::checked_envelope;
 
 use crate::account::Account;
 use crate::clock::now_ms;

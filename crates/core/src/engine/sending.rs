@@ -4,10 +4,8 @@
 //! pays one commit each, as before; a burst (a paste, `tether send` reading
 //! lines, a backlog) pays one per burst instead of two per message.
 
-use tokio::sync::oneshot;
-
 use super::Engine;
-use super::commands::Command;
+use super::commands::{Command, SendRequest};
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
@@ -17,15 +15,6 @@ use crate::store::OutboxEntry;
 
 /// Most messages committed together.
 const MAX_BURST: usize = 256;
-
-/// One message to send and where its answer goes.
-#[derive(Debug)]
-pub(crate) struct SendRequest {
-    pub to: ConversationId,
-    pub text: String,
-    pub reply_to: Option<MessageId>,
-    pub reply: oneshot::Sender<Result<StoredMessage, ClientError>>,
-}
 
 /// A request that passed the checks, with its envelope (seq still unset).
 struct Ready {

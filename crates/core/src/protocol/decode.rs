@@ -15,9 +15,17 @@ use super::envelope::{
     Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
     ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
 };
+use super::error::DecodeError;
 use super::ids::UserId;
 use super::{MAX_ENVELOPE_BYTES, MAX_TEXT_BYTES};
 use crate::model::PresenceState;
+
+impl Envelope {
+    /// Parses a payload; see the module docs for the rules.
+    pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+        decode(bytes)
+    }
+}
 
 /// The outcome of decoding a well-formed payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,40 +47,6 @@ pub enum Decoded {
     /// here so callers need not invent a fake envelope (a nil id would
     /// collide in de-duplication).
     MetaCleared,
-}
-
-/// Why a payload was dropped.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
-    #[error("envelope is {len} bytes, over the {MAX_ENVELOPE_BYTES}-byte limit")]
-    TooLarge { len: usize },
-    #[error("envelope is not valid UTF-8")]
-    NotUtf8,
-    #[error("envelope is not valid JSON")]
-    NotJson,
-    #[error("envelope is not a JSON object")]
-    NotObject,
-    #[error("envelope lacks the required field `{0}`")]
-    MissingField(&'static str),
-    #[error("envelope field `{field}` is invalid: {why}")]
-    BadField { field: &'static str, why: String },
-    #[error("message text is {len} bytes, over the {MAX_TEXT_BYTES}-byte limit")]
-    TextTooLong { len: usize },
-}
-
-impl DecodeError {
-    /// A stable label for drop counters and log fields.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            DecodeError::TooLarge { .. } => "too_large",
-            DecodeError::NotUtf8 => "not_utf8",
-            DecodeError::NotJson => "not_json",
-            DecodeError::NotObject => "not_object",
-            DecodeError::MissingField(_) => "missing_field",
-            DecodeError::BadField { .. } => "bad_field",
-            DecodeError::TextTooLong { .. } => "text_too_long",
-        }
-    }
 }
 
 fn bad(field: &'static str, why: impl Into<String>) -> DecodeError {

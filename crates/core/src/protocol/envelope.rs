@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::decode::{DecodeError, Decoded, decode};
+use super::error::DecodeError;
 use super::ids::UserId;
 use super::{MAX_ENVELOPE_BYTES, PROTOCOL_VERSION};
 use crate::model::PresenceState;
@@ -280,11 +280,6 @@ impl Envelope {
         out.push('}');
         out
     }
-
-    /// Parses a payload; see `decode.rs` for the rules.
-    pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-        decode(bytes)
-    }
 }
 
 #[cfg(test)]
@@ -453,7 +448,9 @@ mod tests {
             let payload = e.encode_unsequenced().unwrap().with_seq(seq);
             let full = e.with_seq(seq);
             assert_eq!(payload, full.encode());
-            assert!(matches!(decode(&payload), Ok(Decoded::Envelope(d)) if d == full));
+            assert!(
+                matches!(Envelope::decode(&payload), Ok(crate::protocol::Decoded::Envelope(d)) if d == full)
+            );
         }
     }
 }

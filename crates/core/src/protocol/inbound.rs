@@ -6,8 +6,9 @@
 //! broker ACL enforces it); everything in the payload is the sender's claim
 //! and is checked against the topic.
 
-use super::decode::{DecodeError, Decoded};
+use super::decode::Decoded;
 use super::envelope::{Body, Envelope};
+use super::error::DecodeError;
 use super::ids::UserId;
 use super::topic::{Prefix, Topic, TopicError};
 

@@ -3,6 +3,7 @@
 
 mod decode;
 mod envelope;
+mod error;
 mod ids;
 mod inbound;
 mod topic;
@@ -10,11 +11,12 @@ mod topic;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{DecodeError, Decoded};
+pub use decode::Decoded;
 pub use envelope::{
     Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
     ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, Unsequenced, kind,
 };
+pub use error::DecodeError;
 pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};
 pub use inbound::{Inbound, Rejection, classify, kind_allowed};
 pub use topic::{

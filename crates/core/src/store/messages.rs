@@ -3,9 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batch::Batch;
-use super::outbox::insert_outbox;
+use super::inserts::{insert_message, insert_outbox};
 use super::rows::{
-    MESSAGE_COLUMNS, RawMessage, conversation_rowid, limit_param, to_i64, to_u64, user_from_str,
+    MESSAGE_COLUMNS, RawMessage, conversation_rowid, limit_param, to_u64, user_from_str,
     uuid_from_blob,
 };
 use super::seq;
@@ -13,41 +13,6 @@ use super::{
     ConversationId, ConversationSummary, OutboxEntry, Store, StoreError, Stored, StoredMessage,
 };
 use crate::protocol::{MessageId, UserId};
-
-/// Inserts one message row as given (status included), creating its
-/// conversation if needed; returns the conversation's rowid. The
-/// conversation's counters are written when `batch` finishes, before the
-/// transaction commits; the search index catches up later (`indexing`). A message with the same id
-/// already present is a constraint error.
-pub(crate) fn insert_message(
-    conn: &Connection,
-    msg: &StoredMessage,
-    batch: &mut Batch,
-) -> Result<i64, StoreError> {
-    let seq = msg.seq.map(|s| to_i64(s, "seq")).transpose()?;
-    let conv_id = batch.conv_id(conn, &msg.conversation)?;
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO messages
-            (id, conv, sender, ts, seq, text, reply_to, outgoing, status, unsupported, read_acked)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    stmt.execute(params![
-        msg.id.as_bytes().as_slice(),
-        conv_id,
-        msg.sender.as_str(),
-        msg.ts,
-        seq,
-        msg.text,
-        msg.reply_to.as_ref().map(|r| r.as_bytes().as_slice()),
-        msg.outgoing,
-        msg.status.code(),
-        msg.unsupported,
-        // Our own messages never need a read receipt from us.
-        msg.outgoing,
-    ])?;
-    batch.stored(conv_id, msg);
-    Ok(conv_id)
-}
 
 /// Whether a message with this id is stored.
 fn exists(conn: &Connection, id: &MessageId) -> Result<bool, StoreError> {

@@ -11,7 +11,7 @@
 //! the at-least-once protocol tolerates (the broker still holds unacked data).
 //!
 //! Layout: [`schema`] (migrations), `messages` (incoming/history/summary),
-//! `seq` (gap tracking), `outbox` (sending), `set_aside` (publishes the
+//! `inserts` (the row writers they share), `seq` (gap tracking), `outbox` (sending), `set_aside` (publishes the
 //! broker refuses), `receipts`, `settle` (acks and
 //! receipts together), `rooms`, `subscriptions` (what the broker's session
 //! holds), `presence`, `search` (FTS5), `batch` (what a
@@ -23,6 +23,7 @@ mod batch;
 mod checkpoint;
 mod error;
 mod indexing;
+mod inserts;
 mod messages;
 mod outbox;
 mod owner;

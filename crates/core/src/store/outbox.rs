@@ -9,34 +9,12 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{Connection, params};
 
 use super::batch::Batch;
-use super::messages::insert_message;
+use super::inserts::{insert_message, insert_outbox};
 use super::rows::{json_rowids, limit_param, to_u64, uuid_from_blob};
 use super::{
     ConversationId, MessageStatus, OutboxEntry, OutboxRow, Store, StoreError, StoredMessage,
 };
 use crate::protocol::MessageId;
-
-pub(crate) fn insert_outbox(
-    conn: &Connection,
-    entry: &OutboxEntry,
-    message_id: Option<MessageId>,
-) -> Result<i64, StoreError> {
-    // Not `RETURNING id`: SQLite gathers RETURNING rows in a temporary
-    // table it creates and drops on every run, a fifth of this insert's
-    // cost in P1.
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO outbox(topic, payload, qos, retain, message_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    stmt.execute(params![
-        entry.topic,
-        entry.payload,
-        entry.qos,
-        entry.retain,
-        message_id.as_ref().map(|m| m.as_bytes().as_slice())
-    ])?;
-    Ok(conn.last_insert_rowid())
-}
 
 /// The next rows to publish; its `LIMIT` changes from call to call.
 /// Rows set aside (see `set_aside`) wait for the user, not the publisher.

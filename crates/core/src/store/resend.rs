@@ -12,7 +12,7 @@
 
 use rusqlite::params;
 
-use super::outbox::insert_outbox;
+use super::inserts::insert_outbox;
 use super::rows::{MESSAGE_COLUMNS, RawMessage, limit_param};
 use super::{MessageStatus, OutboxEntry, Store, StoreError, StoredMessage};
 
