@@ -33,6 +33,7 @@ pub fn new_message(app: &AppHandle, message: &StoredMessage) {
     let title = match &message.conversation {
         ConversationId::Direct(user) => user.to_string(),
         ConversationId::Room(room) => format!("{} in #{room}", message.sender),
+        ConversationId::Phone(number) => number.to_string(),
     };
     let mut body: String = message.text.chars().take(MAX_BODY_CHARS).collect();
     if message.text.chars().count() > MAX_BODY_CHARS {

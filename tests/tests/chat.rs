@@ -236,3 +236,24 @@ async fn both_sides_index_messages_for_search_once_the_stream_pauses() {
         assert_eq!(cjk.len(), 1, "{}", peer.account.user);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_account_refuses_a_telephone_number_clearly_and_stores_nothing() {
+    use tether_core::ClientError;
+    use tether_core::model::ConversationId;
+
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let alice = Peer::start(&broker.url(), "alice", dir.path()).await;
+    alice.connected().await;
+    let phone = ConversationId::Phone("+8613800138000".parse().unwrap());
+    let refused = alice.client.send(phone.clone(), "hi").await;
+    let Err(ClientError::WrongChannel(conversation)) = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(conversation, phone);
+    assert!(alice.history(&phone).await.is_empty());
+    assert_eq!(alice.client.outbox_len().await.unwrap(), 0);
+    // Typing to it is a no-op, not an error.
+    alice.client.typing(phone, true).await.unwrap();
+}

@@ -21,6 +21,10 @@ pub enum ClientError {
     NotQueued(String),
     #[error(transparent)]
     Account(#[from] AccountError),
+    /// A conversation this account's channel cannot reach (a telephone
+    /// number from a chat account).
+    #[error("{0} is a telephone number: send it from an SMS account")]
+    WrongChannel(crate::model::ConversationId),
     #[error("message {0} is not waiting as failed (it may have been retried or deleted already)")]
     NotFailed(crate::protocol::MessageId),
     #[error("the connection task has stopped; restart Tether")]
@@ -37,7 +41,8 @@ impl ClientError {
             ClientError::EmptyMessage
             | ClientError::MessageTooLong { .. }
             | ClientError::Unsendable(_)
-            | ClientError::NotFailed(_) => ErrorCode::BadInput,
+            | ClientError::NotFailed(_)
+            | ClientError::WrongChannel(_) => ErrorCode::BadInput,
             ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,
             ClientError::Account(_) => ErrorCode::BadInput,
             ClientError::Store(_) | ClientError::NotQueued(_) => ErrorCode::Store,

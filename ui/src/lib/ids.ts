@@ -7,12 +7,14 @@ export function isValidId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 
-export type ConversationRef = { kind: 'user' | 'room', id: string };
+/** A chat with a user, a room, or SMS with a telephone number. */
+export type ConversationRef = { kind: 'user' | 'room' | 'phone', id: string };
 
-/** Splits "u:bob" / "r:dev" into its kind and id. */
+/** Splits "u:bob" / "r:dev" / "p:+8613800138000" into its kind and id. */
 export function parseConversation(conversation: ConversationId): ConversationRef {
   if (conversation.startsWith('r:')) return { kind: 'room', id: conversation.slice(2) };
   if (conversation.startsWith('u:')) return { kind: 'user', id: conversation.slice(2) };
+  if (conversation.startsWith('p:')) return { kind: 'phone', id: conversation.slice(2) };
   return { kind: 'user', id: conversation };
 }
 

@@ -4,7 +4,7 @@ import { parseConversation } from './ids';
 /** Display name of a conversation: the peer's id, or the room's name / #id. */
 export function conversationTitle(id: ConversationId, roomName: string | null | undefined): string {
   const ref = parseConversation(id);
-  if (ref.kind === 'user') return ref.id;
+  if (ref.kind === 'user' || ref.kind === 'phone') return ref.id;
   return roomName && roomName.trim() !== '' ? roomName : `#${ref.id}`;
 }
 

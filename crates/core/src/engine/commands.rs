@@ -217,7 +217,10 @@ impl Engine {
     }
 
     fn typing(&mut self, conversation: &ConversationId, active: bool) {
-        let topic = self.message_topic(conversation);
+        let Some(topic) = self.message_topic(conversation) else {
+            // SMS has no typing notices.
+            return;
+        };
         let envelope = Envelope::new(Body::Typing(TypingBody { active }), &self.me, now_ms());
         self.publish_now(topic, &envelope, QoS::AtMostOnce, false);
     }

@@ -38,6 +38,16 @@ impl IndexTimer {
         self.due
     }
 
+    /// A chunk was indexed: more may wait (`full`), so index again at
+    /// once (other work runs in between); otherwise all caught up.
+    pub(super) fn indexed(&mut self, full: bool, now: Instant) {
+        if full {
+            self.due = Some(now);
+        } else {
+            self.clear();
+        }
+    }
+
     fn clear(&mut self) {
         *self = IndexTimer::default();
     }
@@ -53,8 +63,9 @@ impl Engine {
     /// (link events, commands) runs between chunks.
     pub(super) fn index_pending(&mut self) {
         match self.store.index_pending() {
-            Ok(INDEX_CHUNK) => self.index_timer.due = Some(Instant::now()),
-            Ok(_) => self.index_timer.clear(),
+            Ok(indexed) => self
+                .index_timer
+                .indexed(indexed == INDEX_CHUNK, Instant::now()),
             Err(e) => {
                 // Searches index for themselves; try again on the next store.
                 tracing::error!("cannot index messages for search: {e}");
@@ -86,5 +97,19 @@ mod tests {
         timer.clear();
         timer.stored(t0 + AT_LATEST);
         assert_eq!(timer.due(), Some(t0 + AT_LATEST + WHEN_QUIET));
+    }
+
+    #[test]
+    fn a_full_chunk_indexes_again_at_once_and_a_short_one_is_the_end() {
+        let t0 = Instant::now();
+        let mut timer = IndexTimer::default();
+        timer.stored(t0);
+        timer.indexed(true, t0 + WHEN_QUIET);
+        assert_eq!(timer.due(), Some(t0 + WHEN_QUIET), "more waiting");
+        timer.indexed(false, t0 + WHEN_QUIET);
+        assert_eq!(timer.due(), None, "caught up");
+        // The next store starts a new wait, not bounded by the old first.
+        timer.stored(t0 + AT_LATEST * 3);
+        assert_eq!(timer.due(), Some(t0 + AT_LATEST * 3 + WHEN_QUIET));
     }
 }

@@ -107,17 +107,19 @@ impl Engine {
         })
     }
 
-    /// Where our messages to a conversation go.
-    pub(super) fn message_topic(&self, conversation: &ConversationId) -> Topic {
+    /// Where our messages to a conversation go; `None` for a telephone
+    /// number, which no MQTT topic reaches (an SMS channel's engine does).
+    pub(super) fn message_topic(&self, conversation: &ConversationId) -> Option<Topic> {
         match conversation {
-            ConversationId::Direct(user) => Topic::Inbox {
+            ConversationId::Direct(user) => Some(Topic::Inbox {
                 to: user.clone(),
                 from: self.me.clone(),
-            },
-            ConversationId::Room(room) => Topic::Room {
+            }),
+            ConversationId::Room(room) => Some(Topic::Room {
                 room: room.clone(),
                 from: self.me.clone(),
-            },
+            }),
+            ConversationId::Phone(_) => None,
         }
     }
 }

@@ -88,11 +88,14 @@ impl Engine {
             tracing::info!(count = due.len(), "publishing unconfirmed messages again");
         }
         for message in due {
+            // Only what this channel sent is planned; anything else is not
+            // this engine's to publish.
+            let Some(topic) = self.message_topic(&message.conversation) else {
+                continue;
+            };
             let envelope = resend_envelope(&self.me, &message);
             let entry = OutboxEntry {
-                topic: self
-                    .message_topic(&message.conversation)
-                    .render(&self.prefix),
+                topic: topic.render(&self.prefix),
                 payload: envelope.encode(),
                 qos: 1,
                 retain: false,

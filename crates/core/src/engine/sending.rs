@@ -112,15 +112,14 @@ impl Engine {
         &mut self,
         request: &SendRequest,
     ) -> Result<(Envelope, Unsequenced, String), ClientError> {
+        let topic = self
+            .message_topic(&request.to)
+            .ok_or_else(|| ClientError::WrongChannel(request.to.clone()))?;
         let (envelope, payload) = checked_envelope(&self.me, &request.text, request.reply_to)?;
         if let ConversationId::Room(room) = &request.to {
             self.ensure_joined(room)?;
         }
-        Ok((
-            envelope,
-            payload,
-            self.message_topic(&request.to).render(&self.prefix),
-        ))
+        Ok((envelope, payload, topic.render(&self.prefix)))
     }
 }
 

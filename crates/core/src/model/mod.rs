@@ -5,8 +5,9 @@
 //! transport, so a second channel (SMS) lands on the same types.
 //!
 //! # Layout
-//! - `conversation`: [`ConversationId`] (who a message is with; its text
-//!   key `u:bob`, `r:dev`) and [`ConversationSummary`] (a line of the list).
+//! - `conversation`: [`ConversationId`] (who a message is with: a user, a
+//!   room, or a [`PhoneNumber`]; its text key `u:bob`, `r:dev`, `p:+86…`)
+//!   and [`ConversationSummary`] (a line of the list).
 //! - `message`: [`StoredMessage`], [`MessageStatus`] and [`Gap`].
 //! - `people`: [`PresenceState`], [`PresenceRecord`] and [`Room`].
 //! - `connection`: [`ConnectionState`].
@@ -22,6 +23,8 @@ mod people;
 mod ser;
 
 pub use connection::ConnectionState;
-pub use conversation::{ConversationId, ConversationSummary, KeyError};
+pub use conversation::{
+    ConversationId, ConversationSummary, KeyError, PhoneNumber, PhoneNumberError,
+};
 pub use message::{Gap, MessageStatus, StoredMessage};
 pub use people::{PresenceRecord, PresenceState, Room};

@@ -110,6 +110,8 @@ pub(super) fn apply_receipt_in(
         let ok = match ConversationId::parse_key(&key)? {
             ConversationId::Direct(peer) => peer == *from,
             ConversationId::Room(_) => true,
+            // Chat receipts never come from a telephone number.
+            ConversationId::Phone(_) => false,
         };
         if ok {
             allowed.insert(id);
