@@ -26,9 +26,8 @@ pub fn resolve(args: &AccountArgs, paths: &Paths) -> Result<Account, CliError> {
             let user: UserId = user
                 .parse()
                 .map_err(|e| CliError::Usage(format!("--user: {e}")))?;
-            let known = book.accounts.len();
-            let mut account = book.ensure(broker, user)?;
-            if book.accounts.len() > known {
+            let (mut account, created) = signin::resolve_account(&mut book, broker, user, None)?;
+            if created {
                 // Created just now: apply the creation-time options.
                 if let Some(k) = args.keep_alive {
                     account.keep_alive_secs = k;

@@ -12,11 +12,12 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::account::{Account, BrokerUrl};
+use crate::account::{Account, AccountBook, BookError, BrokerUrl};
 use crate::client::{Client, ClientOptions};
 use crate::error::{ClientError, ErrorCode};
 use crate::model::ConnectionState;
-use crate::secrets::SecretStore;
+use crate::protocol::UserId;
+use crate::secrets::{SecretError, SecretStore};
 
 /// How long a sign-in waits for the broker before saying it is unreachable.
 pub const SIGN_IN_WAIT: Duration = Duration::from_secs(10);
@@ -81,6 +82,66 @@ pub fn password(
         }
         None => None,
     }
+}
+
+/// The account for `broker` and `user` in `book`, created on first use (a
+/// stable client id, so the broker keeps the session while we are away);
+/// `this_computer`, when given, marks it as hosted by the app or not (the
+/// app's sign-in form says; the CLI leaves it as it is). The second element says
+/// whether it was created now (the CLI then applies its creation options).
+/// The book is changed in memory; the caller saves it.
+pub fn resolve_account(
+    book: &mut AccountBook,
+    broker: BrokerUrl,
+    user: UserId,
+    this_computer: Option<bool>,
+) -> Result<(Account, bool), BookError> {
+    let known = book.accounts.len();
+    let mut account = book.ensure(broker, user)?;
+    if let Some(this_computer) = this_computer
+        && account.this_computer != this_computer
+    {
+        account.this_computer = this_computer;
+        book.upsert(account.clone())?;
+    }
+    Ok((account, book.accounts.len() > known))
+}
+
+/// After a sign-in: keeps the password typed in the keyring when the user
+/// asked to be remembered, forgets a remembered one otherwise. Without a
+/// keyring nothing can be remembered: said in the log, not an error.
+pub fn remember(
+    secrets: Option<&dyn SecretStore>,
+    account: &Account,
+    remember: bool,
+    password: Option<&str>,
+) -> Result<(), SecretError> {
+    let key = account.secret_key();
+    match (remember, password, secrets) {
+        (true, Some(password), Some(secrets)) => secrets.set(&key, password),
+        (false, _, Some(secrets)) => secrets.delete(&key),
+        (true, Some(_), None) => {
+            tracing::warn!("no keyring: the password cannot be remembered");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Starts the account's client and waits up to `within` for its first
+/// link; on failure the client is stopped and the error says what to do.
+pub async fn sign_in(
+    account: &Account,
+    password: Option<String>,
+    store_path: PathBuf,
+    within: Duration,
+) -> Result<Client, SignInError> {
+    let client = start(account, password, store_path).await?;
+    if let Err(e) = wait_until_connected(&client, account, within).await {
+        client.shutdown().await;
+        return Err(e);
+    }
+    Ok(client)
 }
 
 /// Starts the account's client on its store (connecting in the background).
@@ -187,6 +248,45 @@ mod tests {
             message: "bad".into(),
         });
         assert_eq!(auth.code(), ErrorCode::AuthFailed);
+    }
+
+    #[test]
+    fn an_account_is_made_once_and_marked_as_this_computer_when_it_is() {
+        let mut book = AccountBook::default();
+        let broker: BrokerUrl = "mqtt://127.0.0.1:1883".parse().unwrap();
+        let (first, created) = resolve_account(
+            &mut book,
+            broker.clone(),
+            "alice".parse().unwrap(),
+            Some(false),
+        )
+        .unwrap();
+        assert!(created);
+        let (again, created) = resolve_account(
+            &mut book,
+            broker.clone(),
+            "alice".parse().unwrap(),
+            Some(true),
+        )
+        .unwrap();
+        assert!(!created);
+        assert_eq!(again.client_id, first.client_id, "the same session");
+        assert!(again.this_computer);
+        assert!(book.get(&first.name).unwrap().this_computer);
+        // The CLI leaves the mark alone.
+        let (cli, _) = resolve_account(&mut book, broker, "alice".parse().unwrap(), None).unwrap();
+        assert!(cli.this_computer);
+    }
+
+    #[test]
+    fn a_password_is_remembered_only_when_asked() {
+        let a = account();
+        let secrets = MemorySecrets::default();
+        remember(Some(&secrets), &a, true, Some("pw")).unwrap();
+        assert_eq!(secrets.get(&a.secret_key()).unwrap().as_deref(), Some("pw"));
+        remember(Some(&secrets), &a, false, Some("pw")).unwrap();
+        assert_eq!(secrets.get(&a.secret_key()).unwrap(), None);
+        remember(None, &a, true, Some("pw")).unwrap();
     }
 
     #[test]

@@ -76,26 +76,17 @@ pub async fn login(
     };
     let user: UserId = user.trim().parse()?;
     let mut book = AccountBook::load(&state.paths)?;
-    let mut account = book.ensure(broker, user)?;
-    if account.this_computer != this_computer {
-        account.this_computer = this_computer;
-        book.upsert(account.clone())?;
-    }
+    let (account, _) = signin::resolve_account(&mut book, broker, user, Some(this_computer))?;
     let password = (!password.is_empty() && !this_computer).then_some(password);
     // One client per account and store: the old one goes first.
     state.replace(None).await;
-    let client = start(&app, &account, password.clone()).await?;
-    if let Err(e) = signin::wait_until_connected(&client, &account, SIGN_IN_WAIT).await {
-        client.shutdown().await;
-        return Err(e.into());
+    if account.this_computer {
+        local_broker::ensure(state.local_broker.clone()).await;
     }
-    let key = account.secret_key();
-    match (remember, password, state.secrets()) {
-        (true, Some(password), Ok(secrets)) => secrets.set(&key, &password)?,
-        (false, _, Ok(secrets)) => secrets.delete(&key)?,
-        (true, _, Err(e)) => tracing::warn!("cannot remember the password: {e}"),
-        _ => {}
-    }
+    let store = state.paths.store_path(&account);
+    let client = signin::sign_in(&account, password.clone(), store, SIGN_IN_WAIT).await?;
+    let secrets = state.secrets().ok();
+    signin::remember(secrets.as_deref(), &account, remember, password.as_deref())?;
     book.default = Some(account.name.clone());
     book.save(&state.paths)?;
     activate(&app, &state, account.clone(), client).await;
