@@ -1,0 +1,25 @@
+//! CMPP 2.0, the protocol an SP (us) speaks with an operator's SMS gateway
+//! (ISMG), as Tether's SMS channel needs it: an I/O-free codec for every
+//! PDU an SP sends or receives, and the login authenticators. No sockets,
+//! no clocks: the session (window, T/N retransmission, ACTIVE_TEST) and the
+//! engine over the shared model and store are built on top.
+//!
+//! The facts, field by field, are in the project's design note on CMPP
+//! (`shared/design/cmpp.md`); its test vectors are this crate's tests.
+//!
+//! # Layout
+//! - [`header`]: the 12-byte header, command ids, framing limits.
+//! - [`pdu`]: the PDUs as types, [`pdu::Pdu::encode`] and [`pdu::decode`].
+//! - [`auth`]: AuthenticatorSource / AuthenticatorISMG and the timestamp.
+//! - [`fields`]: fixed-width octet strings (NUL-padded, cut on read).
+//!
+//! Not here yet: the 3.0 layout, the session state machine, text
+//! splitting and reassembly (UDH), Msg_Fmt decoding.
+
+pub mod auth;
+pub mod fields;
+pub mod header;
+pub mod pdu;
+
+pub use header::{CommandId, Header, MAX_PDU, MIN_PDU};
+pub use pdu::{Body, DecodeError, Frame, FramingError, Pdu, decode};
