@@ -12,14 +12,18 @@
 //! - [`pdu`]: the PDUs as types, [`pdu::Pdu::encode`] and [`pdu::decode`].
 //! - [`auth`]: AuthenticatorSource / AuthenticatorISMG and the timestamp.
 //! - [`fields`]: fixed-width octet strings (NUL-padded, cut on read).
+//! - [`msg_id`]: the Msg_Id bit fields (for logs; ids are opaque keys).
+//! - [`text`]: text into SMS parts (UCS2, ASCII) with their UDH.
 //!
-//! Not here yet: the 3.0 layout, the session state machine, text
-//! splitting and reassembly (UDH), Msg_Fmt decoding.
+//! Not here yet: the 3.0 layout, the session state machine, GBK text,
+//! reassembling incoming parts, Msg_Fmt decoding.
 
 pub mod auth;
 pub mod fields;
 pub mod header;
+pub mod msg_id;
 pub mod pdu;
+pub mod text;
 
 pub use header::{CommandId, Header, MAX_PDU, MIN_PDU};
 pub use pdu::{Body, DecodeError, Frame, FramingError, Pdu, decode};
