@@ -154,7 +154,11 @@ pub async fn wait_tray(desktop: &Desktop, item: &TrayItem, status: &str, label: 
 }
 
 /// Closes the window as a user does (Alt+F4); Tether goes to the tray.
+/// The key goes to the focused window, so Tether's is focused first: a
+/// notification or another client's window may have taken the focus (a
+/// make test run once sent Alt+F4 to nothing and waited in vain).
 pub async fn close_window(desktop: &Desktop) {
+    desktop.focus_window("^Tether$").unwrap();
     desktop
         .command("xdotool")
         .unwrap()
