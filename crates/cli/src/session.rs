@@ -92,3 +92,21 @@ pub fn unreachable_error(client: &Client) -> CliError {
         other => CliError::Unreachable(other.to_string()),
     }
 }
+
+/// After a flush: the first of `ids` the broker refused (set aside as
+/// failed), as the error that tells how to retry or delete it.
+pub async fn refused(
+    client: &Client,
+    ids: impl IntoIterator<Item = tether_core::protocol::MessageId>,
+) -> Result<(), CliError> {
+    for id in ids {
+        let failed = client
+            .message(id)
+            .await?
+            .is_some_and(|m| m.status == tether_core::model::MessageStatus::Failed);
+        if failed {
+            return Err(CliError::Refused(id));
+        }
+    }
+    Ok(())
+}

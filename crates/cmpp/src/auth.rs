@@ -59,14 +59,15 @@ pub fn authenticator_ismg(status: u8, source: &[u8; 16], secret: &[u8]) -> [u8; 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    const DECEMBER: Timestamp = Timestamp {
+    /// The design note's moment (shared with the PDU tests).
+    pub(crate) const DECEMBER: Timestamp = Timestamp {
         month: 12,
         day: 5,
         hour: 16,

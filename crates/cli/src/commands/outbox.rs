@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use tether_core::account::Paths;
-use tether_core::model::MessageStatus;
 use tether_core::store::Store;
 
 use super::print_json;
@@ -35,13 +34,7 @@ pub async fn run(
                 if !client.flush(Duration::from_secs(30)).await? {
                     return Err(session::unreachable_error(&client));
                 }
-                let failed = client
-                    .message(id)
-                    .await?
-                    .is_some_and(|m| m.status == MessageStatus::Failed);
-                if failed {
-                    return Err(CliError::Refused(id));
-                }
+                session::refused(&client, [id]).await?;
             }
             OutboxCommand::Delete { id } => client.delete_failed(id).await?,
             OutboxCommand::Failed => {}

@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::time::Duration;
 
 use tether_core::account::Paths;
-use tether_core::model::{ConversationId, MessageStatus};
+use tether_core::model::ConversationId;
 
 use super::print_json;
 use crate::args::{AccountArgs, SendArgs, Target};
@@ -74,16 +74,7 @@ async fn send_all(
     };
     if flushed {
         // Out of the outbox: acknowledged, or set aside as failed.
-        for id in sent {
-            let failed = client
-                .message(id)
-                .await?
-                .is_some_and(|m| m.status == MessageStatus::Failed);
-            if failed {
-                return Err(CliError::Refused(id));
-            }
-        }
-        return Ok(());
+        return session::refused(client, sent).await;
     }
     let queued = client.outbox_len().await?;
     Err(match session::unreachable_error(client) {

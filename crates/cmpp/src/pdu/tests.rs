@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use crate::auth::{Timestamp, authenticator_ismg, authenticator_source};
+use crate::auth::tests::DECEMBER;
+use crate::auth::{authenticator_ismg, authenticator_source};
+use crate::header::MAX_PDU;
 
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
@@ -16,14 +18,6 @@ fn one(bytes: &[u8]) -> Pdu {
     assert_eq!(frame.consumed, bytes.len());
     frame.pdu.unwrap()
 }
-
-const DECEMBER: Timestamp = Timestamp {
-    month: 12,
-    day: 5,
-    hour: 16,
-    minute: 36,
-    second: 26,
-};
 
 #[test]
 fn connect_and_its_response_match_the_design_notes_bytes() {
