@@ -37,7 +37,8 @@ build: ui
 # `cargo test`, then the benchmarks run once on tiny sizes; the ts-rs
 # export tests regenerate ui/src/lib/bindings,
 # which must then be unchanged, and the commands the window may call must
-# be exactly the ones the UI calls. Last, the .deb is built from that debug
+# be exactly the ones the UI calls, `make run` must reuse this build, and
+# what ships must link no bench or test bed. Last, the .deb is built from that debug
 # build, installed with apt, started under Xvfb and removed again.
 test: deps
 	$(CARGO) fmt --all -- --check
@@ -53,6 +54,7 @@ test: deps
 	scripts/check-bindings.sh
 	scripts/check-capabilities.sh
 	scripts/check-shared-build.sh
+	scripts/check-shipped-deps.sh
 	scripts/test-package.sh
 
 # Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`),
