@@ -6,6 +6,8 @@
 
 use md5::{Digest, Md5};
 
+use crate::pdu::Version;
+
 /// A CONNECT timestamp, `MMDDHHMMSS` of the local clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timestamp {
@@ -48,11 +50,19 @@ pub fn authenticator_source(sp_id: &[u8], secret: &[u8], timestamp: Timestamp) -
 }
 
 /// AuthenticatorISMG = MD5(Status ‖ AuthenticatorSource ‖ secret), the
-/// status as its wire bytes (1 byte in 2.0). What the gateway proves it
-/// knows the secret with.
-pub fn authenticator_ismg(status: u8, source: &[u8; 16], secret: &[u8]) -> [u8; 16] {
+/// status as its wire bytes (1 byte in 2.0, 4 in 3.0). What the gateway
+/// proves it knows the secret with.
+pub fn authenticator_ismg(
+    status: u32,
+    source: &[u8; 16],
+    secret: &[u8],
+    version: Version,
+) -> [u8; 16] {
     let mut md5 = Md5::new();
-    md5.update([status]);
+    match version {
+        Version::V2_0 => md5.update([u8::try_from(status).unwrap_or(u8::MAX)]),
+        Version::V3_0 => md5.update(status.to_be_bytes()),
+    }
     md5.update(source);
     md5.update(secret);
     md5.finalize().into()
@@ -88,7 +98,7 @@ pub(crate) mod tests {
         let source = authenticator_source(b"901234", b"s3cret", DECEMBER);
         assert_eq!(hex(&source), "183f0d9b9eac968001c516d80fef5fa7");
         assert_eq!(
-            hex(&authenticator_ismg(0, &source, b"s3cret")),
+            hex(&authenticator_ismg(0, &source, b"s3cret", Version::V2_0)),
             "1b5be2e1464cfd174f4e95a53e48ab05"
         );
     }

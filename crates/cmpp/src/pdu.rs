@@ -1,5 +1,5 @@
-//! The PDUs an SP sends or receives (CMPP 2.0 layout), their encoding and
-//! their decoding from a byte stream.
+//! The PDUs an SP sends or receives, their encoding and their decoding
+//! from a byte stream, in the 2.0 layout or the 3.0 one ([`Version`]).
 //!
 //! [`decode`] reads one PDU off the front of a buffer. The header is
 //! checked before anything else: a Total_Length outside [`crate::MIN_PDU`] ..=
@@ -14,12 +14,61 @@ pub use decode::{DecodeError, Frame, FramingError, decode};
 
 /// Version byte of CMPP 2.0 (high nibble major, low nibble minor).
 pub const VERSION_2_0: u8 = 0x20;
+/// Version byte of CMPP 3.0.
+pub const VERSION_3_0: u8 = 0x30;
 /// Destination numbers one SUBMIT may carry.
 pub const MAX_DESTINATIONS: usize = 100;
-/// A number's width in 2.0 (Dest_terminal_Id, Src_terminal_Id, …).
-const NUMBER: usize = 21;
-/// The status report in a DELIVER's content (2.0).
-const REPORT_LEN: usize = 60;
+
+/// Which layout a link speaks. The header, the command ids, QUERY and the
+/// link rules are the same in both; 3.0 widens a few fields (a status or
+/// result to 4 bytes, a number to 32 bytes plus a type byte) and ends
+/// SUBMIT and DELIVER with a LinkID instead of the reserved bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Version {
+    #[default]
+    V2_0,
+    V3_0,
+}
+
+impl Version {
+    /// The byte CONNECT sends.
+    pub fn byte(self) -> u8 {
+        match self {
+            Version::V2_0 => VERSION_2_0,
+            Version::V3_0 => VERSION_3_0,
+        }
+    }
+
+    /// Width of a terminal number (Dest_terminal_Id, Src_terminal_Id, …).
+    pub(crate) fn number(self) -> usize {
+        match self {
+            Version::V2_0 => 21,
+            Version::V3_0 => 32,
+        }
+    }
+
+    /// Width of CONNECT_RESP's Status, a response's Result and
+    /// CANCEL_RESP's Success_Id.
+    pub(crate) fn status(self) -> usize {
+        match self {
+            Version::V2_0 => 1,
+            Version::V3_0 => 4,
+        }
+    }
+
+    /// Length of the status report inside a DELIVER.
+    pub(crate) fn report(self) -> usize {
+        8 + 7 + 10 + 10 + self.number() + 4
+    }
+
+    /// Length of what ends a SUBMIT or DELIVER: Reserve (2.0), LinkID (3.0).
+    pub(crate) fn tail(self) -> usize {
+        match self {
+            Version::V2_0 => 8,
+            Version::V3_0 => 20,
+        }
+    }
+}
 
 /// One PDU: its sequence id and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,13 +84,13 @@ pub enum Body {
     Terminate,
     TerminateResp,
     Submit(Box<Submit>),
-    SubmitResp { msg_id: u64, result: u8 },
+    SubmitResp { msg_id: u64, result: u32 },
     Deliver(Box<Deliver>),
-    DeliverResp { msg_id: u64, result: u8 },
+    DeliverResp { msg_id: u64, result: u32 },
     Query(Query),
     QueryResp(QueryResp),
     Cancel { msg_id: u64 },
-    CancelResp { success_id: u8 },
+    CancelResp { success_id: u32 },
     ActiveTest,
     ActiveTestResp,
 }
@@ -59,7 +108,7 @@ pub struct Connect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectResp {
     /// 0 ok; 2 unknown SP id and 3 bad secret mean "stop and tell the user".
-    pub status: u8,
+    pub status: u32,
     /// All zero when authentication failed.
     pub authenticator_ismg: [u8; 16],
     pub version: u8,
@@ -76,6 +125,8 @@ pub struct Submit {
     pub service_id: Vec<u8>,
     pub fee_user_type: u8,
     pub fee_terminal_id: Vec<u8>,
+    /// 3.0 only: 0 a real number, 1 a pseudo one.
+    pub fee_terminal_type: u8,
     pub tp_pid: u8,
     /// 1: `content` starts with a user data header.
     pub tp_udhi: u8,
@@ -88,7 +139,11 @@ pub struct Submit {
     pub at_time: Vec<u8>,
     pub src_id: Vec<u8>,
     pub dest_terminal_ids: Vec<Vec<u8>>,
+    /// 3.0 only: the type of the destination numbers.
+    pub dest_terminal_type: u8,
     pub content: Vec<u8>,
+    /// 3.0 only: LinkID (on-demand services), at most 20 bytes.
+    pub link_id: Vec<u8>,
 }
 
 /// An incoming SMS (MO) or a status report.
@@ -103,7 +158,11 @@ pub struct Deliver {
     pub msg_fmt: u8,
     /// The sender; in a report, the SUBMIT's destination.
     pub src_terminal_id: Vec<u8>,
+    /// 3.0 only: the type of the sender's number.
+    pub src_terminal_type: u8,
     pub content: DeliverContent,
+    /// 3.0 only: LinkID.
+    pub link_id: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +173,7 @@ pub enum DeliverContent {
     Report(Report),
 }
 
-/// The 60-byte status report of a submitted message.
+/// The status report of a submitted message (60 bytes in 2.0, 71 in 3.0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// The SUBMIT_RESP's Msg_Id: the key to the message (not the

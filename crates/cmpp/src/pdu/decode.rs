@@ -2,8 +2,8 @@
 //! else, then the body against its command's layout.
 
 use super::{
-    Body, Connect, ConnectResp, Deliver, DeliverContent, MAX_DESTINATIONS, NUMBER, Pdu, Query,
-    QueryResp, REPORT_LEN, Report, Submit,
+    Body, Connect, ConnectResp, Deliver, DeliverContent, MAX_DESTINATIONS, Pdu, Query, QueryResp,
+    Report, Submit, Version,
 };
 use crate::fields;
 use crate::header::{CommandId, Header, MAX_PDU, MIN_PDU};
@@ -33,9 +33,10 @@ pub struct Frame {
     pub pdu: Result<Pdu, DecodeError>,
 }
 
-/// Reads the PDU at the front of `bytes`: `Ok(None)` until all of it has
-/// arrived. Never allocates more than the PDU's checked length.
-pub fn decode(bytes: &[u8]) -> Result<Option<Frame>, FramingError> {
+/// Reads the PDU at the front of `bytes` in `version`'s layout: `Ok(None)`
+/// until all of it has arrived. Never allocates more than the PDU's
+/// checked length.
+pub fn decode(bytes: &[u8], version: Version) -> Result<Option<Frame>, FramingError> {
     let Some(header) = Header::peek(bytes) else {
         return Ok(None);
     };
@@ -49,7 +50,7 @@ pub fn decode(bytes: &[u8]) -> Result<Option<Frame>, FramingError> {
     let body = &pdu[12..];
     let decoded = CommandId::from_code(header.command_id)
         .ok_or(DecodeError::UnknownCommand(header.command_id))
-        .and_then(|command| decode_body(command, body))
+        .and_then(|command| decode_body(command, body, version))
         .map(|body| Pdu {
             sequence_id: header.sequence_id,
             body,
@@ -91,6 +92,13 @@ impl<'a> Reader<'a> {
     fn text(&mut self, width: usize) -> Result<Vec<u8>, DecodeError> {
         Ok(fields::get(self.take(width)?).to_vec())
     }
+    /// A status, result or success id: one byte in 2.0, four in 3.0.
+    fn status(&mut self, version: Version) -> Result<u32, DecodeError> {
+        match version {
+            Version::V2_0 => self.u8().map(u32::from),
+            Version::V3_0 => self.u32(),
+        }
+    }
     fn array16(&mut self) -> Result<[u8; 16], DecodeError> {
         let mut a = [0u8; 16];
         a.copy_from_slice(self.take(16)?);
@@ -98,8 +106,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn decode_body(command: CommandId, body: &[u8]) -> Result<Body, DecodeError> {
+fn decode_body(command: CommandId, body: &[u8], v: Version) -> Result<Body, DecodeError> {
     let len = body.len();
+    let status = v.status();
     let exact = |want: usize| {
         if len == want {
             Ok(())
@@ -119,9 +128,9 @@ fn decode_body(command: CommandId, body: &[u8]) -> Result<Body, DecodeError> {
             })
         }
         CommandId::ConnectResp => {
-            exact(18)?;
+            exact(17 + status)?;
             Body::ConnectResp(ConnectResp {
-                status: r.u8()?,
+                status: r.status(v)?,
                 authenticator_ismg: r.array16()?,
                 version: r.u8()?,
             })
@@ -142,8 +151,8 @@ fn decode_body(command: CommandId, body: &[u8]) -> Result<Body, DecodeError> {
         CommandId::ActiveTestResp if len <= 1 => Body::ActiveTestResp,
         CommandId::ActiveTestResp => return Err(DecodeError::BadLength { command, len }),
         CommandId::SubmitResp | CommandId::DeliverResp => {
-            exact(9)?;
-            let (msg_id, result) = (r.u64()?, r.u8()?);
+            exact(8 + status)?;
+            let (msg_id, result) = (r.u64()?, r.status(v)?);
             match command {
                 CommandId::SubmitResp => Body::SubmitResp { msg_id, result },
                 _ => Body::DeliverResp { msg_id, result },
@@ -154,9 +163,9 @@ fn decode_body(command: CommandId, body: &[u8]) -> Result<Body, DecodeError> {
             Body::Cancel { msg_id: r.u64()? }
         }
         CommandId::CancelResp => {
-            exact(1)?;
+            exact(status)?;
             Body::CancelResp {
-                success_id: r.u8()?,
+                success_id: r.status(v)?,
             }
         }
         CommandId::Query => {
@@ -189,12 +198,12 @@ fn decode_body(command: CommandId, body: &[u8]) -> Result<Body, DecodeError> {
                 counters,
             })
         }
-        CommandId::Submit => Body::Submit(Box::new(decode_submit(&mut r, len)?)),
-        CommandId::Deliver => Body::Deliver(Box::new(decode_deliver(&mut r, len)?)),
+        CommandId::Submit => Body::Submit(Box::new(decode_submit(&mut r, len, v)?)),
+        CommandId::Deliver => Body::Deliver(Box::new(decode_deliver(&mut r, len, v)?)),
     })
 }
 
-fn decode_submit(r: &mut Reader<'_>, len: usize) -> Result<Submit, DecodeError> {
+fn decode_submit(r: &mut Reader<'_>, len: usize, v: Version) -> Result<Submit, DecodeError> {
     let bad = DecodeError::BadLength {
         command: CommandId::Submit,
         len,
@@ -207,7 +216,11 @@ fn decode_submit(r: &mut Reader<'_>, len: usize) -> Result<Submit, DecodeError> 
         msg_level: r.u8()?,
         service_id: r.text(10)?,
         fee_user_type: r.u8()?,
-        fee_terminal_id: r.text(NUMBER)?,
+        fee_terminal_id: r.text(v.number())?,
+        fee_terminal_type: match v {
+            Version::V2_0 => 0,
+            Version::V3_0 => r.u8()?,
+        },
         tp_pid: r.u8()?,
         tp_udhi: r.u8()?,
         msg_fmt: r.u8()?,
@@ -216,7 +229,7 @@ fn decode_submit(r: &mut Reader<'_>, len: usize) -> Result<Submit, DecodeError> 
         fee_code: r.text(6)?,
         valid_time: r.text(17)?,
         at_time: r.text(17)?,
-        src_id: r.text(NUMBER)?,
+        src_id: r.text(21)?,
         ..Submit::default()
     };
     let n = usize::from(r.u8()?);
@@ -224,29 +237,39 @@ fn decode_submit(r: &mut Reader<'_>, len: usize) -> Result<Submit, DecodeError> 
         return Err(DecodeError::BadField("DestUsr_tl must be 1 to 100"));
     }
     for _ in 0..n {
-        s.dest_terminal_ids.push(r.text(NUMBER)?);
+        s.dest_terminal_ids.push(r.text(v.number())?);
+    }
+    if v == Version::V3_0 {
+        s.dest_terminal_type = r.u8()?;
     }
     let content_len = usize::from(r.u8()?);
     s.content = r.take(content_len)?.to_vec();
-    r.take(8)?;
+    let tail = r.take(v.tail())?;
+    if v == Version::V3_0 {
+        s.link_id = fields::get(tail).to_vec();
+    }
     if !r.rest.is_empty() {
         return Err(bad);
     }
     Ok(s)
 }
 
-fn decode_deliver(r: &mut Reader<'_>, len: usize) -> Result<Deliver, DecodeError> {
+fn decode_deliver(r: &mut Reader<'_>, len: usize, v: Version) -> Result<Deliver, DecodeError> {
     let msg_id = r.u64()?;
-    let dest_id = r.text(NUMBER)?;
+    let dest_id = r.text(21)?;
     let service_id = r.text(10)?;
     let tp_pid = r.u8()?;
     let tp_udhi = r.u8()?;
     let msg_fmt = r.u8()?;
-    let src_terminal_id = r.text(NUMBER)?;
+    let src_terminal_id = r.text(v.number())?;
+    let src_terminal_type = match v {
+        Version::V2_0 => 0,
+        Version::V3_0 => r.u8()?,
+    };
     let registered_delivery = r.u8()?;
     let content_len = usize::from(r.u8()?);
     let raw = r.take(content_len)?;
-    r.take(8)?;
+    let tail = r.take(v.tail())?;
     if !r.rest.is_empty() {
         return Err(DecodeError::BadLength {
             command: CommandId::Deliver,
@@ -255,7 +278,7 @@ fn decode_deliver(r: &mut Reader<'_>, len: usize) -> Result<Deliver, DecodeError
     }
     let content = match registered_delivery {
         0 => DeliverContent::Message(raw.to_vec()),
-        1 => DeliverContent::Report(decode_report(raw)?),
+        1 => DeliverContent::Report(decode_report(raw, v)?),
         _ => return Err(DecodeError::BadField("Registered_Delivery must be 0 or 1")),
     };
     Ok(Deliver {
@@ -266,13 +289,20 @@ fn decode_deliver(r: &mut Reader<'_>, len: usize) -> Result<Deliver, DecodeError
         tp_udhi,
         msg_fmt,
         src_terminal_id,
+        src_terminal_type,
         content,
+        link_id: match v {
+            Version::V2_0 => Vec::new(),
+            Version::V3_0 => fields::get(tail).to_vec(),
+        },
     })
 }
 
-fn decode_report(raw: &[u8]) -> Result<Report, DecodeError> {
-    if raw.len() != REPORT_LEN {
-        return Err(DecodeError::BadField("a status report is 60 bytes"));
+fn decode_report(raw: &[u8], v: Version) -> Result<Report, DecodeError> {
+    if raw.len() != v.report() {
+        return Err(DecodeError::BadField(
+            "a status report is 60 bytes (71 in CMPP 3.0)",
+        ));
     }
     let mut r = Reader { rest: raw };
     Ok(Report {
@@ -280,7 +310,7 @@ fn decode_report(raw: &[u8]) -> Result<Report, DecodeError> {
         stat: r.text(7)?,
         submit_time: r.text(10)?,
         done_time: r.text(10)?,
-        dest_terminal_id: r.text(NUMBER)?,
+        dest_terminal_id: r.text(v.number())?,
         smsc_sequence: r.u32()?,
     })
 }
