@@ -13,12 +13,12 @@
 //! - [`auth`]: AuthenticatorSource / AuthenticatorISMG and the timestamp.
 //! - [`fields`]: fixed-width octet strings (NUL-padded, cut on read).
 //! - [`msg_id`]: the Msg_Id bit fields (for logs; ids are opaque keys).
-//! - [`text`]: text into SMS parts (UCS2, ASCII) with their UDH.
-//!
-//! Not here yet: the 3.0 layout, the session state machine, GBK text,
-//! reassembling incoming parts, Msg_Fmt decoding.
+//! - [`text`]: text into SMS parts (UCS2, ASCII, GBK) with their UDH, and
+//!   what a text costs.
+//! - [`content`]: incoming content: the UDH of a part, text by Msg_Fmt.
 
 pub mod auth;
+pub mod content;
 pub mod fields;
 pub mod header;
 pub mod msg_id;
@@ -26,4 +26,4 @@ pub mod pdu;
 pub mod text;
 
 pub use header::{CommandId, Header, MAX_PDU, MIN_PDU};
-pub use pdu::{Body, DecodeError, Frame, FramingError, Pdu, decode};
+pub use pdu::{Body, DecodeError, Frame, FramingError, Pdu, Version, decode};
