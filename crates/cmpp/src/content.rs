@@ -94,7 +94,13 @@ pub fn decode_text(msg_fmt: u8, payload: &[u8]) -> Decoded {
         FMT_ASCII => Decoded::Text(
             payload
                 .iter()
-                .map(|&b| if b.is_ascii() { char::from(b) } else { '\u{FFFD}' })
+                .map(|&b| {
+                    if b.is_ascii() {
+                        char::from(b)
+                    } else {
+                        '\u{FFFD}'
+                    }
+                })
                 .collect(),
         ),
         _ => Decoded::Binary(payload.to_vec()),

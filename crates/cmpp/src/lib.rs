@@ -1,8 +1,8 @@
 //! CMPP 2.0, the protocol an SP (us) speaks with an operator's SMS gateway
 //! (ISMG), as Tether's SMS channel needs it: an I/O-free codec for every
 //! PDU an SP sends or receives, and the login authenticators. No sockets,
-//! no clocks: the session (window, T/N retransmission, ACTIVE_TEST) and the
-//! engine over the shared model and store are built on top.
+//! no clocks: the caller owns the socket and the time, and the engine over
+//! Tether's model and store (in `tether-core`) is built on top.
 //!
 //! The facts, field by field, are in the project's design note on CMPP
 //! (`shared/design/cmpp.md`); its test vectors are this crate's tests.
@@ -16,6 +16,8 @@
 //! - [`text`]: text into SMS parts (UCS2, ASCII, GBK) with their UDH, and
 //!   what a text costs.
 //! - [`content`]: incoming content: the UDH of a part, text by Msg_Fmt.
+//! - [`session`]: one link's rules, I/O-free: login, window, T/N
+//!   retransmission, ACTIVE_TEST, Result 8 back-off, TERMINATE.
 
 pub mod auth;
 pub mod content;
@@ -23,6 +25,7 @@ pub mod fields;
 pub mod header;
 pub mod msg_id;
 pub mod pdu;
+pub mod session;
 pub mod text;
 
 pub use header::{CommandId, Header, MAX_PDU, MIN_PDU};

@@ -161,7 +161,10 @@ fn gbk_chunks(text: &str) -> Vec<Vec<u8>> {
     }
     let mut chunks = vec![Vec::new()];
     for c in chars {
-        if chunks.last().is_some_and(|last| last.len() + c.len() > OCTETS_PART) {
+        if chunks
+            .last()
+            .is_some_and(|last| last.len() + c.len() > OCTETS_PART)
+        {
             chunks.push(Vec::new());
         }
         if let Some(last) = chunks.last_mut() {
@@ -302,11 +305,21 @@ mod tests {
         // 70 two-byte characters fit one; one ASCII letter in front makes
         // 141 bytes: two parts, the first cut after 67 characters (134 bytes
         // would end inside one: 1 + 66 × 2 = 133).
-        assert_eq!(split(&"好".repeat(70), 0, Chinese::Gbk).unwrap().parts.len(), 1);
+        assert_eq!(
+            split(&"好".repeat(70), 0, Chinese::Gbk)
+                .unwrap()
+                .parts
+                .len(),
+            1
+        );
         let two = split(&format!("a{}", "好".repeat(70)), 3, Chinese::Gbk).unwrap();
         assert_eq!(two.parts.len(), 2);
         assert_eq!(two.parts[0].content.len(), 6 + 133);
-        let joined: Vec<u8> = two.parts.iter().flat_map(|p| p.content[6..].to_vec()).collect();
+        let joined: Vec<u8> = two
+            .parts
+            .iter()
+            .flat_map(|p| p.content[6..].to_vec())
+            .collect();
         let (text, _, bad) = encoding_rs::GBK.decode(&joined);
         assert!(!bad);
         assert_eq!(text, format!("a{}", "好".repeat(70)));
@@ -318,15 +331,28 @@ mod tests {
     fn the_cost_says_how_many_sms_and_how_many_characters_are_left() {
         assert_eq!(
             cost("hello", Chinese::Ucs2),
-            Cost { msg_fmt: FMT_ASCII, parts: 1, left: 154 }
+            Cost {
+                msg_fmt: FMT_ASCII,
+                parts: 1,
+                left: 154
+            }
         );
         assert_eq!(cost(&"好".repeat(70), Chinese::Ucs2).left, 0);
         assert_eq!(
             cost(&"好".repeat(71), Chinese::Ucs2),
-            Cost { msg_fmt: FMT_UCS2, parts: 2, left: 63 }
+            Cost {
+                msg_fmt: FMT_UCS2,
+                parts: 2,
+                left: 63
+            }
         );
         assert_eq!(cost("你好", Chinese::Gbk).left, 68);
-        for text in ["a".repeat(1000), "好".repeat(500), "😀".repeat(90), "好😀".repeat(60)] {
+        for text in [
+            "a".repeat(1000),
+            "好".repeat(500),
+            "😀".repeat(90),
+            "好😀".repeat(60),
+        ] {
             let parts = split(&text, 0, Chinese::Gbk).unwrap().parts.len();
             assert_eq!(cost(&text, Chinese::Gbk).parts, parts, "{}", text.len());
         }
