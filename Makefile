@@ -38,7 +38,8 @@ build: ui
 # export tests regenerate ui/src/lib/bindings,
 # which must then be unchanged, and the commands the window may call must
 # be exactly the ones the UI calls, `make run` must reuse this build, and
-# what ships must link no bench or test bed. Last, the .deb is built from that debug
+# what ships must link no bench or test bed, and the network decoders are
+# fuzzed briefly (docs/fuzzing.md). Last, the .deb is built from that debug
 # build, installed with apt, started under Xvfb and removed again.
 test: deps
 	$(CARGO) fmt --all -- --check
@@ -55,6 +56,7 @@ test: deps
 	scripts/check-capabilities.sh
 	scripts/check-shared-build.sh
 	scripts/check-shipped-deps.sh
+	scripts/fuzz.sh --quick
 	scripts/test-package.sh
 
 # Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`),

@@ -16,12 +16,16 @@
 //! - [`text`]: text into SMS parts (UCS2, ASCII, GBK) with their UDH, and
 //!   what a text costs.
 //! - [`content`]: incoming content: the UDH of a part, text by Msg_Fmt.
+//! - `fuzz`: the properties the fuzzer (`crates/cmpp/fuzz`) and the
+//!   property tests check on any bytes from the network.
 //! - [`session`]: one link's rules, I/O-free: login, window, T/N
 //!   retransmission, ACTIVE_TEST, Result 8 back-off, TERMINATE.
 
 pub mod auth;
 pub mod content;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod header;
 pub mod msg_id;
 pub mod pdu;
