@@ -1,12 +1,14 @@
 //! Real parts for tests and benchmarks: a `mosquitto` process on a free
-//! port in its own tempdir ([`Mosquitto`]), and a TCP proxy that can turn a
-//! live link into a black hole ([`BlackHoleProxy`]).
+//! port in its own tempdir ([`Mosquitto`]), a TCP proxy that can turn a
+//! live link into a black hole ([`BlackHoleProxy`]), and an SMS gateway
+//! speaking CMPP ([`ismg::Ismg`]).
 //!
 //! Nothing here uses a fixed port, so tests may run in parallel. Errors are
 //! `io::Result`s that say what failed (the broker log is included), rather
 //! than panics pointing inside the harness.
 //!
 //! # Layout
+//! - [`ismg`]: the SMS gateway simulator (CMPP 2.0 and 3.0).
 //! - `cpu`: CPU time per process, per thread and for the machine, from
 //!   `/proc` (benchmarks report where the time went).
 //! - `mosquitto`: configuring, starting, stopping and restarting a broker.
@@ -16,6 +18,7 @@
 //! - this file: free ports and `mosquitto_passwd`.
 
 pub mod cpu;
+pub mod ismg;
 mod mosquitto;
 pub mod process;
 mod proxy;
