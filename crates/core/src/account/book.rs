@@ -7,7 +7,7 @@ use directories::ProjectDirs;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Account, AccountError, BrokerUrl};
+use super::{Account, AccountError, BrokerUrl, SmsAccount};
 use crate::protocol::UserId;
 
 /// The two directories Tether writes to.
@@ -35,6 +35,8 @@ pub enum BookError {
     },
     #[error("no account named '{0}'; `tether account list` shows the ones there are")]
     Unknown(String),
+    #[error("there is already an account named '{0}'; choose another name")]
+    NameTaken(String),
     #[error(transparent)]
     Account(#[from] AccountError),
 }
@@ -67,7 +69,12 @@ impl Paths {
 
     /// The message store of one account.
     pub fn store_path(&self, account: &Account) -> PathBuf {
-        self.data_dir.join(&account.name).join("tether.db")
+        self.store_of(&account.name)
+    }
+
+    /// The message store of the account named `name` (chat or SMS).
+    pub fn store_of(&self, name: &str) -> PathBuf {
+        self.data_dir.join(name).join("tether.db")
     }
 }
 
@@ -78,6 +85,10 @@ pub struct AccountBook {
     pub default: Option<String>,
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// SMS accounts (CMPP), beside the chat ones; names are unique across
+    /// both.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sms: Vec<SmsAccount>,
 }
 
 impl AccountBook {
@@ -130,6 +141,9 @@ impl AccountBook {
     /// so the broker session survives edits.
     pub fn upsert(&mut self, mut account: Account) -> Result<(), BookError> {
         account.validate()?;
+        if self.sms.iter().any(|a| a.name == account.name) {
+            return Err(BookError::NameTaken(account.name));
+        }
         if let Some(old) = self.accounts.iter_mut().find(|a| a.name == account.name) {
             if old.broker == account.broker && old.user == account.user {
                 account.client_id = old.client_id.clone();
@@ -157,13 +171,47 @@ impl AccountBook {
         }
         let mut name = user.as_str().to_owned();
         let mut n = 2;
-        while self.accounts.iter().any(|a| a.name == name) {
+        while self.accounts.iter().any(|a| a.name == name)
+            || self.sms.iter().any(|a| a.name == name)
+        {
             name = format!("{user}-{n}");
             n += 1;
         }
         let account = Account::new(name, broker, user);
         self.upsert(account.clone())?;
         Ok(account)
+    }
+
+    /// The SMS account named `name`, else the only one.
+    pub fn sms_account(&self, name: Option<&str>) -> Result<&SmsAccount, BookError> {
+        match name {
+            Some(name) => self.sms.iter().find(|a| a.name == name),
+            None if self.sms.len() == 1 => self.sms.first(),
+            None => None,
+        }
+        .ok_or_else(|| BookError::Unknown(name.unwrap_or("(no SMS account chosen)").to_owned()))
+    }
+
+    /// Adds or replaces an SMS account by name.
+    pub fn upsert_sms(&mut self, account: SmsAccount) -> Result<(), BookError> {
+        account.validate()?;
+        if self.accounts.iter().any(|a| a.name == account.name) {
+            return Err(BookError::NameTaken(account.name));
+        }
+        match self.sms.iter_mut().find(|a| a.name == account.name) {
+            Some(old) => *old = account,
+            None => self.sms.push(account),
+        }
+        Ok(())
+    }
+
+    pub fn remove_sms(&mut self, name: &str) -> Result<SmsAccount, BookError> {
+        let at = self
+            .sms
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| BookError::Unknown(name.to_owned()))?;
+        Ok(self.sms.remove(at))
     }
 
     pub fn remove(&mut self, name: &str) -> Result<Account, BookError> {

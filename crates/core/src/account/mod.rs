@@ -6,6 +6,7 @@
 
 mod book;
 mod broker;
+pub mod sms;
 mod tls;
 
 use std::time::Duration;
@@ -19,6 +20,7 @@ use thiserror::Error;
 
 pub use book::{AccountBook, BookError, Paths};
 pub use broker::{BrokerUrl, BrokerUrlError, Scheme};
+pub use sms::SmsAccount;
 pub use tls::{TlsError, TlsSettings};
 
 use crate::protocol::{Prefix, UserId};
@@ -61,6 +63,20 @@ pub struct Account {
     pub this_computer: bool,
 }
 
+/// Account names name a directory and a keyring entry: letters, digits,
+/// '.', '_' and '-', at most 64.
+fn validate_name(name: &str) -> Result<(), AccountError> {
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !name_ok {
+        return Err(AccountError::Name(name.to_owned()));
+    }
+    Ok(())
+}
+
 fn default_keep_alive() -> u16 {
     DEFAULT_KEEP_ALIVE_SECS
 }
@@ -73,6 +89,10 @@ pub enum AccountError {
     Name(String),
     #[error(transparent)]
     Tls(#[from] TlsError),
+    /// An SMS account setting the gateway would refuse (the sentence says
+    /// which and what it must be).
+    #[error("{0}")]
+    Sms(String),
 }
 
 impl Account {
@@ -96,16 +116,7 @@ impl Account {
         if !(5..=3600).contains(&self.keep_alive_secs) {
             return Err(AccountError::KeepAlive(self.keep_alive_secs));
         }
-        let name_ok = !self.name.is_empty()
-            && self.name.len() <= 64
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !name_ok {
-            return Err(AccountError::Name(self.name.clone()));
-        }
-        Ok(())
+        validate_name(&self.name)
     }
 
     pub fn keep_alive(&self) -> Duration {

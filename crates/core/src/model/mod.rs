@@ -11,6 +11,7 @@
 //! - `message`: [`StoredMessage`], [`MessageStatus`] and [`Gap`].
 //! - `people`: [`PresenceState`], [`PresenceRecord`] and [`Room`].
 //! - `connection`: [`ConnectionState`].
+//! - `sms`: [`SmsDelivery`], what became of an SMS we sent, part by part.
 //! - `ser`: serialization helpers.
 //!
 //! A new message kind adds its fields or a type here, its wire form in
@@ -21,6 +22,7 @@ mod conversation;
 mod message;
 mod people;
 mod ser;
+mod sms;
 
 pub use connection::ConnectionState;
 pub use conversation::{
@@ -28,3 +30,4 @@ pub use conversation::{
 };
 pub use message::{Gap, MessageStatus, StoredMessage};
 pub use people::{PresenceRecord, PresenceState, Room};
+pub use sms::{SmsDelivery, Twice};

@@ -17,7 +17,8 @@
 //! holds), `presence`, `search` (FTS5), `batch` (what a
 //! transaction writes once at its end), `indexing` (catching the search
 //! index up), `checkpoint` (the WAL checkpoint thread), `rows` (decoding
-//! helpers), `owner` (which process owns the account's broker session).
+//! helpers), `owner` (which process owns the account's broker session),
+//! [`sms`] (SMS parts, reports and incoming SMS).
 
 mod batch;
 mod checkpoint;
@@ -37,6 +38,7 @@ mod search;
 mod seq;
 mod set_aside;
 mod settle;
+pub mod sms;
 mod subscriptions;
 mod types;
 

@@ -221,8 +221,77 @@ ALTER TABLE outbox ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;
 "#;
 
+/// Version 6: SMS (CMPP). A message to a phone number is a `messages` row
+/// like any other; how it travels is here (see `store/sms/`):
+/// - `sms_parts`: the SMS outbox, one row per part (a SUBMIT each), and
+///   what became of it. `state`: 0 queued, 1 written and not answered
+///   (it may have reached the gateway), 2 taken (`msg_id` known), 3
+///   delivered, -1 failed (`failure` says why, as the gateway said it).
+///   `twice`: 1 it was written again after an unanswered attempt, so it
+///   may have gone twice; 2 the gateway answered both, so it did.
+/// - `sms_extra_ids`: a second Msg_Id of a part the gateway took twice
+///   (its report matches the part too).
+/// - `sms_reports`: reports whose Msg_Id was not known when they came
+///   (read before the SUBMIT_RESP was), matched when it is.
+/// - `sms_delivers`: the Msg_Ids of DELIVERs stored (the gateway resends
+///   an unanswered one with the same id).
+/// - `sms_incoming_parts`: parts of long incoming SMS waiting for the rest,
+///   keyed as the design note says: sender, Dest_Id, reference, total.
+const V6: &str = r#"
+CREATE TABLE sms_parts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id  BLOB NOT NULL,
+    part        INTEGER NOT NULL,
+    total       INTEGER NOT NULL,
+    dest        TEXT NOT NULL,
+    msg_fmt     INTEGER NOT NULL,
+    content     BLOB NOT NULL,
+    at_time     TEXT NOT NULL DEFAULT '',
+    state       INTEGER NOT NULL DEFAULT 0,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    msg_id      INTEGER,
+    failure     TEXT,
+    twice       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (message_id, part)
+);
+CREATE INDEX sms_parts_by_msg_id ON sms_parts(msg_id) WHERE msg_id IS NOT NULL;
+CREATE INDEX sms_parts_waiting ON sms_parts(state, id) WHERE state IN (0, 1);
+CREATE TABLE sms_extra_ids (
+    msg_id  INTEGER PRIMARY KEY,
+    part_id INTEGER NOT NULL REFERENCES sms_parts(id) ON DELETE CASCADE
+);
+CREATE TABLE sms_reports (
+    msg_id   INTEGER NOT NULL,
+    dest     TEXT NOT NULL,
+    stat     TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (msg_id, dest)
+) WITHOUT ROWID;
+CREATE TABLE sms_delivers (
+    msg_id INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL
+);
+CREATE TABLE sms_incoming_parts (
+    sender    TEXT NOT NULL,
+    dest_id   TEXT NOT NULL,
+    reference INTEGER NOT NULL,
+    total     INTEGER NOT NULL,
+    part      INTEGER NOT NULL,
+    text      TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (sender, dest_id, reference, total, part)
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
-const STEPS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
+const STEPS: &[M<'static>] = &[
+    M::up(V1),
+    M::up(V2),
+    M::up(V3),
+    M::up(V4),
+    M::up(V5),
+    M::up(V6),
+];
 
 /// The migration runner over [`STEPS`].
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);

@@ -26,8 +26,8 @@ use std::time::Duration;
 use tether_cmpp::Version;
 use tokio::sync::{Notify, broadcast, watch};
 
-pub use state::{Mo, Seen, Submitted};
 use state::State;
+pub use state::{Mo, Seen, Submitted};
 
 /// How the gateway behaves.
 #[derive(Debug, Clone)]
@@ -66,11 +66,22 @@ impl Default for IsmgOptions {
 /// What happens at the gateway, for a demo or a test to watch.
 #[derive(Debug, Clone)]
 pub enum IsmgEvent {
-    LoggedIn { sp_id: String },
-    Refused { sp_id: String, status: u32 },
+    LoggedIn {
+        sp_id: String,
+    },
+    Refused {
+        sp_id: String,
+        status: u32,
+    },
     Submitted(Submitted),
-    Reported { msg_id: u64, dest: String, stat: String },
-    DeliverAnswered { msg_id: u64 },
+    Reported {
+        msg_id: u64,
+        dest: String,
+        stat: String,
+    },
+    DeliverAnswered {
+        msg_id: u64,
+    },
 }
 
 /// Everything the links share.
@@ -171,7 +182,10 @@ impl Ismg {
         tokio::time::timeout(timeout, waiting).await.map_err(|_| {
             io::Error::new(
                 io::ErrorKind::TimedOut,
-                format!("the gateway did not see it within {timeout:?}: {:?}", self.seen()),
+                format!(
+                    "the gateway did not see it within {timeout:?}: {:?}",
+                    self.seen()
+                ),
             )
         })
     }
@@ -199,7 +213,12 @@ impl Ismg {
 
     /// Sends a message from a phone to the SP, split as a phone would.
     pub fn send_mo(&self, mo: Mo) {
-        let code = self.shared.options.accounts.first().map(|(id, _)| id.clone());
+        let code = self
+            .shared
+            .options
+            .accounts
+            .first()
+            .map(|(id, _)| id.clone());
         self.shared.state().queue_mo(&mo, code.unwrap_or_default());
         self.shared.outgoing.notify_waiters();
     }

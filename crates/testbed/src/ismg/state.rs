@@ -280,7 +280,6 @@ impl State {
     pub fn answered(&mut self, msg_id: u64) {
         self.answered.insert(msg_id);
     }
-
 }
 
 /// Month (1–12) and day (1–31) of a day counted from 1970-01-01
