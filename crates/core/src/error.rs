@@ -27,6 +27,11 @@ pub enum ClientError {
     WrongChannel(crate::model::ConversationId),
     #[error("message {0} is not waiting as failed (it may have been retried or deleted already)")]
     NotFailed(crate::protocol::MessageId),
+    #[error("{0}")]
+    SmsTooLong(#[from] tether_cmpp::text::TooLong),
+    /// Asked of the SMS gateway (a cancel, a query) with no link to it.
+    #[error("the SMS gateway cannot be asked now: {0}")]
+    GatewayUnavailable(String),
     #[error("the connection task has stopped; restart Tether")]
     Stopped,
     /// The thread that runs the connection could not be started.
@@ -42,7 +47,9 @@ impl ClientError {
             | ClientError::MessageTooLong { .. }
             | ClientError::Unsendable(_)
             | ClientError::NotFailed(_)
-            | ClientError::WrongChannel(_) => ErrorCode::BadInput,
+            | ClientError::WrongChannel(_)
+            | ClientError::SmsTooLong(_) => ErrorCode::BadInput,
+            ClientError::GatewayUnavailable(_) => ErrorCode::Unreachable,
             ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,
             ClientError::Account(_) => ErrorCode::BadInput,
             ClientError::Store(_) | ClientError::NotQueued(_) => ErrorCode::Store,

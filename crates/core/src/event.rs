@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{
-    ConnectionState, ConversationId, Gap, MessageStatus, PresenceState, StoredMessage,
+    ConnectionState, ConversationId, Gap, MessageStatus, PresenceState, SmsDelivery, StoredMessage,
 };
 use crate::protocol::{MessageId, RoomId, UserId};
 
@@ -51,6 +51,13 @@ pub enum Event {
     Removed {
         conversation: ConversationId,
         id: MessageId,
+    },
+    /// What became of one of our SMS changed: a part sent or delivered, a
+    /// failure in the gateway's words, a part that may have gone twice.
+    /// Comes with (after) the message's `Status` when that changed too.
+    SmsDelivery {
+        id: MessageId,
+        delivery: SmsDelivery,
     },
     /// A member joined or left a room (from its retained room meta).
     Member {

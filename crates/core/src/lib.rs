@@ -20,6 +20,8 @@
 //!   its driver task), the writer store and the outbox; one thread per
 //!   client runs both.
 //! - [`client`]: the cloneable [`Client`] handle and its event stream.
+//! - [`sms`]: the SMS channel over CMPP, a sibling of `engine`: the
+//!   [`sms::SmsClient`] handle and the task that owns the gateway link.
 //! - [`account`]: broker URL, identity, TLS, the on-disk account book.
 //! - [`secrets`]: passwords in the OS keyring (or memory, for tests).
 //! - [`signin`]: signing in with the same rules for the app and the CLI
@@ -67,6 +69,7 @@ pub mod model;
 pub mod protocol;
 pub mod secrets;
 pub mod signin;
+pub mod sms;
 pub mod store;
 pub mod supervisor;
 

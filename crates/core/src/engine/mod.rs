@@ -21,7 +21,7 @@
 mod acks;
 mod commands;
 mod driver;
-mod drops;
+pub(crate) mod drops;
 mod indexing;
 mod link;
 mod probe;

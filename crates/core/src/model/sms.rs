@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::MessageStatus;
+
 /// Whether a message may have reached the phone more than once. CMPP has
 /// no de-duplication: a SUBMIT sent again after its answer was lost is a
 /// second SMS if the first had arrived. Tether says so instead of
@@ -33,4 +35,20 @@ pub struct SmsDelivery {
     pub twice: Twice,
     /// Sent with an At_Time: the gateway holds it until then.
     pub scheduled: bool,
+}
+
+impl SmsDelivery {
+    /// The message's status: failed as soon as a part failed, delivered
+    /// when every part was, sent when the gateway took every part.
+    pub fn status(&self) -> MessageStatus {
+        if self.failure.is_some() {
+            MessageStatus::Failed
+        } else if self.delivered == self.parts {
+            MessageStatus::Delivered
+        } else if self.sent == self.parts {
+            MessageStatus::Sent
+        } else {
+            MessageStatus::Queued
+        }
+    }
 }

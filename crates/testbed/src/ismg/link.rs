@@ -1,6 +1,5 @@
 //! One SP's link to the simulated gateway.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,10 +9,9 @@ use tether_cmpp::{Frame, decode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::time::Instant;
 
-use super::state::Owed;
 use super::{IsmgEvent, Shared};
+use std::time::Instant;
 
 /// DELIVERs in flight on one link (the spec's W).
 const WINDOW: usize = 16;
@@ -32,9 +30,10 @@ struct Link {
     version: Version,
     /// The SP logged in on this link.
     sp_id: Option<String>,
+    /// This link's number in the shared state's `unanswered`.
+    id: u64,
     sequence: u32,
-    /// Our DELIVERs not answered yet, by Sequence_Id.
-    unanswered: HashMap<u32, (Owed, Instant)>,
+    in_flight: usize,
     closing: bool,
 }
 
@@ -43,15 +42,21 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let (mut reader, writer) = stream.into_split();
     let mut cut = shared.cut.subscribe();
     cut.borrow_and_update();
-    shared.state().seen.links += 1;
-    let tick_every = (shared.options.resend_after / 4).max(Duration::from_millis(20));
+    let id = {
+        let mut state = shared.state();
+        state.seen.links += 1;
+        state.new_link()
+    };
+    // Often enough for reports due after a short delay.
+    let tick_every = (shared.options.resend_after / 4).min(Duration::from_millis(20));
     let mut link = Link {
         shared: Arc::clone(&shared),
         writer,
         version: Version::V2_0,
         sp_id: None,
+        id,
         sequence: 0,
-        unanswered: HashMap::new(),
+        in_flight: 0,
         closing: false,
     };
     let mut tick = tokio::time::interval(tick_every);
@@ -73,10 +78,8 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     }
     // What the SP did not answer is owed to its next link.
     let mut state = shared.state();
-    for (owed, _) in link.unanswered.into_values() {
-        state.owed.push_front(owed);
-    }
-    state.seen.links -= 1;
+    state.return_unanswered(Some(id));
+    state.seen.links = state.seen.links.saturating_sub(1);
     drop(state);
     shared.changed.notify_waiters();
     shared.outgoing.notify_waiters();
@@ -109,7 +112,9 @@ impl Link {
             Body::Connect(connect) => self.login(seq, &connect).await,
             Body::Submit(submit) if self.sp_id.is_some() => self.submit(seq, &submit).await,
             Body::DeliverResp { msg_id, .. } => {
-                if self.unanswered.remove(&seq).is_some() {
+                let answered = self.shared.state().unanswered.remove(&(self.id, seq));
+                if answered.is_some() {
+                    self.in_flight = self.in_flight.saturating_sub(1);
                     self.shared.state().answered(msg_id);
                     self.shared.tell(IsmgEvent::DeliverAnswered { msg_id });
                 }
@@ -236,20 +241,15 @@ impl Link {
         self.shared.tell(IsmgEvent::Submitted(taken.clone()));
         let shared = Arc::clone(&self.shared);
         let delay = shared.options.report_delay;
-        tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            let told = shared.state().report(&taken);
-            for (dest, stat) in told {
-                shared.tell(IsmgEvent::Reported {
-                    msg_id: taken.msg_id,
-                    dest,
-                    stat,
-                });
-            }
-            shared.outgoing.notify_waiters();
-        });
+        let told = shared.state().report(&taken, delay);
+        for (dest, stat) in told {
+            shared.tell(IsmgEvent::Reported {
+                msg_id: taken.msg_id,
+                dest,
+                stat,
+            });
+        }
+        shared.outgoing.notify_waiters();
     }
 
     /// Sends what the gateway owes this link's SP, within the window.
@@ -257,21 +257,26 @@ impl Link {
         let Some(sp_id) = self.sp_id.clone() else {
             return;
         };
-        while self.unanswered.len() < WINDOW && !self.closing {
-            let next = {
+        while self.in_flight < WINDOW && !self.closing {
+            let seq = self.next_sequence();
+            let body = {
                 let mut state = self.shared.state();
                 if state.silent {
                     return;
                 }
-                let at = state.owed.iter().position(|o| o.sp_id == sp_id);
-                at.and_then(|i| state.owed.remove(i))
+                let now = Instant::now();
+                let at = state
+                    .owed
+                    .iter()
+                    .position(|o| o.sp_id == sp_id && o.due <= now);
+                let Some(owed) = at.and_then(|i| state.owed.remove(i)) else {
+                    return;
+                };
+                let body = Body::Deliver(Box::new(owed.deliver.clone()));
+                state.unanswered.insert((self.id, seq), (owed, now));
+                body
             };
-            let Some(owed) = next else {
-                return;
-            };
-            let seq = self.next_sequence();
-            let body = Body::Deliver(Box::new(owed.deliver.clone()));
-            self.unanswered.insert(seq, (owed, Instant::now()));
+            self.in_flight += 1;
             self.write(seq, body).await;
         }
     }
@@ -281,22 +286,29 @@ impl Link {
     async fn resend_overdue(&mut self) {
         let now = Instant::now();
         let after = self.shared.options.resend_after;
-        let overdue: Vec<u32> = self
+        let overdue: Vec<(u64, u32)> = self
+            .shared
+            .state()
             .unanswered
             .iter()
-            .filter(|(_, (_, sent))| now.duration_since(*sent) >= after)
-            .map(|(&seq, _)| seq)
+            .filter(|((link, _), (_, sent))| *link == self.id && now.duration_since(*sent) >= after)
+            .map(|(&key, _)| key)
             .collect();
         for old in overdue {
-            if self.shared.state().silent {
-                return;
-            }
-            if let Some((owed, _)) = self.unanswered.remove(&old) {
-                let seq = self.next_sequence();
+            let seq = self.next_sequence();
+            let body = {
+                let mut state = self.shared.state();
+                if state.silent {
+                    return;
+                }
+                let Some((owed, _)) = state.unanswered.remove(&old) else {
+                    continue;
+                };
                 let body = Body::Deliver(Box::new(owed.deliver.clone()));
-                self.unanswered.insert(seq, (owed, now));
-                self.write(seq, body).await;
-            }
+                state.unanswered.insert((self.id, seq), (owed, now));
+                body
+            };
+            self.write(seq, body).await;
         }
     }
 

@@ -241,6 +241,9 @@ impl Ismg {
         if let Some(server) = self.server.take() {
             let _ = server.stop.send(());
             let _ = server.thread.join();
+            let mut state = self.shared.state();
+            state.return_unanswered(None);
+            state.seen.links = 0;
         }
     }
 

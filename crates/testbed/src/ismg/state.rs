@@ -2,7 +2,7 @@
 //! told to misbehave.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tether_cmpp::content::{decode_text, user_data};
 use tether_cmpp::msg_id::MsgIdFields;
@@ -92,11 +92,12 @@ impl Seen {
     }
 }
 
-/// A DELIVER owed to an SP and how often it went out.
+/// A DELIVER owed to an SP, and when it is due (a report after its delay).
 #[derive(Debug, Clone)]
 pub struct Owed {
     pub sp_id: String,
     pub deliver: Deliver,
+    pub due: Instant,
 }
 
 pub struct State {
@@ -111,6 +112,11 @@ pub struct State {
     pub stats: HashMap<String, String>,
     /// DELIVERs waiting for a link of their SP.
     pub owed: VecDeque<Owed>,
+    /// DELIVERs written and not answered, by link and Sequence_Id, with
+    /// when they went: owed again if their link goes (or the gateway
+    /// stops), so a killed gateway loses nothing of its own.
+    pub unanswered: HashMap<(u64, u32), (Owed, Instant)>,
+    next_link: u64,
     /// Taken with an At_Time and not cancelled yet: their reports wait.
     scheduled: HashMap<u64, Submitted>,
 }
@@ -128,6 +134,8 @@ impl State {
             silent: false,
             stats: HashMap::new(),
             owed: VecDeque::new(),
+            unanswered: HashMap::new(),
+            next_link: 0,
             scheduled: HashMap::new(),
         }
     }
@@ -135,7 +143,7 @@ impl State {
     pub fn seen(&self) -> Seen {
         let mut seen = self.seen.clone();
         seen.delivers_answered = self.answered.len();
-        seen.delivers_pending = self.owed.len();
+        seen.delivers_pending = self.owed.len() + self.unanswered.len();
         seen
     }
 
@@ -185,8 +193,30 @@ impl State {
         taken
     }
 
-    /// The reports of a taken SUBMIT, one per destination, owed now.
-    pub fn report(&mut self, taken: &Submitted) -> Vec<(String, String)> {
+    /// A number for a new link.
+    pub fn new_link(&mut self) -> u64 {
+        self.next_link += 1;
+        self.next_link
+    }
+
+    /// What `link` (or, `None`, every link) left unanswered is owed again.
+    pub fn return_unanswered(&mut self, link: Option<u64>) {
+        let keys: Vec<(u64, u32)> = self
+            .unanswered
+            .keys()
+            .filter(|(l, _)| link.is_none_or(|want| *l == want))
+            .copied()
+            .collect();
+        for key in keys {
+            if let Some((owed, _)) = self.unanswered.remove(&key) {
+                self.owed.push_front(owed);
+            }
+        }
+    }
+
+    /// The reports of a taken SUBMIT, one per destination, owed after
+    /// `delay`.
+    pub fn report(&mut self, taken: &Submitted, delay: Duration) -> Vec<(String, String)> {
         if taken.registered_delivery != 1 || self.scheduled.contains_key(&taken.msg_id) {
             return Vec::new();
         }
@@ -215,6 +245,7 @@ impl State {
             self.owed.push_back(Owed {
                 sp_id: taken.sp_id.clone(),
                 deliver,
+                due: Instant::now() + delay,
             });
             self.seen.reports_sent += 1;
             told.push((dest.clone(), stat));
@@ -231,7 +262,7 @@ impl State {
     pub fn release_scheduled(&mut self) {
         let due: Vec<Submitted> = self.scheduled.drain().map(|(_, s)| s).collect();
         for taken in due {
-            self.report(&taken);
+            self.report(&taken, Duration::ZERO);
         }
     }
 
@@ -260,6 +291,7 @@ impl State {
             let msg_id = *ids.entry(part.number).or_insert_with(|| self.msg_id());
             self.owed.push_back(Owed {
                 sp_id: sp_id.clone(),
+                due: Instant::now(),
                 deliver: Deliver {
                     msg_id,
                     dest_id: mo.to.clone().into_bytes(),

@@ -5,7 +5,8 @@ import type { Gap } from "./Gap";
 import type { MessageStatus } from "./MessageStatus";
 import type { PresenceState } from "./PresenceState";
 import type { RoomId } from "./RoomId";
+import type { SmsDelivery } from "./SmsDelivery";
 import type { StoredMessage } from "./StoredMessage";
 import type { UserId } from "./UserId";
 
-export type Event = { "type": "message", message: StoredMessage, } | { "type": "status", id: string, status: MessageStatus, } | { "type": "presence", user: UserId, state: PresenceState, ts: number, } | { "type": "typing", conversation: ConversationId, user: UserId, active: boolean, } | { "type": "connection", state: ConnectionState, } | { "type": "gap", gap: Gap, } | { "type": "gap_filled", conversation: ConversationId, sender: UserId, seqs: number[], } | { "type": "removed", conversation: ConversationId, id: string, } | { "type": "member", room: RoomId, user: UserId, joined: boolean, };
+export type Event = { "type": "message", message: StoredMessage, } | { "type": "status", id: string, status: MessageStatus, } | { "type": "presence", user: UserId, state: PresenceState, ts: number, } | { "type": "typing", conversation: ConversationId, user: UserId, active: boolean, } | { "type": "connection", state: ConnectionState, } | { "type": "gap", gap: Gap, } | { "type": "gap_filled", conversation: ConversationId, sender: UserId, seqs: number[], } | { "type": "removed", conversation: ConversationId, id: string, } | { "type": "sms_delivery", id: string, delivery: SmsDelivery, } | { "type": "member", room: RoomId, user: UserId, joined: boolean, };

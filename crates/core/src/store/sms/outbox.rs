@@ -409,7 +409,7 @@ fn updates(conn: &Connection, touched: &BTreeSet<Vec<u8>>) -> Result<Vec<SmsUpda
         let Some(delivery) = delivery(conn, message)? else {
             continue;
         };
-        let status = status_of(&delivery);
+        let status = delivery.status();
         conn.execute(
             "UPDATE messages SET status = ?2 WHERE id = ?1",
             params![message, status.code()],
@@ -421,18 +421,6 @@ fn updates(conn: &Connection, touched: &BTreeSet<Vec<u8>>) -> Result<Vec<SmsUpda
         });
     }
     Ok(out)
-}
-
-fn status_of(d: &SmsDelivery) -> MessageStatus {
-    if d.failure.is_some() {
-        MessageStatus::Failed
-    } else if d.delivered == d.parts {
-        MessageStatus::Delivered
-    } else if d.sent == d.parts {
-        MessageStatus::Sent
-    } else {
-        MessageStatus::Queued
-    }
 }
 
 fn delivery(conn: &Connection, message: &[u8]) -> Result<Option<SmsDelivery>, StoreError> {

@@ -1,0 +1,339 @@
+//! The SMS channel: an SP's connection to an operator's gateway over CMPP
+//! (crate `tether-cmpp`), a sibling of the MQTT `engine` over the same
+//! `model` and `store`.
+//!
+//! Like [`crate::Client`], the cloneable [`SmsClient`] sends commands to a
+//! task that owns the link, the writer store and the SMS outbox, and
+//! broadcasts [`Event`]s (`Message`, `Status`, `SmsDelivery`,
+//! `Connection`). The protocol rules (window, T/N, ACTIVE_TEST, Result 8)
+//! are `tether_cmpp::session`'s, I/O-free; this module does the I/O and
+//! the durability: a part is stored before it is written and its answer,
+//! report or incoming DELIVER is committed before anything is answered.
+//!
+//! # Layout
+//! - this file: [`SmsClient`], the handle.
+//! - `engine`: the task: connecting with back-off, stopping on a refused
+//!   login, the commands, a process that is not the account's owner.
+//! - `link`: one link's loop around a `Session`.
+//! - `wire`: store rows into PDUs and back, the local clock.
+
+mod engine;
+mod link;
+mod wire;
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, TimeZone};
+use tether_cmpp::pdu::QueryResp;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+use crate::account::SmsAccount;
+use crate::error::ClientError;
+use crate::event::Event;
+use crate::model::{
+    ConnectionState, ConversationId, ConversationSummary, PhoneNumber, SmsDelivery, StoredMessage,
+};
+use crate::protocol::MessageId;
+use crate::store::{Store, StoreError};
+
+pub use tether_cmpp::text::{Cost, TooLong};
+
+/// What [`SmsClient::start`] needs.
+#[derive(Debug, Clone)]
+pub struct SmsOptions {
+    pub account: SmsAccount,
+    /// The shared secret (from the keyring).
+    pub secret: String,
+    /// The SQLite file of this account.
+    pub store_path: PathBuf,
+}
+
+/// The gateway's counters for a day (CMPP QUERY).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GatewayCounters {
+    /// `YYYYMMDD`.
+    pub day: String,
+    /// The Service_Id asked about, or empty for all.
+    pub service: String,
+    /// Messages the gateway took from us.
+    pub mt_messages: u32,
+    /// Destination numbers those went to.
+    pub mt_users: u32,
+    pub mt_delivered: u32,
+    pub mt_waiting: u32,
+    pub mt_failed: u32,
+    /// Messages from phones handed to us.
+    pub mo_delivered: u32,
+    pub mo_waiting: u32,
+    pub mo_failed: u32,
+}
+
+impl GatewayCounters {
+    fn from_resp(resp: &QueryResp) -> GatewayCounters {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let [
+            mt_messages,
+            mt_users,
+            mt_delivered,
+            mt_waiting,
+            mt_failed,
+            mo_delivered,
+            mo_waiting,
+            mo_failed,
+        ] = resp.counters;
+        GatewayCounters {
+            day: text(&resp.time),
+            service: text(&resp.query_code),
+            mt_messages,
+            mt_users,
+            mt_delivered,
+            mt_waiting,
+            mt_failed,
+            mo_delivered,
+            mo_waiting,
+            mo_failed,
+        }
+    }
+}
+
+type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
+
+#[derive(Debug)]
+pub(crate) enum SmsCommand {
+    Send {
+        to: PhoneNumber,
+        text: String,
+        /// At_Time, already formatted.
+        at_time: String,
+        reply: Reply<StoredMessage>,
+    },
+    Retry {
+        id: MessageId,
+        reply: Reply<()>,
+    },
+    Cancel {
+        id: MessageId,
+        reply: Reply<bool>,
+    },
+    Query {
+        day: String,
+        service: String,
+        reply: Reply<GatewayCounters>,
+    },
+    RetryNow,
+    SetSecret(String),
+    Shutdown {
+        done: oneshot::Sender<()>,
+    },
+}
+
+/// The handle to one SMS account's connection.
+#[derive(Clone)]
+pub struct SmsClient {
+    account: SmsAccount,
+    commands: mpsc::Sender<SmsCommand>,
+    events: broadcast::Sender<Event>,
+    state: watch::Receiver<ConnectionState>,
+    reader: Arc<Mutex<Store>>,
+    dropped: Arc<AtomicU64>,
+    owner: bool,
+}
+
+impl std::fmt::Debug for SmsClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsClient")
+            .field("account", &self.account.name)
+            .finish()
+    }
+}
+
+impl SmsClient {
+    /// Opens the store and starts the connection (long mode: at once;
+    /// short mode: when there is something to send). Must run inside a
+    /// Tokio runtime.
+    pub async fn start(options: SmsOptions) -> Result<SmsClient, ClientError> {
+        options.account.validate()?;
+        let path = options.store_path.clone();
+        let (writer, reader, checkpoints, session) = tokio::task::spawn_blocking(move || {
+            let writer = Store::open(&path)?;
+            let checkpoints = writer.checkpoint_in_background(&path)?;
+            let session = crate::store::claim_session(&path)?;
+            Ok::<_, StoreError>((writer, Store::open(&path)?, checkpoints, session))
+        })
+        .await
+        .map_err(|_| ClientError::Stopped)??;
+        let owner = session.is_some();
+        let (commands_tx, commands) = mpsc::channel(256);
+        let (events, _) = broadcast::channel(4096);
+        let (state, state_rx) = watch::channel(ConnectionState::Offline);
+        let dropped = Arc::new(AtomicU64::new(0));
+        engine::spawn(engine::Parts {
+            account: options.account.clone(),
+            secret: options.secret,
+            store: writer,
+            checkpoints,
+            session,
+            commands,
+            events: events.clone(),
+            state,
+            dropped: dropped.clone(),
+        })?;
+        Ok(SmsClient {
+            account: options.account,
+            commands: commands_tx,
+            events,
+            state: state_rx,
+            reader: Arc::new(Mutex::new(reader)),
+            dropped,
+            owner,
+        })
+    }
+
+    pub fn account(&self) -> &SmsAccount {
+        &self.account
+    }
+
+    /// False when another process holds this account's link: messages sent
+    /// here go into the store, and that process's link sends them.
+    pub fn owns_link(&self) -> bool {
+        self.owner
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    pub fn connection(&self) -> watch::Receiver<ConnectionState> {
+        self.state.clone()
+    }
+
+    /// Malformed PDUs and undecodable DELIVERs dropped since start.
+    pub fn dropped_count(&self) -> u64 {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many SMS `text` takes and how many characters are left.
+    pub fn cost(&self, text: &str) -> Cost {
+        tether_cmpp::text::cost(text, self.account.chinese())
+    }
+
+    /// Queues a text durably; it goes as soon as a link is up.
+    pub async fn send(&self, to: PhoneNumber, text: &str) -> Result<StoredMessage, ClientError> {
+        self.send_at_time(to, text, String::new()).await
+    }
+
+    /// Like [`SmsClient::send`], delivered by the gateway at `when`.
+    pub async fn send_at<Tz: TimeZone>(
+        &self,
+        to: PhoneNumber,
+        text: &str,
+        when: &DateTime<Tz>,
+    ) -> Result<StoredMessage, ClientError> {
+        self.send_at_time(to, text, wire::at_time(when)).await
+    }
+
+    async fn send_at_time(
+        &self,
+        to: PhoneNumber,
+        text: &str,
+        at_time: String,
+    ) -> Result<StoredMessage, ClientError> {
+        self.ask(|reply| SmsCommand::Send {
+            to,
+            text: text.to_owned(),
+            at_time,
+            reply,
+        })
+        .await
+    }
+
+    /// Queues a failed message's failed parts again.
+    pub async fn retry(&self, id: MessageId) -> Result<(), ClientError> {
+        self.ask(|reply| SmsCommand::Retry { id, reply }).await
+    }
+
+    /// Asks the gateway not to deliver a scheduled message: whether it
+    /// agreed for every part.
+    pub async fn cancel(&self, id: MessageId) -> Result<bool, ClientError> {
+        self.ask(|reply| SmsCommand::Cancel { id, reply }).await
+    }
+
+    /// The gateway's counters for `day` (`YYYYMMDD`), for one Service_Id
+    /// or (empty) all.
+    pub async fn query(&self, day: &str, service: &str) -> Result<GatewayCounters, ClientError> {
+        self.ask(|reply| SmsCommand::Query {
+            day: day.to_owned(),
+            service: service.to_owned(),
+            reply,
+        })
+        .await
+    }
+
+    /// Tries to connect now instead of waiting out the back-off (and after
+    /// a refused login, once the secret is fixed).
+    pub async fn retry_now(&self) {
+        let _ = self.commands.send(SmsCommand::RetryNow).await;
+    }
+
+    /// A new secret (after Status 3); connects again with it.
+    pub async fn set_secret(&self, secret: String) {
+        let _ = self.commands.send(SmsCommand::SetSecret(secret)).await;
+    }
+
+    /// TERMINATEs the link and stops the task.
+    pub async fn shutdown(&self) {
+        let (done, wait) = oneshot::channel();
+        if self
+            .commands
+            .send(SmsCommand::Shutdown { done })
+            .await
+            .is_ok()
+        {
+            let _ = wait.await;
+        }
+    }
+
+    /// What became of one of our SMS.
+    pub async fn delivery(&self, id: MessageId) -> Result<Option<SmsDelivery>, ClientError> {
+        self.read(move |store| store.sms_delivery(id)).await
+    }
+
+    /// The newest `limit` messages of a conversation, oldest first.
+    pub async fn history(
+        &self,
+        conversation: ConversationId,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.read(move |store| store.history(&conversation, None, limit))
+            .await
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
+        self.read(Store::conversations).await
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ClientError> {
+        let reader = Arc::clone(&self.reader);
+        tokio::task::spawn_blocking(move || {
+            let store = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&store)
+        })
+        .await
+        .map_err(|_| ClientError::Stopped)?
+        .map_err(ClientError::from)
+    }
+
+    async fn ask<T>(&self, command: impl FnOnce(Reply<T>) -> SmsCommand) -> Result<T, ClientError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(command(reply))
+            .await
+            .map_err(|_| ClientError::Stopped)?;
+        answer.await.map_err(|_| ClientError::Stopped)?
+    }
+}

@@ -1,0 +1,387 @@
+//! The SMS channel against the project's own gateway simulator (CMPP 2.0
+//! and 3.0, `tether_testbed::ismg`): logins and refusals, long messages
+//! both ways, reports matched, Result 8, answers lost, dead links, a
+//! gateway killed mid-stream; every message ends in a final state.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+use std::time::Duration;
+
+use tether_core::Event;
+use tether_core::account::SmsAccount;
+use tether_core::account::sms::CmppVersion;
+use tether_core::model::{ConnectionState, ConversationId, MessageStatus, Twice};
+use tether_core::sms::{SmsClient, SmsOptions};
+use tether_testbed::BlackHoleProxy;
+use tether_testbed::ismg::{Ismg, IsmgOptions, Mo};
+use tokio::sync::broadcast;
+
+const WAIT: Duration = Duration::from_secs(20);
+const PHONE: &str = "13800138000";
+
+fn account(port: u16) -> SmsAccount {
+    let mut account = SmsAccount::new("sms", "127.0.0.1", port, "901234", "1065901234");
+    // T of 1 s keeps resends and dead links quick.
+    account.timers.response_secs = 1;
+    account
+}
+
+async fn start(account: SmsAccount, secret: &str, dir: &std::path::Path) -> SmsClient {
+    SmsClient::start(SmsOptions {
+        account,
+        secret: secret.into(),
+        store_path: dir.join("sms.db"),
+    })
+    .await
+    .unwrap()
+}
+
+async fn connected(client: &SmsClient) {
+    let mut state = client.connection();
+    tokio::time::timeout(
+        WAIT,
+        state.wait_for(|s| matches!(s, ConnectionState::Connected { .. })),
+    )
+    .await
+    .expect("connected in time")
+    .unwrap();
+}
+
+/// Waits for the first event `pick` returns something for.
+async fn next<T>(
+    events: &mut broadcast::Receiver<Event>,
+    mut pick: impl FnMut(&Event) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = events.recv().await.unwrap();
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("the event in time")
+}
+
+async fn status_reached(
+    events: &mut broadcast::Receiver<Event>,
+    id: uuid::Uuid,
+    wanted: MessageStatus,
+) {
+    next(events, |e| match e {
+        Event::Status { id: i, status } if *i == id && *status == wanted => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+fn phone() -> tether_core::model::PhoneNumber {
+    PHONE.parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_goes_out_and_its_report_marks_it_delivered() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    let msg = client.send(phone(), "hello from Tether").await.unwrap();
+    assert_eq!(msg.status, MessageStatus::Queued);
+    status_reached(&mut events, msg.id, MessageStatus::Sent).await;
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    let seen = ismg.seen();
+    assert_eq!(seen.to(PHONE).len(), 1);
+    assert_eq!(seen.submits[0].text(), "hello from Tether");
+    assert_eq!(seen.submits[0].src_id, "1065901234");
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!((delivery.parts, delivery.delivered), (1, 1));
+    assert_eq!(delivery.twice, Twice::No);
+    client.shutdown().await;
+    assert_eq!(ismg.seen().terminates, 1, "a clean shutdown TERMINATEs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_or_sp_id_stops_and_says_which() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (sp_id, secret, words) in [
+        ("901234", "wrong", "Status 3"),
+        ("999999", "s3cret", "Status 2"),
+    ] {
+        let mut account = account(ismg.port());
+        account.sp_id = sp_id.into();
+        let client = start(account, secret, &dir.path().join(sp_id)).await;
+        let mut state = client.connection();
+        let failed = tokio::time::timeout(
+            WAIT,
+            state.wait_for(|s| matches!(s, ConnectionState::AuthFailed { .. })),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .clone();
+        let ConnectionState::AuthFailed { message } = failed else {
+            unreachable!()
+        };
+        assert!(message.contains(words), "{message}");
+        // Messages still queue, durably, while the account waits for a fix.
+        client.send(phone(), "later").await.unwrap();
+        client.shutdown().await;
+    }
+    let seen = ismg.seen();
+    assert_eq!(seen.refused, 2, "one attempt each, no retry loop");
+    assert!(seen.submits.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fixed_secret_connects_and_sends_what_waited() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "wrong", dir.path()).await;
+    let mut events = client.subscribe();
+    let msg = client.send(phone(), "waited").await.unwrap();
+    let mut state = client.connection();
+    tokio::time::timeout(
+        WAIT,
+        state.wait_for(|s| matches!(s, ConnectionState::AuthFailed { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    client.set_secret("s3cret".into()).await;
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_message_goes_in_parts_and_is_delivered_when_every_part_is() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    // 150 UCS2 units with an emoji across the first cut: three parts.
+    let text = format!("{}😀{}", "好".repeat(66), "长".repeat(82));
+    let msg = client.send(phone(), &text).await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    let seen = ismg.seen();
+    let parts = seen.to(PHONE);
+    assert_eq!(parts.len(), 3);
+    assert!(
+        parts
+            .iter()
+            .all(|p| p.pk_total == 3 && p.udhi && p.msg_fmt == 8)
+    );
+    let joined: String = parts.iter().map(|p| p.text()).collect();
+    assert_eq!(joined, text, "no part cut an emoji in half");
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!((delivery.parts, delivery.delivered), (3, 3));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_report_shows_the_gateways_words() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    ismg.set_stat(PHONE, "MA:0001");
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    let msg = client
+        .send(phone(), "to a switched-off phone")
+        .await
+        .unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Failed).await;
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!(delivery.failure.as_deref(), Some("MA:0001"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_incoming_message_is_joined_from_parts_in_any_order_once() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    let text = format!("收到，{}", "谢谢".repeat(60));
+    let mut mo = Mo::new(PHONE, "1065901234", &text);
+    mo.reversed = true;
+    mo.repeat_first = true;
+    ismg.send_mo(mo);
+    let message = next(&mut events, |e| match e {
+        Event::Message { message } if !message.outgoing => Some(message.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(message.text, text);
+    assert_eq!(message.conversation, ConversationId::Phone(phone()));
+    // Every DELIVER answered, the repeat included; one message stored.
+    ismg.wait_until(WAIT, |s| {
+        s.delivers_pending == 0 && s.delivers_answered == 2
+    })
+    .await
+    .unwrap();
+    let history = client
+        .history(ConversationId::Phone(phone()), 10)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    let conversations = client.conversations().await.unwrap();
+    assert_eq!(conversations[0].unread, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn result_8_slows_down_and_the_message_still_goes() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    ismg.throttle_next(2);
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    let msg = client.send(phone(), "not so fast").await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    let seen = ismg.seen();
+    assert_eq!((seen.throttled, seen.to(PHONE).len()), (2, 1));
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!(delivery.twice, Twice::No, "a Result 8 was not taken");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_lost_is_resent_and_flagged_as_maybe_twice() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    ismg.drop_responses(1);
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    let msg = client.send(phone(), "did it go?").await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    assert_eq!(ismg.seen().to(PHONE).len(), 2, "the gateway took it twice");
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!(delivery.twice, Twice::Maybe);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_link_is_found_and_what_waited_goes_on_the_next() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let proxy = BlackHoleProxy::start(ismg.port()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut account = account(proxy.port());
+    account.timers.idle_secs = 1;
+    account.timers.attempts = 2;
+    let client = start(account, "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    proxy.set_black_hole(true);
+    let msg = client.send(phone(), "through the outage").await.unwrap();
+    // C + N×T = 1 + 2 s after the last traffic: the link is given up.
+    next(&mut events, |e| match e {
+        Event::Connection {
+            state: ConnectionState::Waiting { .. } | ConnectionState::Connecting { .. },
+        } => Some(()),
+        _ => None,
+    })
+    .await;
+    proxy.set_black_hole(false);
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    // The black-holed SUBMIT never reached the gateway: one copy.
+    assert_eq!(ismg.seen().to(PHONE).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_killed_mid_stream_loses_nothing() {
+    let mut options = IsmgOptions::new();
+    options.report_delay = Duration::from_millis(200);
+    let mut ismg = Ismg::start(options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        ids.push(
+            client
+                .send(phone(), &format!("message {i}"))
+                .await
+                .unwrap()
+                .id,
+        );
+        if i == 20 {
+            ismg.stop();
+            ismg.restart().unwrap();
+        }
+    }
+    // Every message ends delivered; a part whose answer was lost with the
+    // gateway is flagged, never silently doubled.
+    let mut waiting: std::collections::HashSet<_> = ids.iter().copied().collect();
+    next(&mut events, |e| {
+        if let Event::Status {
+            id,
+            status: MessageStatus::Delivered,
+        } = e
+        {
+            waiting.remove(id);
+        }
+        waiting.is_empty().then_some(())
+    })
+    .await;
+    let seen = ismg.seen();
+    for (i, id) in ids.iter().enumerate() {
+        let copies = seen
+            .submits
+            .iter()
+            .filter(|s| s.text() == format!("message {i}"))
+            .count();
+        assert!(copies >= 1, "message {i} never reached the gateway");
+        if copies > 1 {
+            let d = client.delivery(*id).await.unwrap().unwrap();
+            assert_ne!(
+                d.twice,
+                Twice::No,
+                "message {i} went {copies} times unflagged"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_message_can_be_cancelled_and_counters_queried() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    let when = chrono::Local::now() + chrono::Duration::hours(2);
+    let msg = client
+        .send_at(phone(), "see you tonight", &when)
+        .await
+        .unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Sent).await;
+    assert!(!ismg.seen().submits[0].at_time.is_empty());
+    assert!(client.delivery(msg.id).await.unwrap().unwrap().scheduled);
+    assert!(
+        client.cancel(msg.id).await.unwrap(),
+        "the gateway still held it"
+    );
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!(delivery.failure.as_deref(), Some("CANCELED"));
+    let counters = client.query("20261205", "").await.unwrap();
+    assert_eq!(counters.mt_messages, 1);
+    assert_eq!(counters.day, "20261205");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_30_layout_works_end_to_end() {
+    let mut options = IsmgOptions::new();
+    options.version = tether_cmpp::Version::V3_0;
+    let ismg = Ismg::start(options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut account = account(ismg.port());
+    account.version = CmppVersion::V3_0;
+    let client = start(account, "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    let msg = client.send(phone(), "three point oh").await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    ismg.send_mo(Mo::new(PHONE, "1065901234", "reply in 3.0"));
+    let message = next(&mut events, |e| match e {
+        Event::Message { message } if !message.outgoing => Some(message.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(message.text, "reply in 3.0");
+}
