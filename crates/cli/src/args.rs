@@ -1,12 +1,18 @@
 //! Command-line syntax.
 
+pub mod sms;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use tether_core::protocol::{RoomId, UserId};
 
 #[derive(Debug, Parser)]
-#[command(name = "tether", version, about = "Chat over MQTT from a terminal.")]
+#[command(
+    name = "tether",
+    version,
+    about = "Chat over MQTT, and SMS over CMPP, from a terminal."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub account: AccountArgs,
@@ -66,6 +72,9 @@ pub enum Command {
     /// kept as hashes).
     #[command(subcommand)]
     LanUser(LanUserCommand),
+    /// Text phone numbers through an operator's SMS gateway (CMPP).
+    #[command(subcommand)]
+    Sms(sms::SmsCommand),
 }
 
 #[derive(Debug, Subcommand)]

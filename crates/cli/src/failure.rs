@@ -18,6 +18,12 @@ pub enum CliError {
          as failed (the rest went on): `tether outbox retry {0}` or `tether outbox delete {0}`"
     )]
     Refused(tether_core::protocol::MessageId),
+    /// The SMS gateway refused the message or reported it failed.
+    #[error("SMS {id} failed: {why}")]
+    SmsFailed {
+        id: tether_core::protocol::MessageId,
+        why: String,
+    },
     #[error(transparent)]
     Client(#[from] tether_core::ClientError),
     #[error(transparent)]
@@ -26,6 +32,9 @@ pub enum CliError {
     Store(#[from] tether_core::store::StoreError),
     #[error(transparent)]
     Secret(#[from] tether_core::secrets::SecretError),
+    /// The keyring failed, with what to do instead.
+    #[error("{0}")]
+    Keyring(String),
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -35,7 +44,8 @@ pub enum CliError {
 }
 
 impl CliError {
-    /// 2 bad input, 3 bad credentials, 4 broker unreachable, 1 anything else.
+    /// 2 bad input, 3 bad credentials, 4 broker or gateway unreachable, 5
+    /// an SMS refused or failed, 1 anything else.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_)
@@ -46,6 +56,7 @@ impl CliError {
             CliError::Client(e) => code_exit(e.code()),
             CliError::Auth(_) => ExitCode::from(3),
             CliError::Unreachable(_) => ExitCode::from(4),
+            CliError::SmsFailed { .. } => ExitCode::from(5),
             _ => ExitCode::from(1),
         }
     }

@@ -5,7 +5,8 @@
 //! - `session`: picking the account, its password and store; connecting.
 //! - `commands`: one module per subcommand; output is JSON lines.
 //! - `failure`: errors and exit codes (2 bad input, 3 bad credentials,
-//!   4 broker unreachable, 1 anything else).
+//!   4 broker or gateway unreachable, 5 the SMS gateway refused or failed a
+//!   message, 1 anything else).
 
 mod args;
 mod commands;
@@ -60,5 +61,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rooms(command) => commands::rooms::run(account, command, &paths()?).await,
         Command::Outbox(command) => commands::outbox::run(account, command, &paths()?).await,
         Command::Account(command) => commands::account::run(account, command, &paths()?),
+        Command::Sms(command) => {
+            commands::sms::run(account.account.as_deref(), command, &paths()?).await
+        }
     }
 }

@@ -35,6 +35,7 @@ pub fn tether_env(cmd: &mut Command, home: &Path) {
         "TETHER_USER",
         "TETHER_PASSWORD",
         "TETHER_LOG",
+        "TETHER_SMS_SECRET",
     ] {
         cmd.env_remove(var);
     }

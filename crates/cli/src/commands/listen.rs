@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use tether_core::Event;
 use tether_core::account::Paths;
-use tokio::sync::broadcast::error::RecvError;
 
 use super::print_json;
 use crate::args::{AccountArgs, ListenArgs};
@@ -45,14 +44,8 @@ async fn pump(
 ) -> Result<(), CliError> {
     let mut received = 0usize;
     loop {
-        let event = match events.recv().await {
-            Ok(event) => event,
-            Err(RecvError::Lagged(n)) => {
-                // The store has everything; say so rather than pretend.
-                tracing::warn!("fell {n} events behind; `tether history` shows all messages");
-                continue;
-            }
-            Err(RecvError::Closed) => return Ok(()),
+        let Some(event) = super::next_event(events).await else {
+            return Ok(());
         };
         print_json(&event)?;
         if let Event::Message { message } = &event

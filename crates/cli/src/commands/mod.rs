@@ -8,6 +8,7 @@ pub mod read;
 pub mod rooms;
 pub mod send;
 pub mod serve;
+pub mod sms;
 
 use std::io::Write;
 
@@ -23,4 +24,22 @@ pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
     writeln!(out, "{line}")?;
     out.flush()?;
     Ok(())
+}
+
+/// The next event, skipping over a lag with a warning (the store has
+/// every message; the events a slow reader missed are only updates);
+/// `None` when the client stopped.
+pub async fn next_event(
+    events: &mut tokio::sync::broadcast::Receiver<tether_core::Event>,
+) -> Option<tether_core::Event> {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match events.recv().await {
+            Ok(event) => return Some(event),
+            Err(RecvError::Lagged(n)) => {
+                tracing::warn!("fell {n} events behind; the history shows all messages");
+            }
+            Err(RecvError::Closed) => return None,
+        }
+    }
 }

@@ -65,7 +65,9 @@ pub(super) struct Engine {
     backoff: Backoff,
     /// The UDH reference of the next long message.
     reference: u8,
-    /// Messages this process queued (a guest reports on them).
+    /// Messages this process queued or announced and not yet settled (a
+    /// guest reports on them; an owner announces the others' when it
+    /// picks them up).
     mine: BTreeSet<MessageId>,
     data_version: i64,
     /// Set by a Shutdown command; answered when the task ends.
@@ -288,6 +290,21 @@ impl Engine {
         }
     }
 
+    /// The first time this process sends a message another process
+    /// queued, it tells its listeners about the message.
+    pub fn announce(&mut self, id: MessageId) {
+        if !self.mine.insert(id) {
+            return;
+        }
+        match self.store.message(id) {
+            Ok(Some(message)) => {
+                let _ = self.events.send(Event::Message { message });
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("cannot read a queued SMS: {e}"),
+        }
+    }
+
     fn has_work(&self) -> bool {
         self.store.sms_outbox_len().is_ok_and(|n| n > 0)
     }
@@ -384,8 +401,11 @@ impl Engine {
     }
 
     /// Events for messages whose delivery changed.
-    pub fn tell(&self, updates: &[SmsUpdate]) {
+    pub fn tell(&mut self, updates: &[SmsUpdate]) {
         for u in updates {
+            if matches!(u.status, MessageStatus::Delivered | MessageStatus::Failed) && self.owner {
+                self.mine.remove(&u.id);
+            }
             let _ = self.events.send(Event::Status {
                 id: u.id,
                 status: u.status,

@@ -392,6 +392,9 @@ impl Engine {
         if parts.is_empty() {
             return false;
         }
+        for part in &parts {
+            self.announce(part.message_id);
+        }
         let ids: Vec<i64> = parts.iter().map(|p| p.id).collect();
         match self.store.sms_written(&ids) {
             Ok(updates) => self.tell(&updates),

@@ -131,7 +131,12 @@ struct Server {
 impl Ismg {
     /// Starts a gateway on a free port.
     pub fn start(options: IsmgOptions) -> io::Result<Ismg> {
-        let listener = StdTcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        Ismg::start_on(options, 0)
+    }
+
+    /// Starts a gateway on `port` (0: a free one).
+    pub fn start_on(options: IsmgOptions, port: u16) -> io::Result<Ismg> {
+        let listener = StdTcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let port = listener.local_addr()?.port();
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(options.ismg_code)),
