@@ -29,6 +29,7 @@ mod machine;
 pub mod peer;
 mod plan;
 mod report;
+mod sms;
 pub mod stats;
 mod suite;
 mod throughput;

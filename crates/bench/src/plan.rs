@@ -12,15 +12,31 @@ pub enum Id {
     P4,
     P5,
     P6,
+    /// SMS: SUBMITs per second on one long link.
+    S1,
+    /// SMS: a gateway killed while messages flow.
+    S2,
+    /// SMS: a dead link found.
+    S3,
 }
 
 impl Id {
-    pub const ALL: [Id; 6] = [Id::P1, Id::P2, Id::P3, Id::P4, Id::P5, Id::P6];
+    pub const ALL: [Id; 9] = [
+        Id::P1,
+        Id::P2,
+        Id::P3,
+        Id::P4,
+        Id::P5,
+        Id::P6,
+        Id::S1,
+        Id::S2,
+        Id::S3,
+    ];
 }
 
 /// A benchmark id that is not in the table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no benchmark {0:?} (P1 … P6)")]
+#[error("no benchmark {0:?} (P1 … P6, S1 … S3)")]
 pub struct UnknownBenchmark(pub String);
 
 impl FromStr for Id {
@@ -80,6 +96,14 @@ pub struct Sizes {
     pub p6_sizes: Vec<usize>,
     pub p6_queries: usize,
     pub p6_start_ups: usize,
+    /// SMS per S1 run.
+    pub s1_messages: usize,
+    pub s2_messages: usize,
+    /// Times the gateway is killed during S2.
+    pub s2_kills: usize,
+    /// S3's C (seconds) and N; T is 1 s.
+    pub s3_idle_secs: u32,
+    pub s3_attempts: u8,
 }
 
 impl Sizes {
@@ -96,6 +120,11 @@ impl Sizes {
             p6_sizes: vec![10_000, 100_000, 1_000_000],
             p6_queries: 200,
             p6_start_ups: 5,
+            s1_messages: 5_000,
+            s2_messages: 10_000,
+            s2_kills: 5,
+            s3_idle_secs: 3,
+            s3_attempts: 3,
         }
     }
 
@@ -112,6 +141,11 @@ impl Sizes {
             p6_sizes: vec![2_000],
             p6_queries: 20,
             p6_start_ups: 2,
+            s1_messages: 200,
+            s2_messages: 200,
+            s2_kills: 2,
+            s3_idle_secs: 1,
+            s3_attempts: 2,
         }
     }
 }

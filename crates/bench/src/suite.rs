@@ -1,6 +1,7 @@
 //! Runs the planned benchmarks and turns their samples into table rows.
 
 use std::path::Path;
+use std::time::Duration;
 
 use tether_testbed::{Mosquitto, MosquittoOptions};
 
@@ -10,7 +11,7 @@ use crate::plan::{Id, Plan, Sizes};
 use crate::report::{Report, Row, Verdict};
 use crate::stats::{median, percentile};
 use crate::throughput::{Pair, c_rate, offline_flush, wire_len};
-use crate::{history, latency, link};
+use crate::{history, latency, link, sms};
 
 /// Mosquitto with docs/deploy's `set_tcp_nodelay true` (or its default,
 /// `false`), no per-packet log lines, and no cap on a client's queue (the
@@ -147,7 +148,94 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
         }
         judge_start_ups(&mut report, &start_ups);
     }
+    if plan.includes(Id::S1) {
+        for delay in [Duration::ZERO, Duration::from_millis(5)] {
+            progress(&format!(
+                "S1: SMS throughput, gateway answering after {delay:?}"
+            ));
+            report.rows.push(s1(&sizes, delay, &dir.join("s1")).await?);
+        }
+    }
+    if plan.includes(Id::S2) {
+        progress("S2: SMS while the gateway is killed");
+        report.rows.push(s2(&sizes, &dir.join("s2")).await?);
+    }
+    if plan.includes(Id::S3) {
+        progress("S3: a dead SMS link");
+        report.rows.push(s3(&sizes, &dir.join("s3")).await?);
+    }
     Ok(report)
+}
+
+async fn s1(sizes: &Sizes, delay: Duration, dir: &Path) -> Result<Row, BenchError> {
+    let n = sizes.s1_messages;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for run in 0..sizes.runs {
+        ours.push(
+            sms::durable_rate(n, delay, &dir.join(format!("{run}-{}", delay.as_millis()))).await?,
+        );
+        theirs.push(sms::bare_rate(n, delay).await?);
+    }
+    let (t, b) = (med(&ours), med(&theirs));
+    let mut baseline = format!("bare sender, same codec, no store: {}", rate(b));
+    let mut met = t >= 0.9 * b;
+    let mut target = "≥ 0.9× the bare sender".to_owned();
+    if !delay.is_zero() {
+        let bound = 16.0 / delay.as_secs_f64();
+        baseline.push_str(&format!("; window bound 16/RTT: {}", rate(bound)));
+        met &= t >= 0.9 * bound;
+        target.push_str("; ≥ 0.9× the window bound");
+    }
+    Ok(row(
+        "S1",
+        format!(
+            "SUBMITs/s on one long link, {n} SMS, durable, reports on, gateway answering after {} ms",
+            delay.as_millis()
+        ),
+        format!("{} ({:.2}×)", rate(t), t / b),
+        baseline,
+        &target,
+        Verdict::from_bool(met),
+    ))
+}
+
+async fn s2(sizes: &Sizes, dir: &Path) -> Result<Row, BenchError> {
+    let r = sms::survival(sizes.s2_messages, sizes.s2_kills, dir).await?;
+    Ok(row(
+        "S2",
+        format!(
+            "{} SMS with reports, the gateway killed {} times while they flow",
+            r.sent, sizes.s2_kills
+        ),
+        format!(
+            "{} lost; {} went twice, {} of them unflagged; {} of {} reports matched",
+            r.lost, r.duplicated, r.unflagged, r.reports_matched, r.sent
+        ),
+        "—".into(),
+        "0 lost; every duplicate flagged; all reports matched",
+        Verdict::from_bool(r.lost == 0 && r.unflagged == 0 && r.reports_matched == r.sent),
+    ))
+}
+
+async fn s3(sizes: &Sizes, dir: &Path) -> Result<Row, BenchError> {
+    let mut worst: f64 = 0.0;
+    let mut bound = 0.0;
+    for run in 0..sizes.runs.min(3) {
+        let (took, b) = sms::dead_link(sizes, &dir.join(run.to_string())).await?;
+        worst = worst.max(took);
+        bound = b;
+    }
+    Ok(row(
+        "S3",
+        format!(
+            "black-holed SMS link to \"reconnecting\" (C = {} s, T = 1 s, N = {}), worst of runs",
+            sizes.s3_idle_secs, sizes.s3_attempts
+        ),
+        format!("{worst:.2} s"),
+        format!("C + T × N = {bound:.0} s"),
+        "≤ the bound (+ 0.25 s for timers)",
+        Verdict::from_bool(worst <= bound + 0.25),
+    ))
 }
 
 /// P1's rate, and where its CPU time went (an information row: on one

@@ -18,7 +18,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until};
 
 use super::link::LinkEnd;
-use super::{SmsCommand, wire};
+use super::{SendRequest, SmsCommand, wire};
 use crate::account::SmsAccount;
 use crate::account::sms::ConnectionMode;
 use crate::clock::now_ms;
@@ -34,6 +34,8 @@ use crate::supervisor::Backoff;
 /// How often a process looks for what other processes wrote (an owner:
 /// parts a guest queued; a guest: what became of its messages).
 const FOREIGN_CHANGES_EVERY: Duration = Duration::from_secs(1);
+/// Sends queued in one transaction at most.
+const MAX_BURST: usize = 256;
 /// A long incoming SMS missing parts this long is shown as it is.
 pub(super) const INCOMPLETE_AFTER: Duration = Duration::from_secs(10 * 60);
 
@@ -312,13 +314,10 @@ impl Engine {
     /// A command that needs no link. Cancel and query do: they fail.
     pub fn offline_command(&mut self, command: SmsCommand) -> ControlFlow<()> {
         match command {
-            SmsCommand::Send {
-                to,
-                text,
-                at_time,
-                reply,
-            } => {
-                let _ = reply.send(self.queue(to, &text, at_time));
+            SmsCommand::Send(first) => {
+                if let Some(next) = self.queue_burst(first) {
+                    return self.offline_command(next);
+                }
             }
             SmsCommand::Retry { id, reply } => {
                 let _ = reply.send(self.retry(id));
@@ -343,13 +342,59 @@ impl Engine {
         ControlFlow::Continue(())
     }
 
-    /// Splits and stores a message and its parts.
-    pub fn queue(
+    /// Queues `first` and the sends already waiting behind it in one
+    /// transaction (a burst costs one commit); returns the first other
+    /// command taken off the queue, to run next, in order.
+    pub fn queue_burst(&mut self, first: SendRequest) -> Option<SmsCommand> {
+        let mut burst = vec![first];
+        let mut next = None;
+        while burst.len() < MAX_BURST {
+            match self.commands.try_recv() {
+                Ok(SmsCommand::Send(request)) => burst.push(request),
+                Ok(other) => {
+                    next = Some(other);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        let mut ready = Vec::new();
+        let mut replies = Vec::new();
+        for request in burst {
+            match self.prepare(request.to, &request.text, request.at_time) {
+                Ok(prepared) => {
+                    ready.push(prepared);
+                    replies.push(request.reply);
+                }
+                Err(e) => {
+                    let _ = request.reply.send(Err(e));
+                }
+            }
+        }
+        if let Err(e) = self.store.sms_enqueue_many(&ready) {
+            let why = e.to_string();
+            for reply in replies {
+                let _ = reply.send(Err(ClientError::NotQueued(why.clone())));
+            }
+            return next;
+        }
+        for ((msg, _), reply) in ready.into_iter().zip(replies) {
+            self.mine.insert(msg.id);
+            let _ = self.events.send(Event::Message {
+                message: msg.clone(),
+            });
+            let _ = reply.send(Ok(msg));
+        }
+        next
+    }
+
+    /// A message and its parts, ready to store.
+    fn prepare(
         &mut self,
         to: crate::model::PhoneNumber,
         text: &str,
         at_time: String,
-    ) -> Result<StoredMessage, ClientError> {
+    ) -> Result<(StoredMessage, Vec<NewPart>), ClientError> {
         if text.trim().is_empty() {
             return Err(ClientError::EmptyMessage);
         }
@@ -381,12 +426,7 @@ impl Engine {
             status: MessageStatus::Queued,
             unsupported: false,
         };
-        self.store.sms_enqueue(&msg, &parts)?;
-        self.mine.insert(msg.id);
-        let _ = self.events.send(Event::Message {
-            message: msg.clone(),
-        });
-        Ok(msg)
+        Ok((msg, parts))
     }
 
     fn retry(&mut self, id: MessageId) -> Result<(), ClientError> {

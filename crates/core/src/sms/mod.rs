@@ -15,10 +15,15 @@
 //! - `engine`: the task: connecting with back-off, stopping on a refused
 //!   login, the commands, a process that is not the account's owner.
 //! - `link`: one link's loop around a `Session`.
+//! - `turn`: what a link heard, committed with the next parts in one
+//!   transaction; DELIVERs answered after it.
+//! - `requests`: commands on a live link, the answers they wait for.
 //! - `wire`: store rows into PDUs and back, the local clock.
 
 mod engine;
 mod link;
+mod requests;
+mod turn;
 mod wire;
 
 use std::path::PathBuf;
@@ -100,15 +105,19 @@ impl GatewayCounters {
 
 type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
 
+/// One text to queue, and where its answer goes.
+#[derive(Debug)]
+pub(crate) struct SendRequest {
+    pub to: PhoneNumber,
+    pub text: String,
+    /// At_Time, already formatted (empty: now).
+    pub at_time: String,
+    pub reply: Reply<StoredMessage>,
+}
+
 #[derive(Debug)]
 pub(crate) enum SmsCommand {
-    Send {
-        to: PhoneNumber,
-        text: String,
-        /// At_Time, already formatted.
-        at_time: String,
-        reply: Reply<StoredMessage>,
-    },
+    Send(SendRequest),
     Retry {
         id: MessageId,
         reply: Reply<()>,
@@ -240,11 +249,13 @@ impl SmsClient {
         text: &str,
         at_time: String,
     ) -> Result<StoredMessage, ClientError> {
-        self.ask(|reply| SmsCommand::Send {
-            to,
-            text: text.to_owned(),
-            at_time,
-            reply,
+        self.ask(|reply| {
+            SmsCommand::Send(SendRequest {
+                to,
+                text: text.to_owned(),
+                at_time,
+                reply,
+            })
         })
         .await
     }

@@ -1,5 +1,6 @@
 //! One SP's link to the simulated gateway.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +36,8 @@ struct Link {
     sequence: u32,
     in_flight: usize,
     closing: bool,
+    /// SUBMIT answers held back by `answer_delay`, in order.
+    delayed: VecDeque<(Instant, Vec<u8>)>,
 }
 
 async fn serve(stream: TcpStream, shared: Arc<Shared>) {
@@ -58,12 +61,20 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         sequence: 0,
         in_flight: 0,
         closing: false,
+        delayed: VecDeque::new(),
     };
     let mut tick = tokio::time::interval(tick_every);
     let mut buf = Vec::with_capacity(4096);
     while !link.closing {
         let outgoing = shared.outgoing.notified();
+        let answer_at = link
+            .delayed
+            .front()
+            .map(|(at, _)| tokio::time::Instant::from_std(*at));
         tokio::select! {
+            () = tokio::time::sleep_until(answer_at.unwrap_or_else(tokio::time::Instant::now)), if answer_at.is_some() => {
+                link.write_due().await;
+            }
             read = reader.read_buf(&mut buf) => match read {
                 Ok(0) | Err(_) => break,
                 Ok(_) => link.read_frames(&mut buf).await,
@@ -233,7 +244,17 @@ impl Link {
         };
         let (msg_id, result) = taken.as_ref().map_or((0, 8), |t| (t.msg_id, 0));
         if answer {
-            self.write(seq, Body::SubmitResp { msg_id, result }).await;
+            let delay = self.shared.options.answer_delay;
+            if delay.is_zero() {
+                self.write(seq, Body::SubmitResp { msg_id, result }).await;
+            } else {
+                let bytes = Pdu {
+                    sequence_id: seq,
+                    body: Body::SubmitResp { msg_id, result },
+                }
+                .encode(self.version);
+                self.delayed.push_back((Instant::now() + delay, bytes));
+            }
         }
         let Some(taken) = taken else {
             return;
@@ -309,6 +330,22 @@ impl Link {
                 body
             };
             self.write(seq, body).await;
+        }
+    }
+
+    /// Writes the held-back answers whose time has come.
+    async fn write_due(&mut self) {
+        let now = Instant::now();
+        let mut out = Vec::new();
+        while let Some((at, _)) = self.delayed.front()
+            && *at <= now
+        {
+            if let Some((_, bytes)) = self.delayed.pop_front() {
+                out.extend_from_slice(&bytes);
+            }
+        }
+        if self.writer.write_all(&out).await.is_err() {
+            self.closing = true;
         }
     }
 

@@ -42,6 +42,8 @@ pub struct IsmgOptions {
     pub version: Version,
     /// T for our DELIVERs: resent when unanswered this long.
     pub resend_after: Duration,
+    /// How long a SUBMIT waits for its answer (a gateway's round trip).
+    pub answer_delay: Duration,
 }
 
 impl IsmgOptions {
@@ -53,6 +55,7 @@ impl IsmgOptions {
             report_delay: Duration::ZERO,
             version: Version::V2_0,
             resend_after: Duration::from_secs(2),
+            answer_delay: Duration::ZERO,
         }
     }
 }

@@ -45,30 +45,10 @@ impl Store {
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let tx = self.conn.transaction()?;
         let mut batch = Batch::default();
-        let mut stored = Vec::new();
-        for item in items {
-            if !first_time(&tx, item.deliver_id, item.at)? {
-                continue;
-            }
-            let text = match item.part_of {
-                None => Some(item.text.clone()),
-                Some(part) => add_part(&tx, item, part)?,
-            };
-            if let Some(text) = text {
-                let msg = incoming_message(&item.from, text, item.at)?;
-                insert_message(&tx, &msg, &mut batch)?;
-                stored.push(msg);
-            }
-        }
+        let stored = incoming_in(&tx, items, &mut batch)?;
         batch.finish(&tx)?;
         tx.commit()?;
         Ok(stored)
-    }
-
-    /// A DELIVER (a report) to remember, so its resend is skipped: whether
-    /// it is new.
-    pub fn sms_deliver_first_time(&mut self, deliver_id: u64, at: i64) -> Result<bool, StoreError> {
-        first_time(&self.conn, deliver_id, at)
     }
 
     /// Long messages whose newest part is older than `before` (ms): stored
@@ -121,7 +101,32 @@ impl Store {
     }
 }
 
-fn first_time(conn: &Connection, deliver_id: u64, at: i64) -> Result<bool, StoreError> {
+/// Stores what arrived (see [`Store::sms_store_incoming`]) in the
+/// caller's transaction; `batch` is finished by the caller.
+pub(super) fn incoming_in(
+    conn: &Connection,
+    items: &[IncomingSms],
+    batch: &mut Batch,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let mut stored = Vec::new();
+    for item in items {
+        if !first_time(conn, item.deliver_id, item.at)? {
+            continue;
+        }
+        let text = match item.part_of {
+            None => Some(item.text.clone()),
+            Some(part) => add_part(conn, item, part)?,
+        };
+        if let Some(text) = text {
+            let msg = incoming_message(&item.from, text, item.at)?;
+            insert_message(conn, &msg, batch)?;
+            stored.push(msg);
+        }
+    }
+    Ok(stored)
+}
+
+pub(super) fn first_time(conn: &Connection, deliver_id: u64, at: i64) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO sms_delivers(msg_id, at) VALUES (?1, ?2)")?
         .execute(params![msg_id_to_sql(deliver_id), at])?;

@@ -7,18 +7,26 @@
 //! part's report said DELIVRD, or `Failed` as soon as one part failed.
 //!
 //! # Layout
-//! - `outbox`: queuing a message's parts, handing them out, the gateway's
-//!   answers and reports, retries, and what a message's parts add up to.
+//! - `outbox`: queuing a message's parts, handing them out, putting back
+//!   those whose answer will never come, retries, cancels.
+//! - `answers`: SUBMIT_RESPs and status reports, matched by Msg_Id in
+//!   whichever order they come.
+//! - `delivery`: what a message's parts add up to.
 //! - `incoming`: DELIVERs stored once, long messages reassembled in any
 //!   order, sets that never complete shown after a while.
+//! - `turn`: all of one link turn's writes in one transaction.
 
+mod answers;
+mod delivery;
 mod incoming;
 mod outbox;
 #[cfg(test)]
 mod tests;
+mod turn;
 
 pub use incoming::{IncomingSms, PartOf};
-pub use outbox::{NewPart, PartAnswer, SmsPart, SmsUpdate};
+pub use outbox::{NewPart, PartAnswer, Report, SmsPart, SmsUpdate};
+pub use turn::{Turn, TurnOutcome};
 
 /// Msg_Ids are u64 on the wire and INTEGER (i64) in SQLite: the same 64
 /// bits, so ids above i64::MAX (December's, for one) survive.

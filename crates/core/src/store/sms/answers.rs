@@ -1,0 +1,211 @@
+//! What the gateway says of our parts: SUBMIT_RESPs (taken, refused, slow
+//! down, taken twice) and status reports, matched by Msg_Id whichever
+//! comes first.
+
+use std::collections::BTreeSet;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::delivery::updates;
+use super::outbox::{PartAnswer, Report, SmsUpdate};
+use super::{incoming, msg_id_to_sql};
+use crate::clock::now_ms;
+use crate::store::{Store, StoreError};
+
+impl Store {
+    /// The gateway's answers, in one transaction.
+    pub fn sms_answered(&mut self, answers: &[PartAnswer]) -> Result<Vec<SmsUpdate>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut touched = BTreeSet::new();
+        answered_in(&tx, answers, &mut touched)?;
+        let updates = updates(&tx, &touched)?;
+        tx.commit()?;
+        Ok(updates)
+    }
+
+    /// A status report: matched to its part by Msg_Id, or kept until the
+    /// SUBMIT_RESP that tells the Msg_Id is processed.
+    pub fn sms_report(
+        &mut self,
+        msg_id: u64,
+        dest: &str,
+        stat: &str,
+    ) -> Result<Vec<SmsUpdate>, StoreError> {
+        self.sms_reports(&[Report {
+            deliver_id: None,
+            msg_id,
+            dest: dest.to_owned(),
+            stat: stat.to_owned(),
+        }])
+    }
+
+    /// Reports in one transaction; one whose DELIVER was stored before (a
+    /// resend of it) is skipped.
+    pub fn sms_reports(&mut self, reports: &[Report]) -> Result<Vec<SmsUpdate>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut touched = BTreeSet::new();
+        reports_in(&tx, reports, &mut touched)?;
+        let updates = updates(&tx, &touched)?;
+        tx.commit()?;
+        Ok(updates)
+    }
+}
+
+/// The answers to SUBMITs; touched messages noted.
+pub(super) fn answered_in(
+    conn: &Connection,
+    answers: &[PartAnswer],
+    touched: &mut BTreeSet<Vec<u8>>,
+) -> Result<(), StoreError> {
+    for a in answers {
+        if let Some(message) = answer_one(conn, a)? {
+            touched.insert(message);
+        }
+    }
+    Ok(())
+}
+
+/// Reports, each once (a resent DELIVER is skipped); one whose Msg_Id is
+/// not known yet is kept for its answer.
+pub(super) fn reports_in(
+    conn: &Connection,
+    reports: &[Report],
+    touched: &mut BTreeSet<Vec<u8>>,
+) -> Result<(), StoreError> {
+    for r in reports {
+        if let Some(deliver_id) = r.deliver_id
+            && !incoming::first_time(conn, deliver_id, now_ms())?
+        {
+            continue;
+        }
+        match report_one(conn, r.msg_id, &r.stat)? {
+            Some(message) => {
+                touched.insert(message);
+            }
+            None => {
+                conn.prepare_cached(
+                    "INSERT OR REPLACE INTO sms_reports(msg_id, dest, stat, at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    msg_id_to_sql(r.msg_id),
+                    r.dest,
+                    r.stat,
+                    now_ms()
+                ])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn answer_one(conn: &Connection, a: &PartAnswer) -> Result<Option<Vec<u8>>, StoreError> {
+    let message: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT message_id FROM sms_parts WHERE id = ?1",
+            [a.part_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(message) = message else {
+        return Ok(None);
+    };
+    let msg_id = msg_id_to_sql(a.msg_id);
+    if a.again {
+        conn.execute(
+            "INSERT OR IGNORE INTO sms_extra_ids(msg_id, part_id) VALUES (?1, ?2)",
+            params![msg_id, a.part_id],
+        )?;
+        conn.execute("UPDATE sms_parts SET twice = 2 WHERE id = ?1", [a.part_id])?;
+    } else {
+        match a.result {
+            0 => {
+                conn.execute(
+                    "UPDATE sms_parts
+                        SET state = max(state, 2), msg_id = ?2, attempts = 0,
+                            twice = CASE WHEN ?3 THEN max(twice, 1) ELSE twice END
+                      WHERE id = ?1",
+                    params![a.part_id, msg_id, a.repeated],
+                )?;
+            }
+            // Flow control: not taken; this write was answered.
+            8 => {
+                conn.execute(
+                    "UPDATE sms_parts SET state = 0, attempts = max(attempts - 1, 0)
+                      WHERE id = ?1 AND state = 1",
+                    [a.part_id],
+                )?;
+                return Ok(None);
+            }
+            other => {
+                conn.execute(
+                    "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1",
+                    params![a.part_id, result_text(other)],
+                )?;
+            }
+        }
+    }
+    // Reports that came before this answer.
+    let early: Vec<String> = {
+        let mut stmt = conn.prepare_cached("SELECT stat FROM sms_reports WHERE msg_id = ?1")?;
+        stmt.query_map([msg_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    for stat in early {
+        report_one(conn, a.msg_id, &stat)?;
+    }
+    conn.execute("DELETE FROM sms_reports WHERE msg_id = ?1", [msg_id])?;
+    Ok(Some(message))
+}
+
+/// A SUBMIT_RESP Result as shown: the spec's meaning and the number.
+fn result_text(result: u32) -> String {
+    let meaning = match result {
+        1 => "message structure error",
+        2 => "command word error",
+        3 => "duplicate sequence id",
+        4 => "message length error",
+        5 => "fee code error",
+        6 => "content too long",
+        7 => "service id error",
+        9 => "charged number not served",
+        10 => "sender number (Src_Id) error",
+        11 => "Msg_src error",
+        12 => "charged number error",
+        13 => "destination number error",
+        _ => "refused by the gateway",
+    };
+    format!("Result {result}: {meaning}")
+}
+
+/// Applies a report to the part it belongs to; the part's message, or
+/// `None` when no part has this Msg_Id (yet).
+fn report_one(conn: &Connection, msg_id: u64, stat: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    let sql_id = msg_id_to_sql(msg_id);
+    let part: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT id, message_id FROM sms_parts WHERE msg_id = ?1
+             UNION ALL
+             SELECT p.id, p.message_id FROM sms_extra_ids x JOIN sms_parts p ON p.id = x.part_id
+              WHERE x.msg_id = ?1
+             LIMIT 1",
+            [sql_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((part_id, message)) = part else {
+        return Ok(None);
+    };
+    if stat == "DELIVRD" {
+        conn.execute(
+            "UPDATE sms_parts SET state = 3 WHERE id = ?1 AND state IN (1, 2)",
+            [part_id],
+        )?;
+    } else {
+        conn.execute(
+            "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1 AND state != 3",
+            params![part_id, stat],
+        )?;
+    }
+    Ok(Some(message))
+}

@@ -1,0 +1,86 @@
+//! One turn of an SMS link in one transaction: what it heard (answers,
+//! lost answers, incoming SMS, reports) and the parts it hands to the
+//! window next. A link's turn used to be four or five commits; at a
+//! gateway answering at once that was most of a message's cost (S1).
+
+use std::collections::BTreeSet;
+
+use super::answers::{answered_in, reports_in};
+use super::delivery::updates;
+use super::incoming::incoming_in;
+use super::outbox::{unanswered_in, waiting_in, written_in};
+use super::{IncomingSms, PartAnswer, Report, SmsPart, SmsUpdate};
+use crate::model::StoredMessage;
+use crate::store::batch::Batch;
+use crate::store::{Store, StoreError};
+
+/// What one turn heard, and how many parts the window has room for.
+#[derive(Debug, Default)]
+pub struct Turn<'a> {
+    pub answers: &'a [PartAnswer],
+    /// Written parts whose answer will never come.
+    pub unanswered: &'a [i64],
+    pub incoming: &'a [IncomingSms],
+    pub reports: &'a [Report],
+    /// Queued parts to take for writing (the window's room).
+    pub take: usize,
+}
+
+impl Turn<'_> {
+    fn heard_nothing(&self) -> bool {
+        self.answers.is_empty()
+            && self.unanswered.is_empty()
+            && self.incoming.is_empty()
+            && self.reports.is_empty()
+    }
+}
+
+/// What a turn's transaction did.
+#[derive(Debug, Default)]
+pub struct TurnOutcome {
+    /// Messages whose delivery changed.
+    pub updates: Vec<SmsUpdate>,
+    /// Incoming SMS now complete.
+    pub messages: Vec<StoredMessage>,
+    /// Parts marked written: SUBMIT them now.
+    pub parts: Vec<SmsPart>,
+}
+
+impl Store {
+    /// Commits a turn. Answer the turn's DELIVERs only after it returns.
+    pub fn sms_turn(&mut self, turn: &Turn<'_>) -> Result<TurnOutcome, StoreError> {
+        if turn.heard_nothing() {
+            if turn.take == 0 {
+                return Ok(TurnOutcome::default());
+            }
+            // Nothing to write unless parts wait: look before locking.
+            if waiting_in(&self.conn, 1)?.is_empty() {
+                return Ok(TurnOutcome::default());
+            }
+        }
+        let tx = self.conn.transaction()?;
+        let mut touched = BTreeSet::new();
+        let mut batch = Batch::default();
+        answered_in(&tx, turn.answers, &mut touched)?;
+        if !turn.unanswered.is_empty() {
+            unanswered_in(&tx, Some(turn.unanswered))?;
+        }
+        let messages = incoming_in(&tx, turn.incoming, &mut batch)?;
+        reports_in(&tx, turn.reports, &mut touched)?;
+        let parts = if turn.take > 0 {
+            waiting_in(&tx, turn.take)?
+        } else {
+            Vec::new()
+        };
+        let ids: Vec<i64> = parts.iter().map(|p| p.id).collect();
+        written_in(&tx, &ids, &mut touched)?;
+        batch.finish(&tx)?;
+        let updates = updates(&tx, &touched)?;
+        tx.commit()?;
+        Ok(TurnOutcome {
+            updates,
+            messages,
+            parts,
+        })
+    }
+}
