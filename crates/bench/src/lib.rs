@@ -37,5 +37,5 @@ mod throughput;
 pub use error::BenchError;
 pub use machine::Machine;
 pub use plan::{Id, Plan, UnknownBenchmark};
-pub use report::{ENGINE_SECTION, Report, Row, Verdict};
+pub use report::{ENGINE_SECTION, Report, Row, SMS_SECTION, Verdict};
 pub use suite::run;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tether_bench::{BenchError, ENGINE_SECTION, Id, Machine, Plan, Verdict};
+use tether_bench::{BenchError, ENGINE_SECTION, Id, Machine, Plan, SMS_SECTION, Verdict};
 
 #[derive(Debug, Parser)]
 #[command(name = "tether-bench", version, about = "Tether's engine benchmarks.")]
@@ -20,7 +20,7 @@ struct BenchArgs {
     /// Runs per figure (the median is reported).
     #[arg(long)]
     runs: Option<usize>,
-    /// Only these benchmarks (P1 … P6); all by default.
+    /// Only these benchmarks (P1 … P6, S1 … S3); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<Id>,
     /// Also write the table into this Markdown file, between its markers
@@ -65,7 +65,14 @@ async fn run(args: BenchArgs) -> Result<(), BenchError> {
     let report = tether_bench::run(&plan, &|step| eprintln!("… {step}")).await?;
     print!("{}", report.table());
     if let Some(path) = &args.out {
-        report.write_into(path, ENGINE_SECTION, &machine, &command_line(&args))?;
+        // Each section is written only when this run has rows for it, so
+        // `--only S1,S2,S3` leaves the chat engine's table as it was.
+        for section in [ENGINE_SECTION, SMS_SECTION] {
+            let part = report.section(section);
+            if !part.rows.is_empty() {
+                part.write_into(path, section, &machine, &command_line(&args))?;
+            }
+        }
         eprintln!("written into {}", path.display());
     }
     let missed = report

@@ -58,6 +58,8 @@ const HEADER: [&str; 6] = [
 /// The section `tether-bench` writes; others (the desktop app's
 /// benchmarks) have their own markers in the same document.
 pub const ENGINE_SECTION: &str = "results";
+/// The SMS channel's rows (S1–S3), a section of their own.
+pub const SMS_SECTION: &str = "sms";
 
 fn markers(section: &str) -> (String, String) {
     (
@@ -67,6 +69,19 @@ fn markers(section: &str) -> (String, String) {
 }
 
 impl Report {
+    /// The rows of one section: the SMS channel's (ids `S…`) or the rest.
+    pub fn section(&self, section: &str) -> Report {
+        let sms = section == SMS_SECTION;
+        Report {
+            rows: self
+                .rows
+                .iter()
+                .filter(|r| r.id.starts_with('S') == sms)
+                .cloned()
+                .collect(),
+        }
+    }
+
     fn cells(row: &Row) -> [&str; 6] {
         [
             &row.id,

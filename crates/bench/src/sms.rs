@@ -75,8 +75,11 @@ fn phone() -> Result<PhoneNumber, BenchError> {
 
 /// Waits until `n` of the messages reached `status` or beyond (events
 /// counted; a report that came before its answer takes a message from
-/// queued to delivered at once).
+/// queued to delivered at once). Events a slow reader missed (a lag) are
+/// made up for by the store: once lagged, `settled` is asked every 100
+/// events, and whenever none came for 50 ms.
 async fn until_status(
+    client: &SmsClient,
     events: &mut broadcast::Receiver<Event>,
     status: MessageStatus,
     n: usize,
@@ -87,27 +90,55 @@ async fn until_status(
         _ => 0,
     };
     let mut seen = HashSet::new();
+    let mut lagged = false;
+    let mut since_check = 0;
     let counting = async {
         while seen.len() < n {
-            match events.recv().await {
-                Ok(Event::Status { id, status: s }) if rank(s) >= rank(status) => {
+            // Once lagged, the last events may be gone: look at the store
+            // when they stop coming too.
+            let wait = if lagged {
+                Duration::from_millis(50)
+            } else {
+                STEP
+            };
+            match tokio::time::timeout(wait, events.recv()).await {
+                Ok(Ok(Event::Status { id, status: s })) if rank(s) >= rank(status) => {
                     seen.insert(id);
                 }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return,
+                Ok(Ok(_)) => {}
+                Ok(Err(broadcast::error::RecvError::Lagged(_))) => lagged = true,
+                Ok(Err(broadcast::error::RecvError::Closed)) => return Ok(false),
+                Err(_) => since_check = 100,
+            }
+            since_check += 1;
+            if lagged && since_check >= 100 {
+                since_check = 0;
+                if settled(client, status).await? {
+                    return Ok(true);
+                }
             }
         }
+        Ok::<_, BenchError>(true)
     };
-    tokio::time::timeout(STEP, counting)
+    let done = tokio::time::timeout(STEP, counting)
         .await
-        .map_err(|_| BenchError::Timeout(format!("{n} SMS {status}"), STEP))?;
-    if seen.len() < n {
+        .map_err(|_| BenchError::Timeout(format!("{n} SMS {status}"), STEP))??;
+    if !done {
         return Err(BenchError::Wrong(format!(
             "{} of {n} SMS {status}",
             seen.len()
         )));
     }
     Ok(())
+}
+
+/// Whether the store says every message reached `status`: taken by the
+/// gateway (nothing left in the outbox), or, for delivered, also settled.
+async fn settled(client: &SmsClient, status: MessageStatus) -> Result<bool, BenchError> {
+    Ok(match status {
+        MessageStatus::Sent => client.outbox_len().await? == 0,
+        _ => client.unsettled_len().await? == 0,
+    })
 }
 
 /// S1, Tether: `n` messages sent at once (as a script or the gateway
@@ -127,7 +158,7 @@ pub(crate) async fn durable_rate(n: usize, delay: Duration, dir: &Path) -> Resul
     while let Some(sent) = sends.join_next().await {
         sent.map_err(|_| BenchError::Setup("a send panicked".into()))??;
     }
-    until_status(&mut events, MessageStatus::Sent, n).await?;
+    until_status(&client, &mut events, MessageStatus::Sent, n).await?;
     let rate = n as f64 / start.elapsed().as_secs_f64();
     client.shutdown().await;
     Ok(rate)
@@ -258,7 +289,7 @@ pub(crate) async fn survival(n: usize, kills: usize, dir: &Path) -> Result<Survi
                 .map_err(BenchError::io("restarting the gateway"))?;
         }
     }
-    let _ = until_status(&mut events, MessageStatus::Delivered, n).await;
+    let _ = until_status(&client, &mut events, MessageStatus::Delivered, n).await;
     let seen = ismg.seen();
     let mut result = Survival {
         sent: n,
@@ -310,7 +341,7 @@ pub(crate) async fn dead_link(sizes: &Sizes, dir: &Path) -> Result<(f64, f64), B
     let mut events = client.subscribe();
     // The report of this message is the last traffic before the outage.
     client.send(phone()?, "last words").await?;
-    until_status(&mut events, MessageStatus::Delivered, 1).await?;
+    until_status(&client, &mut events, MessageStatus::Delivered, 1).await?;
     let start = Instant::now();
     proxy.set_black_hole(true);
     let mut state = client.connection();

@@ -306,6 +306,17 @@ impl SmsClient {
         }
     }
 
+    /// Parts queued or written and not yet taken by the gateway.
+    pub async fn outbox_len(&self) -> Result<u64, ClientError> {
+        self.read(Store::sms_outbox_len).await
+    }
+
+    /// Parts not delivered or failed yet (waiting for the gateway or for
+    /// their report).
+    pub async fn unsettled_len(&self) -> Result<u64, ClientError> {
+        self.read(Store::sms_unsettled_len).await
+    }
+
     /// What became of one of our SMS.
     pub async fn delivery(&self, id: MessageId) -> Result<Option<SmsDelivery>, ClientError> {
         self.read(move |store| store.sms_delivery(id)).await

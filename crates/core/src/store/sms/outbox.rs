@@ -131,6 +131,17 @@ impl Store {
         Ok(n.cast_unsigned())
     }
 
+    /// Parts not in a final state yet (not delivered, not failed): what
+    /// still waits for the gateway or its report.
+    pub fn sms_unsettled_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sms_parts WHERE state IN (0, 1, 2)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.cast_unsigned())
+    }
+
     /// These parts are about to be written: a part written again while an
     /// earlier write went unanswered may reach the phone twice.
     pub fn sms_written(&mut self, part_ids: &[i64]) -> Result<Vec<SmsUpdate>, StoreError> {
