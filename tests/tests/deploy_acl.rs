@@ -108,6 +108,66 @@ async fn users_write_only_as_themselves() {
 }
 
 #[tokio::test]
+async fn sms_through_a_gateway_user_keeps_every_sender_honest() {
+    // carol plays the SMS gateway user (extension 10 of docs/protocol.md).
+    let deployed = Deployed::start().unwrap();
+    let mut alice = deployed.login("alice").await;
+    let mut bob = deployed.login("bob").await;
+    let mut carol = deployed.login("carol").await;
+    alice
+        .subscribe("tether/v1/s/carol/in/alice", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    carol
+        .subscribe("tether/v1/s/carol/out/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    // Bob cannot speak for the gateway, nor read what it tells alice.
+    bob.subscribe("tether/v1/s/+/in/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    bob.publish(
+        "tether/v1/s/carol/in/alice",
+        "spoof",
+        QoS::AtLeastOnce,
+        false,
+    )
+    .await
+    .unwrap();
+    carol
+        .publish(
+            "tether/v1/s/carol/in/alice",
+            "legit",
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    expect_message(&mut alice, "tether/v1/s/carol/in/alice", "legit").await;
+    expect_silence(&mut bob).await;
+    // Bob cannot ask the gateway to text in alice's name.
+    bob.publish(
+        "tether/v1/s/carol/out/alice",
+        "spoof",
+        QoS::AtLeastOnce,
+        false,
+    )
+    .await
+    .unwrap();
+    alice
+        .publish(
+            "tether/v1/s/carol/out/alice",
+            "legit",
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    expect_message(&mut carol, "tether/v1/s/carol/out/alice", "legit").await;
+    expect_silence(&mut carol).await;
+}
+
+#[tokio::test]
 async fn nobody_reads_another_users_inbox() {
     let deployed = Deployed::start().unwrap();
     let mut bob = deployed.login("bob").await;

@@ -75,6 +75,9 @@ pub enum Command {
     /// Text phone numbers through an operator's SMS gateway (CMPP).
     #[command(subcommand)]
     Sms(sms::SmsCommand),
+    /// Hold an SMS account's link and bridge it into the team's chat as
+    /// the SMS gateway user (--account/--broker/--user: that chat user).
+    SmsGateway(sms::SmsGatewayArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,6 +149,10 @@ pub struct Target {
     /// A room to write to (joined automatically).
     #[arg(long, group = "target")]
     pub room: Option<RoomId>,
+    /// A phone number to text, through the account's SMS gateway user
+    /// (`tether account add --sms-gateway USER`).
+    #[arg(long, group = "target")]
+    pub phone: Option<tether_core::model::PhoneNumber>,
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +199,9 @@ pub struct HistoryTarget {
     pub with: Option<UserId>,
     #[arg(long, group = "history_target")]
     pub room: Option<RoomId>,
+    /// Texts with this phone number.
+    #[arg(long, group = "history_target")]
+    pub phone: Option<tether_core::model::PhoneNumber>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +227,10 @@ pub enum AccountCommand {
         /// Read the password from standard input and keep it in the OS keyring.
         #[arg(long)]
         password_stdin: bool,
+        /// The team's SMS gateway user (`tether sms-gateway`): text phone
+        /// numbers through it with `tether send --phone`.
+        #[arg(long)]
+        sms_gateway: Option<UserId>,
     },
     List,
     Remove {

@@ -64,5 +64,15 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sms(command) => {
             commands::sms::run(account.account.as_deref(), command, &paths()?).await
         }
+        Command::SmsGateway(args) => {
+            let paths = paths()?;
+            commands::sms::gateway::run(
+                account,
+                args.sms_account.as_deref(),
+                args.default_user,
+                &paths,
+            )
+            .await
+        }
     }
 }

@@ -209,6 +209,25 @@ impl Client {
         self.request(|reply| Command::Leave { room, reply }).await
     }
 
+    /// As the team's SMS gateway user (extension 10 of docs/protocol.md):
+    /// tells `to` of an SMS from a phone (`Body::Sms`) or of what became of
+    /// texts `to` sent (`Body::SmsStatus`), durably, under envelope `id`
+    /// (the same id again is a duplicate the receiver ignores).
+    pub async fn tell_sms_user(
+        &self,
+        to: UserId,
+        id: MessageId,
+        body: crate::protocol::Body,
+    ) -> Result<(), ClientError> {
+        self.request(|reply| Command::TellSms {
+            to,
+            id,
+            body,
+            reply,
+        })
+        .await
+    }
+
     /// Queues a failed message (see [`MessageStatus::Failed`]) again,
     /// behind everything queued now.
     ///
@@ -330,6 +349,15 @@ impl Client {
 
     pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
         self.read(move |s| s.message(id)).await
+    }
+
+    /// What became of a text sent to a phone through the SMS gateway user
+    /// (None until the gateway reported on it).
+    pub async fn sms_delivery(
+        &self,
+        id: MessageId,
+    ) -> Result<Option<crate::model::SmsDelivery>, ClientError> {
+        self.read(move |s| s.sms_delivery(id)).await
     }
 
     /// Our messages set aside as failed, oldest first.

@@ -131,3 +131,14 @@ pub struct SmsAccountAddArgs {
     #[arg(long)]
     pub secret_stdin: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct SmsGatewayArgs {
+    /// The SMS account whose link this process holds (default: the only
+    /// one).
+    #[arg(long)]
+    pub sms_account: Option<String>,
+    /// Who gets SMS from numbers nobody has texted yet.
+    #[arg(long)]
+    pub default_user: tether_core::protocol::UserId,
+}

@@ -15,6 +15,7 @@ pub fn run(args: &AccountArgs, command: AccountCommand, paths: &Paths) -> Result
         AccountCommand::Add {
             name,
             password_stdin,
+            sms_gateway,
         } => {
             if args.broker.is_none() || args.user.is_none() {
                 return Err(CliError::Usage(
@@ -36,6 +37,7 @@ pub fn run(args: &AccountArgs, command: AccountCommand, paths: &Paths) -> Result
             book = AccountBook::load(paths).unwrap_or(book);
             book.accounts.retain(|a| a.client_id != account.client_id);
             account.name = name;
+            account.sms_gateway = sms_gateway;
             book.upsert(account.clone())?;
             book.save(paths)?;
             if password_stdin {

@@ -15,10 +15,15 @@ fn open(account: &AccountArgs, paths: &Paths) -> Result<Store, CliError> {
 }
 
 pub fn history(account: &AccountArgs, args: HistoryArgs, paths: &Paths) -> Result<(), CliError> {
-    let conversation = match (args.target.with, args.target.room) {
-        (Some(user), None) => ConversationId::Direct(user),
-        (None, Some(room)) => ConversationId::Room(room),
-        _ => return Err(CliError::Usage("give --with USER or --room ROOM".into())),
+    let conversation = match (args.target.with, args.target.room, args.target.phone) {
+        (Some(user), None, None) => ConversationId::Direct(user),
+        (None, Some(room), None) => ConversationId::Room(room),
+        (None, None, Some(phone)) => ConversationId::Phone(phone),
+        _ => {
+            return Err(CliError::Usage(
+                "give --with USER, --room ROOM or --phone NUMBER".into(),
+            ));
+        }
     };
     let store = open(account, paths)?;
     for message in store.history(&conversation, None, args.limit)? {

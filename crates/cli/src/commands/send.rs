@@ -12,11 +12,12 @@ use crate::failure::CliError;
 use crate::session;
 
 pub fn conversation(target: &Target) -> Result<ConversationId, CliError> {
-    match (&target.to, &target.room) {
-        (Some(user), None) => Ok(ConversationId::Direct(user.clone())),
-        (None, Some(room)) => Ok(ConversationId::Room(room.clone())),
+    match (&target.to, &target.room, &target.phone) {
+        (Some(user), None, None) => Ok(ConversationId::Direct(user.clone())),
+        (None, Some(room), None) => Ok(ConversationId::Room(room.clone())),
+        (None, None, Some(phone)) => Ok(ConversationId::Phone(phone.clone())),
         _ => Err(CliError::Usage(
-            "give exactly one of --to USER or --room ROOM".into(),
+            "give exactly one of --to USER, --room ROOM or --phone NUMBER".into(),
         )),
     }
 }

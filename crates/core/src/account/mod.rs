@@ -61,6 +61,14 @@ pub struct Account {
     /// already serves it there. No password.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub this_computer: bool,
+    /// The team's SMS gateway user (`tether sms-gateway`): texts to phone
+    /// numbers go through it (docs/protocol.md, extension 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_gateway: Option<UserId>,
+    /// This account is the SMS gateway user: it reads what others ask it to
+    /// text. Set by `tether sms-gateway`, not saved.
+    #[serde(skip)]
+    pub serves_sms: bool,
 }
 
 /// Account names name a directory and a keyring entry: letters, digits,
@@ -108,6 +116,8 @@ impl Account {
             prefix: Prefix::default(),
             tls: TlsSettings::default(),
             this_computer: false,
+            sms_gateway: None,
+            serves_sms: false,
         }
     }
 

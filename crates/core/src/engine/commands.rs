@@ -59,6 +59,14 @@ pub(crate) enum Command {
         conversation: ConversationId,
         active: bool,
     },
+    /// The SMS gateway user tells `to` of an SMS or of a delivery
+    /// (extension 10), with this envelope id.
+    TellSms {
+        to: crate::protocol::UserId,
+        id: MessageId,
+        body: Body,
+        reply: Reply<()>,
+    },
     RetryNow,
     SetPassword {
         user: String,
@@ -87,6 +95,21 @@ impl Engine {
             }
             Command::Leave { room, reply } => {
                 let _ = reply.send(self.leave(&room));
+            }
+            Command::TellSms {
+                to,
+                id,
+                body,
+                reply,
+            } => {
+                let mut envelope = Envelope::new(body, &self.me, now_ms());
+                envelope.id = id;
+                let topic = Topic::SmsIn {
+                    gateway: self.me.clone(),
+                    to,
+                };
+                let queued = self.enqueue(&topic, &envelope, false);
+                let _ = reply.send(queued.map(|_| ()).map_err(ClientError::from));
             }
             Command::RetryFailed { id, reply } => {
                 let _ = reply.send(self.retry_failed(id));
@@ -217,8 +240,11 @@ impl Engine {
     }
 
     fn typing(&mut self, conversation: &ConversationId, active: bool) {
+        // SMS has no typing notices.
+        if matches!(conversation, ConversationId::Phone(_)) {
+            return;
+        }
         let Some(topic) = self.message_topic(conversation) else {
-            // SMS has no typing notices.
             return;
         };
         let envelope = Envelope::new(Body::Typing(TypingBody { active }), &self.me, now_ms());

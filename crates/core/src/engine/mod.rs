@@ -102,6 +102,17 @@ pub(crate) struct Engine {
     /// processes' changes, and when it looks next.
     data_version: i64,
     foreign_at: Instant,
+    /// Texting phones through the team's SMS gateway user (extension 10).
+    sms: SmsRole,
+}
+
+/// This account's part in SMS through a gateway user.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SmsRole {
+    /// The gateway user texts to phones go through, if any.
+    pub gateway: Option<UserId>,
+    /// This account is the gateway user.
+    pub serves: bool,
 }
 
 /// The store side of an engine: the writing connection, its checkpoint
@@ -185,6 +196,10 @@ pub(crate) fn spawn(
         session: subscriptions::Session::new(storage.session),
         data_version: 0,
         foreign_at: Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY,
+        sms: SmsRole {
+            gateway: account.sms_gateway.clone(),
+            serves: account.serves_sms,
+        },
     };
     std::thread::Builder::new()
         .name(format!("engine-{}", account.user))

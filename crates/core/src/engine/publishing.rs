@@ -119,7 +119,11 @@ impl Engine {
                 room: room.clone(),
                 from: self.me.clone(),
             }),
-            ConversationId::Phone(_) => None,
+            // Texts to phones go through the team's SMS gateway user.
+            ConversationId::Phone(_) => self.sms.gateway.as_ref().map(|gateway| Topic::SmsOut {
+                gateway: gateway.clone(),
+                from: self.me.clone(),
+            }),
         }
     }
 }

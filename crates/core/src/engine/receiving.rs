@@ -15,7 +15,7 @@ use crate::event::Event;
 use crate::model::{ConversationId, MessageStatus, PresenceRecord, StoredMessage};
 use crate::protocol::{
     Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
-    RoomMetaBody, Topic, UserId, classify,
+    RoomMetaBody, SmsStatusBody, Topic, UserId, classify,
 };
 use crate::store::{OutboxEntry, Stored};
 
@@ -26,6 +26,8 @@ enum Incoming {
     Typing(ConversationId, UserId, bool),
     Presence(UserId, PresenceBody, i64),
     Member(crate::protocol::RoomId, UserId, RoomMetaBody),
+    /// What became of texts we sent through the SMS gateway user.
+    SmsStatus(SmsStatusBody),
 }
 
 impl Engine {
@@ -94,8 +96,13 @@ impl Engine {
             return true;
         }
         // Duplicates get a receipt too: the first one may have been lost.
+        // Texts to or from phones get none: the SMS gateway user answers
+        // with `sms_status` (docs/protocol.md, extension 10).
         let mut receipts: BTreeMap<UserId, Vec<MessageId>> = BTreeMap::new();
-        for message in messages.iter().filter(|m| m.sender != self.me) {
+        for message in messages
+            .iter()
+            .filter(|m| m.sender != self.me && !matches!(m.conversation, ConversationId::Phone(_)))
+        {
             receipts
                 .entry(message.sender.clone())
                 .or_default()
@@ -171,6 +178,7 @@ impl Engine {
                 });
                 stored
             }
+            Incoming::SmsStatus(body) => self.sms_status(body),
             Incoming::Member(room, user, body) => {
                 let stored = self
                     .store
@@ -186,6 +194,21 @@ impl Engine {
         if let Err(e) = result {
             tracing::error!("cannot store an update: {e}");
         }
+    }
+
+    /// Applies an `sms_status`: each of our texts it names takes the status
+    /// its delivery says (it may fall from sent to failed: a report).
+    fn sms_status(&mut self, body: SmsStatusBody) -> Result<(), crate::store::StoreError> {
+        let status = body.delivery.status();
+        let changed = self.store.set_sms_delivery(&body.ids, &body.delivery)?;
+        for id in changed {
+            self.emit(Event::Status { id, status });
+            self.emit(Event::SmsDelivery {
+                id,
+                delivery: body.delivery.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Queues a receipt to `to`'s inbox, in chunks the protocol allows.
@@ -238,6 +261,9 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
         Topic::Room { room, from } => (Some(ConversationId::Room(room.clone())), from.clone()),
         Topic::Presence { user } => (None, user.clone()),
         Topic::RoomMeta { from, .. } => (None, from.clone()),
+        // The conversation is the phone's, named in the body.
+        Topic::SmsOut { from, .. } => (None, from.clone()),
+        Topic::SmsIn { gateway, .. } => (None, gateway.clone()),
     };
     match decoded {
         Decoded::Envelope(envelope) => {
@@ -272,6 +298,29 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                 (Body::RoomMeta(m), None, Topic::RoomMeta { room, .. }) => {
                     Some(Incoming::Member(room, sender, m))
                 }
+                (Body::Sms(m), None, topic @ (Topic::SmsOut { .. } | Topic::SmsIn { .. })) => {
+                    // To the gateway: a user asks to text the phone. From
+                    // it: the phone wrote, so the phone is the sender.
+                    let sender = match topic {
+                        Topic::SmsIn { .. } => {
+                            UserId::new(m.phone.as_str().trim_start_matches('+')).ok()?
+                        }
+                        _ => sender,
+                    };
+                    Some(Incoming::Message(StoredMessage {
+                        id,
+                        conversation: ConversationId::Phone(m.phone),
+                        sender,
+                        ts,
+                        seq: None,
+                        text: m.text,
+                        reply_to,
+                        outgoing: false,
+                        status: MessageStatus::Received,
+                        unsupported: false,
+                    }))
+                }
+                (Body::SmsStatus(b), None, Topic::SmsIn { .. }) => Some(Incoming::SmsStatus(b)),
                 _ => None,
             }
         }

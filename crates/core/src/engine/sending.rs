@@ -10,7 +10,9 @@ use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::{ConversationId, MessageStatus, StoredMessage};
-use crate::protocol::{Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, Unsequenced, UserId};
+use crate::protocol::{
+    Body, Envelope, MAX_TEXT_BYTES, MessageId, MsgBody, SmsBody, Unsequenced, UserId,
+};
 use crate::store::OutboxEntry;
 
 /// Most messages committed together.
@@ -115,12 +117,34 @@ impl Engine {
         let topic = self
             .message_topic(&request.to)
             .ok_or_else(|| ClientError::WrongChannel(request.to.clone()))?;
-        let (envelope, payload) = checked_envelope(&self.me, &request.text, request.reply_to)?;
+        let (envelope, payload) = match &request.to {
+            ConversationId::Phone(phone) => checked_sms(&self.me, phone, &request.text)?,
+            _ => checked_envelope(&self.me, &request.text, request.reply_to)?,
+        };
         if let ConversationId::Room(room) = &request.to {
             self.ensure_joined(room)?;
         }
         Ok((envelope, payload, topic.render(&self.prefix)))
     }
+}
+
+/// A text for `phone`, from `me` to the SMS gateway user, checked as a
+/// chat message is.
+fn checked_sms(
+    me: &UserId,
+    phone: &crate::model::PhoneNumber,
+    text: &str,
+) -> Result<(Envelope, Unsequenced), ClientError> {
+    let (_, _) = checked_envelope(me, text, None)?;
+    let body = Body::Sms(SmsBody {
+        phone: phone.clone(),
+        text: text.to_owned(),
+    });
+    let envelope = Envelope::new(body, me, now_ms());
+    let payload = envelope
+        .encode_unsequenced()
+        .map_err(ClientError::Unsendable)?;
+    Ok((envelope, payload))
 }
 
 /// A message from `me` with this text, checked as sending checks it: not

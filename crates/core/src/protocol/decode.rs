@@ -17,6 +17,7 @@ use super::envelope::{
 };
 use super::error::DecodeError;
 use super::ids::UserId;
+use super::sms::{SmsBody, SmsStatusBody};
 use super::{MAX_ENVELOPE_BYTES, MAX_TEXT_BYTES};
 use crate::model::PresenceState;
 
@@ -49,7 +50,7 @@ pub enum Decoded {
     MetaCleared,
 }
 
-fn bad(field: &'static str, why: impl Into<String>) -> DecodeError {
+pub(super) fn bad(field: &'static str, why: impl Into<String>) -> DecodeError {
     DecodeError::BadField {
         field,
         why: why.into(),
@@ -58,13 +59,13 @@ fn bad(field: &'static str, why: impl Into<String>) -> DecodeError {
 
 /// `null` and absence are the same thing for optional fields: other
 /// clients write either.
-fn opt<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+pub(super) fn opt<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     obj.get(key).filter(|v| !v.is_null())
 }
 
 /// A required field; `field` is the name reported on error (`body.text`
 /// for `text` inside the body).
-fn req<'a>(
+pub(super) fn req<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
     field: &'static str,
@@ -72,7 +73,7 @@ fn req<'a>(
     opt(obj, key).ok_or(DecodeError::MissingField(field))
 }
 
-fn as_str<'a>(v: &'a Value, field: &'static str) -> Result<&'a str, DecodeError> {
+pub(super) fn as_str<'a>(v: &'a Value, field: &'static str) -> Result<&'a str, DecodeError> {
     v.as_str().ok_or_else(|| bad(field, "expected a string"))
 }
 
@@ -90,7 +91,7 @@ fn as_ts(v: &Value, field: &'static str) -> Result<i64, DecodeError> {
 
 /// Any UUID version, but never nil: nil is what a careless client sends for
 /// "no id", and it would collide in de-duplication.
-fn as_uuid(v: &Value, field: &'static str) -> Result<Uuid, DecodeError> {
+pub(super) fn as_uuid(v: &Value, field: &'static str) -> Result<Uuid, DecodeError> {
     let id = Uuid::try_parse(as_str(v, field)?).map_err(|_| bad(field, "expected a UUID"))?;
     if id.is_nil() {
         return Err(bad(field, "the nil UUID is not a message id"));
@@ -176,6 +177,8 @@ enum Kind {
     Typing,
     Presence,
     RoomMeta,
+    Sms,
+    SmsStatus,
 }
 
 impl Kind {
@@ -186,6 +189,8 @@ impl Kind {
             kind::TYPING => Some(Kind::Typing),
             kind::PRESENCE => Some(Kind::Presence),
             kind::ROOM_META => Some(Kind::RoomMeta),
+            kind::SMS => Some(Kind::Sms),
+            kind::SMS_STATUS => Some(Kind::SmsStatus),
             _ => None,
         }
     }
@@ -244,6 +249,8 @@ fn decode_body(kind: Kind, body: Option<&Value>) -> Result<Body, DecodeError> {
                 name: name.map(str::to_owned),
             })
         }
+        Kind::Sms => Body::Sms(SmsBody::decode(obj)?),
+        Kind::SmsStatus => Body::SmsStatus(SmsStatusBody::decode(obj)?),
     };
     Ok(body)
 }

@@ -28,6 +28,8 @@ pub mod kind {
     pub const TYPING: &str = "typing";
     pub const PRESENCE: &str = "presence";
     pub const ROOM_META: &str = "room_meta";
+    pub const SMS: &str = "sms";
+    pub const SMS_STATUS: &str = "sms_status";
 }
 
 /// One protocol message.
@@ -55,6 +57,8 @@ pub enum Body {
     Typing(TypingBody),
     Presence(PresenceBody),
     RoomMeta(RoomMetaBody),
+    Sms(super::sms::SmsBody),
+    SmsStatus(super::sms::SmsStatusBody),
 }
 
 /// `msg`: chat text, kept verbatim (rendering safely is the UI's job).
@@ -121,6 +125,8 @@ impl Body {
             Body::Typing(_) => kind::TYPING,
             Body::Presence(_) => kind::PRESENCE,
             Body::RoomMeta(_) => kind::ROOM_META,
+            Body::Sms(_) => kind::SMS,
+            Body::SmsStatus(_) => kind::SMS_STATUS,
         }
     }
 
@@ -152,6 +158,8 @@ impl Body {
                 }
                 Value::Object(m)
             }
+            Body::Sms(b) => b.to_value(),
+            Body::SmsStatus(b) => b.to_value(),
         }
     }
 }

@@ -84,6 +84,8 @@ pub fn kind_allowed(topic: &Topic, body: &Body) -> bool {
         Topic::Room { .. } => matches!(body, Body::Msg(_) | Body::Typing(_)),
         Topic::Presence { .. } => matches!(body, Body::Presence(_)),
         Topic::RoomMeta { .. } => matches!(body, Body::RoomMeta(_)),
+        Topic::SmsOut { .. } => matches!(body, Body::Sms(_)),
+        Topic::SmsIn { .. } => matches!(body, Body::Sms(_) | Body::SmsStatus(_)),
     }
 }
 
@@ -98,9 +100,13 @@ pub fn classify(
     payload: &[u8],
 ) -> Result<Inbound, Rejection> {
     let topic = Topic::parse(prefix, topic)?;
-    if let Topic::Inbox { to, .. } = &topic
-        && to != me
-    {
+    let addressee = match &topic {
+        Topic::Inbox { to, .. } | Topic::SmsIn { to, .. } => Some(to),
+        // What users ask of the SMS gateway is for the gateway alone.
+        Topic::SmsOut { gateway, .. } => Some(gateway),
+        _ => None,
+    };
+    if addressee.is_some_and(|to| to != me) {
         return Err(Rejection::NotForMe);
     }
 

@@ -6,6 +6,7 @@ mod envelope;
 mod error;
 mod ids;
 mod inbound;
+mod sms;
 mod topic;
 
 #[cfg(test)]
@@ -19,9 +20,10 @@ pub use envelope::{
 pub use error::DecodeError;
 pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};
 pub use inbound::{Inbound, Rejection, classify, kind_allowed};
+pub use sms::{MAX_FAILURE_BYTES, SmsBody, SmsStatusBody};
 pub use topic::{
     DEFAULT_PREFIX, MAX_PREFIX_BYTES, Prefix, PrefixError, Topic, TopicError, inbox_filter,
-    presence_filter, room_filter, room_meta_filter,
+    presence_filter, room_filter, room_meta_filter, sms_out_filter,
 };
 
 /// The envelope version this code writes and fully understands.

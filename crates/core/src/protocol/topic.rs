@@ -135,6 +135,12 @@ pub enum Topic {
     Presence { user: UserId },
     /// `P/r/{room}/meta/{from}`: retained membership of `from` in `room`.
     RoomMeta { room: RoomId, from: UserId },
+    /// `P/s/{gateway}/out/{from}`: `from` asks the SMS gateway user to text
+    /// a phone number (docs/protocol.md, extension 10).
+    SmsOut { gateway: UserId, from: UserId },
+    /// `P/s/{gateway}/in/{to}`: the SMS gateway tells `to` of an SMS from a
+    /// phone, or of what became of one `to` sent.
+    SmsIn { gateway: UserId, to: UserId },
 }
 
 impl Topic {
@@ -163,6 +169,14 @@ impl Topic {
                 room: RoomId::new(*room)?,
                 from: UserId::new(*from)?,
             },
+            ["s", gateway, "out", from] => Topic::SmsOut {
+                gateway: UserId::new(*gateway)?,
+                from: UserId::new(*from)?,
+            },
+            ["s", gateway, "in", to] => Topic::SmsIn {
+                gateway: UserId::new(*gateway)?,
+                to: UserId::new(*to)?,
+            },
             _ => return Err(TopicError::Malformed),
         };
         Ok(topic)
@@ -175,16 +189,20 @@ impl Topic {
             Topic::Room { room, from } => format!("{prefix}/r/{room}/m/{from}"),
             Topic::Presence { user } => format!("{prefix}/p/{user}"),
             Topic::RoomMeta { room, from } => format!("{prefix}/r/{room}/meta/{from}"),
+            Topic::SmsOut { gateway, from } => format!("{prefix}/s/{gateway}/out/{from}"),
+            Topic::SmsIn { gateway, to } => format!("{prefix}/s/{gateway}/in/{to}"),
         }
     }
 
     /// Who published on this topic: the identity the broker ACL guarantees.
     pub fn sender(&self) -> &UserId {
         match self {
-            Topic::Inbox { from, .. } | Topic::Room { from, .. } | Topic::RoomMeta { from, .. } => {
-                from
-            }
+            Topic::Inbox { from, .. }
+            | Topic::Room { from, .. }
+            | Topic::RoomMeta { from, .. }
+            | Topic::SmsOut { from, .. } => from,
             Topic::Presence { user } => user,
+            Topic::SmsIn { gateway, .. } => gateway,
         }
     }
 
@@ -207,6 +225,11 @@ pub fn room_filter(prefix: &Prefix, room: &RoomId) -> String {
 /// `P/r/{room}/meta/+`: the retained membership records of one room.
 pub fn room_meta_filter(prefix: &Prefix, room: &RoomId) -> String {
     format!("{prefix}/r/{room}/meta/+")
+}
+
+/// `P/s/{gateway}/out/+`: what users ask the SMS gateway user to send.
+pub fn sms_out_filter(prefix: &Prefix, gateway: &UserId) -> String {
+    format!("{prefix}/s/{gateway}/out/+")
 }
 
 /// `P/p/+`: everyone's presence.
@@ -283,6 +306,20 @@ mod tests {
                 },
                 "tether/v1/r/rust/meta/alice",
             ),
+            (
+                Topic::SmsOut {
+                    gateway: u("sms"),
+                    from: u("alice"),
+                },
+                "tether/v1/s/sms/out/alice",
+            ),
+            (
+                Topic::SmsIn {
+                    gateway: u("alice"),
+                    to: u("bob"),
+                },
+                "tether/v1/s/alice/in/bob",
+            ),
         ];
         for (topic, text) in cases {
             assert_eq!(topic.render(&p()), text);
@@ -326,6 +363,7 @@ mod tests {
             "tether/v1/r/rust/meta/+"
         );
         assert_eq!(presence_filter(&p()), "tether/v1/p/+");
+        assert_eq!(sms_out_filter(&p(), &u("sms")), "tether/v1/s/sms/out/+");
     }
 
     #[test]

@@ -361,7 +361,29 @@ impl Engine {
         let mut ready = Vec::new();
         let mut replies = Vec::new();
         for request in burst {
-            match self.prepare(request.to, &request.text, request.at_time) {
+            if let Some(id) = request.id {
+                match self.store.message(id) {
+                    Ok(Some(stored)) => {
+                        let _ = request.reply.send(Ok(stored));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let _ = request.reply.send(Err(e.into()));
+                        continue;
+                    }
+                }
+            }
+            if ready
+                .iter()
+                .any(|(m, _): &(StoredMessage, Vec<NewPart>)| Some(m.id) == request.id)
+            {
+                let _ = request.reply.send(Err(ClientError::NotQueued(
+                    "the same message twice in one burst".into(),
+                )));
+                continue;
+            }
+            match self.prepare(request.id, request.to, &request.text, request.at_time) {
                 Ok(prepared) => {
                     ready.push(prepared);
                     replies.push(request.reply);
@@ -391,6 +413,7 @@ impl Engine {
     /// A message and its parts, ready to store.
     fn prepare(
         &mut self,
+        id: Option<MessageId>,
         to: crate::model::PhoneNumber,
         text: &str,
         at_time: String,
@@ -415,7 +438,7 @@ impl Engine {
             })
             .collect();
         let msg = StoredMessage {
-            id: uuid::Uuid::now_v7(),
+            id: id.unwrap_or_else(uuid::Uuid::now_v7),
             conversation: ConversationId::Phone(to),
             sender: self.me.clone(),
             ts: now_ms(),

@@ -108,6 +108,10 @@ type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
 /// One text to queue, and where its answer goes.
 #[derive(Debug)]
 pub(crate) struct SendRequest {
+    /// The message's id; `None`: a new one. Sending an id already stored
+    /// answers with that message and sends nothing (the gateway bridge
+    /// relies on it: a request it sees twice goes once).
+    pub id: Option<MessageId>,
     pub to: PhoneNumber,
     pub text: String,
     /// At_Time, already formatted (empty: now).
@@ -230,7 +234,18 @@ impl SmsClient {
 
     /// Queues a text durably; it goes as soon as a link is up.
     pub async fn send(&self, to: PhoneNumber, text: &str) -> Result<StoredMessage, ClientError> {
-        self.send_at_time(to, text, String::new()).await
+        self.send_at_time(None, to, text, String::new()).await
+    }
+
+    /// Like [`SmsClient::send`] under a given id: a second call with the
+    /// same id sends nothing and answers with the message stored.
+    pub async fn send_as(
+        &self,
+        id: MessageId,
+        to: PhoneNumber,
+        text: &str,
+    ) -> Result<StoredMessage, ClientError> {
+        self.send_at_time(Some(id), to, text, String::new()).await
     }
 
     /// Like [`SmsClient::send`], delivered by the gateway at `when`.
@@ -240,17 +255,19 @@ impl SmsClient {
         text: &str,
         when: &DateTime<Tz>,
     ) -> Result<StoredMessage, ClientError> {
-        self.send_at_time(to, text, wire::at_time(when)).await
+        self.send_at_time(None, to, text, wire::at_time(when)).await
     }
 
     async fn send_at_time(
         &self,
+        id: Option<MessageId>,
         to: PhoneNumber,
         text: &str,
         at_time: String,
     ) -> Result<StoredMessage, ClientError> {
         self.ask(|reply| {
             SmsCommand::Send(SendRequest {
+                id,
                 to,
                 text: text.to_owned(),
                 at_time,

@@ -237,6 +237,8 @@ ALTER TABLE outbox ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;
 ///   an unanswered one with the same id).
 /// - `sms_incoming_parts`: parts of long incoming SMS waiting for the rest,
 ///   keyed as the design note says: sender, Dest_Id, reference, total.
+/// - `sms_remote`: for texts sent through the SMS gateway user (no parts
+///   here), the delivery it last reported, as JSON.
 const V6: &str = r#"
 CREATE TABLE sms_parts (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -280,6 +282,10 @@ CREATE TABLE sms_incoming_parts (
     text      TEXT NOT NULL,
     at        INTEGER NOT NULL,
     PRIMARY KEY (sender, dest_id, reference, total, part)
+) WITHOUT ROWID;
+CREATE TABLE sms_remote (
+    message_id BLOB PRIMARY KEY,
+    delivery   TEXT NOT NULL
 ) WITHOUT ROWID;
 "#;
 

@@ -5,7 +5,9 @@
 //! - this file: dispatch, the account commands, starting a client.
 //! - `send`: `tether sms send` and its exit codes.
 //! - `listen`: `tether sms listen`, `cancel` and `query` (they need a link).
+//! - `gateway`: `tether sms-gateway`, the link bridged into the chat.
 
+pub mod gateway;
 mod listen;
 mod send;
 

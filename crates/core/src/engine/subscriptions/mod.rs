@@ -31,7 +31,9 @@ use std::time::Duration;
 use rumqttc::{QoS, SubscribeReasonCode};
 
 use super::Engine;
-use crate::protocol::{RoomId, inbox_filter, presence_filter, room_filter, room_meta_filter};
+use crate::protocol::{
+    RoomId, Topic, inbox_filter, presence_filter, room_filter, room_meta_filter, sms_out_filter,
+};
 use crate::store::StoreError;
 pub(super) use tracker::Tracker;
 use tracker::{Held, Request};
@@ -168,6 +170,16 @@ impl Engine {
         for room in self.store.joined_rooms()? {
             wanted.insert(room_filter(&self.prefix, &room.id));
             wanted.insert(room_meta_filter(&self.prefix, &room.id));
+        }
+        if let Some(gateway) = &self.sms.gateway {
+            let replies = Topic::SmsIn {
+                gateway: gateway.clone(),
+                to: self.me.clone(),
+            };
+            wanted.insert(replies.render(&self.prefix));
+        }
+        if self.sms.serves {
+            wanted.insert(sms_out_filter(&self.prefix, &self.me));
         }
         Ok(wanted)
     }

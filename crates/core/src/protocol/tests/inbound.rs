@@ -67,7 +67,38 @@ fn all_bodies() -> Vec<Body> {
             joined: true,
             name: None,
         }),
+        Body::Sms(SmsBody {
+            phone: "13800138000".parse().unwrap(),
+            text: "hi".into(),
+        }),
+        Body::SmsStatus(SmsStatusBody {
+            ids: vec![Uuid::from_u128(6)],
+            delivery: crate::model::SmsDelivery {
+                parts: 2,
+                sent: 2,
+                delivered: 1,
+                failure: Some("MA:0001".into()),
+                twice: crate::model::Twice::Maybe,
+                scheduled: false,
+            },
+        }),
     ]
+}
+
+/// `P/s/bob/out/alice`: alice asks bob, the SMS gateway user.
+fn sms_out() -> Topic {
+    Topic::SmsOut {
+        gateway: me(),
+        from: alice(),
+    }
+}
+
+/// `P/s/alice/in/bob`: alice, the SMS gateway user, tells bob.
+fn sms_in() -> Topic {
+    Topic::SmsIn {
+        gateway: alice(),
+        to: me(),
+    }
 }
 
 fn run(topic: &Topic, payload: &[u8]) -> Result<Inbound, Rejection> {
@@ -76,11 +107,13 @@ fn run(topic: &Topic, payload: &[u8]) -> Result<Inbound, Rejection> {
 
 #[test]
 fn allowed_kinds_per_topic() {
-    let table: [(Topic, &[&str]); 4] = [
+    let table: [(Topic, &[&str]); 6] = [
         (inbox(), &["msg", "receipt", "typing"]),
         (room_topic(), &["msg", "typing"]),
         (presence(), &["presence"]),
         (meta(), &["room_meta"]),
+        (sms_out(), &["sms"]),
+        (sms_in(), &["sms", "sms_status"]),
     ];
     for (topic, allowed) in table {
         for body in all_bodies() {
@@ -131,6 +164,44 @@ fn inbox_of_someone_else() {
     assert_eq!(
         (err.clone(), err.reason()),
         (Rejection::NotForMe, "not_for_me")
+    );
+}
+
+#[test]
+fn sms_not_for_me_is_dropped() {
+    let payload = sample(Body::Sms(SmsBody {
+        phone: "13800138000".parse().unwrap(),
+        text: "x".into(),
+    }))
+    .encode();
+    // Asked of another gateway user, or told to another user.
+    for topic in [
+        Topic::SmsOut {
+            gateway: UserId::new("carol").unwrap(),
+            from: alice(),
+        },
+        Topic::SmsIn {
+            gateway: alice(),
+            to: UserId::new("carol").unwrap(),
+        },
+    ] {
+        assert_eq!(run(&topic, &payload), Err(Rejection::NotForMe), "{topic:?}");
+    }
+}
+
+#[test]
+fn sms_status_counts_must_add_up() {
+    for (parts, sent, delivered) in [(0, 0, 0), (1, 2, 0), (2, 1, 2)] {
+        let payload = json!({"v":1,"id":Uuid::from_u128(1),"kind":"sms_status","ts":1,
+            "body":{"ids":[Uuid::from_u128(2)],"parts":parts,"sent":sent,"delivered":delivered}});
+        let err = run(&sms_in(), &bytes(&payload)).unwrap_err();
+        assert_eq!(err.reason(), "bad_field", "{parts}/{sent}/{delivered}");
+    }
+    let bad_phone = json!({"v":1,"id":Uuid::from_u128(1),"kind":"sms","ts":1,
+        "body":{"phone":"call me","text":"x"}});
+    assert_eq!(
+        run(&sms_in(), &bytes(&bad_phone)).unwrap_err().reason(),
+        "bad_field"
     );
 }
 

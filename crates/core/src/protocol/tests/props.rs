@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use uuid::Uuid;
 
-use crate::model::PresenceState;
+use crate::model::{PresenceState, SmsDelivery, Twice};
 use crate::protocol::*;
 
 fn arb_uuid() -> impl Strategy<Value = Uuid> {
@@ -36,6 +36,34 @@ fn arb_body() -> impl Strategy<Value = Body> {
         // At most 32 chars of at most 4 bytes: within the 128-byte limit.
         (any::<bool>(), prop::option::of(".{0,32}"))
             .prop_map(|(joined, name)| Body::RoomMeta(RoomMetaBody { joined, name })),
+        ("\\+?[0-9]{3,20}", arb_text()).prop_map(|(phone, text)| Body::Sms(SmsBody {
+            phone: phone.parse().unwrap(),
+            text,
+        })),
+        (
+            prop::collection::vec(arb_uuid(), 1..20),
+            1..=255u8,
+            any::<u8>(),
+            any::<u8>(),
+            prop::option::of(".{0,32}"),
+            any::<bool>(),
+        )
+            .prop_map(|(ids, parts, sent, delivered, failure, scheduled)| {
+                let sent = sent.min(parts);
+                let delivered = delivered.min(sent);
+                let twice = [Twice::No, Twice::Maybe, Twice::Yes][usize::from(parts % 3)];
+                Body::SmsStatus(SmsStatusBody {
+                    ids,
+                    delivery: SmsDelivery {
+                        parts,
+                        sent,
+                        delivered,
+                        failure,
+                        twice,
+                        scheduled,
+                    },
+                })
+            }),
     ]
 }
 
@@ -159,6 +187,9 @@ proptest! {
             }
             (Body::Presence(_), _) => Topic::Presence { user: from },
             (Body::RoomMeta(_), _) => Topic::RoomMeta { room: RoomId::new("room").unwrap(), from },
+            // Asked of us as the SMS gateway user, or told to us by one.
+            (Body::Sms(_), true) => Topic::SmsOut { gateway: me.clone(), from },
+            (Body::Sms(_) | Body::SmsStatus(_), _) => Topic::SmsIn { gateway: from, to: me.clone() },
         };
         let name = topic.render(&Prefix::default());
         let inbound = classify(&Prefix::default(), &me, &name, &envelope.encode()).unwrap();

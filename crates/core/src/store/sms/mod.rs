@@ -15,11 +15,14 @@
 //! - `incoming`: DELIVERs stored once, long messages reassembled in any
 //!   order, sets that never complete shown after a while.
 //! - `turn`: all of one link turn's writes in one transaction.
+//! - `remote`: texts sent through the SMS gateway user: the delivery it
+//!   reported.
 
 mod answers;
 mod delivery;
 mod incoming;
 mod outbox;
+mod remote;
 #[cfg(test)]
 mod tests;
 mod turn;

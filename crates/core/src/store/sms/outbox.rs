@@ -217,9 +217,13 @@ impl Store {
         Ok(updates)
     }
 
-    /// What became of one of our SMS (None for a chat message).
+    /// What became of one of our SMS, sent by this account's link or
+    /// through the SMS gateway user (None for a chat message).
     pub fn sms_delivery(&self, id: MessageId) -> Result<Option<SmsDelivery>, StoreError> {
-        delivery(&self.conn, id.as_bytes())
+        match delivery(&self.conn, id.as_bytes())? {
+            Some(local) => Ok(Some(local)),
+            None => self.remote_sms_delivery(id),
+        }
     }
 }
 
