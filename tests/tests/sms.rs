@@ -385,3 +385,23 @@ async fn the_30_layout_works_end_to_end() {
     .await;
     assert_eq!(message.text, "reply in 3.0");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_that_hangs_up_is_called_again() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    ismg.close_links();
+    next(&mut events, |e| match e {
+        Event::Connection {
+            state: ConnectionState::Waiting { .. } | ConnectionState::Connecting { .. },
+        } => Some(()),
+        _ => None,
+    })
+    .await;
+    let msg = client.send(phone(), "after the hang-up").await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    assert_eq!(ismg.seen().logins, 2, "logged in again");
+}

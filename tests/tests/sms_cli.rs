@@ -106,6 +106,33 @@ fn send_in_long_and_short_mode_with_the_readme_exit_codes() {
 
     // Not a phone number: exit 2 before anything is queued.
     run(sms(home, "s3cret", &["send", "--to", "bob", "z"]), "", WAIT).expect_code(2);
+
+    // Scheduled, then cancelled while the gateway holds it; the day's
+    // counters from the gateway.
+    let ran = run(
+        sms(
+            home,
+            "s3cret",
+            &["send", "--to", PHONE, "--at", "2030-01-01 09:00", "later"],
+        ),
+        "",
+        WAIT,
+    );
+    ran.expect_code(0);
+    let id = ran.json()[0]["message"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(ismg.seen().submits.last().unwrap().at_time.len(), 16);
+    let ran = run(sms(home, "s3cret", &["cancel", &id]), "", WAIT);
+    ran.expect_code(0);
+    assert_eq!(ran.json()[0]["cancelled"], true);
+    run(sms(home, "s3cret", &["cancel", &id]), "", WAIT).expect_code(5);
+    let ran = run(
+        sms(home, "s3cret", &["query", "--day", "20261205"]),
+        "",
+        WAIT,
+    );
+    ran.expect_code(0);
+    assert_eq!(ran.json()[0]["day"], "20261205");
+    assert!(ran.json()[0]["mt_messages"].as_u64().unwrap() >= 4);
 }
 
 #[test]

@@ -8,7 +8,8 @@
 //! Nothing is lost on either hop: a request is acknowledged to the broker
 //! only once stored (the chat engine's rule), sent under its own id (a
 //! request seen twice goes once), and at start every stored request not yet
-//! in the SMS outbox is sent and every known delivery told again.
+//! in the SMS outbox is sent, every known delivery told again, and the last
+//! day's SMS from phones passed on again (receivers ignore repeats by id).
 
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ use crate::session;
 
 /// Requests looked at per phone conversation when catching up at start.
 const CATCH_UP: usize = 1000;
+/// SMS from phones this recent are passed on again at start.
+const PASS_ON_AGAIN_MS: i64 = 24 * 3600 * 1000;
 /// How long the start waits for the chat link before bridging anyway.
 const READY_WAIT: Duration = Duration::from_secs(30);
 
@@ -168,8 +171,21 @@ impl Bridge {
     }
 
     /// At start: requests stored but not sent yet (a crash between the two
-    /// stores) go now, and what is known of the others is told again.
+    /// stores) go now, what is known of the others is told again, and SMS
+    /// from phones of the last day are passed on again (a crash may have
+    /// come between storing one and passing it on; a user who has it
+    /// already ignores it by its id).
     async fn catch_up(&self) -> Result<(), CliError> {
+        let since = tether_core::clock::now_ms() - PASS_ON_AGAIN_MS;
+        for conversation in self.sms.conversations().await? {
+            if !matches!(conversation.id, ConversationId::Phone(_)) {
+                continue;
+            }
+            let texts = self.sms.history(conversation.id, CATCH_UP).await?;
+            for text in texts.iter().filter(|m| !m.outgoing && m.ts >= since) {
+                self.phone_wrote(text).await?;
+            }
+        }
         for conversation in self.chat.conversations().await? {
             if !matches!(conversation.id, ConversationId::Phone(_)) {
                 continue;
