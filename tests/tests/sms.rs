@@ -405,3 +405,27 @@ async fn a_gateway_that_hangs_up_is_called_again() {
     status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
     assert_eq!(ismg.seen().logins, 2, "logged in again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submit_never_answered_fails_honestly_instead_of_going_forever() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    // Every try of the first message is taken and never answered.
+    ismg.drop_responses(3);
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    let msg = client.send(phone(), "into the void").await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Failed).await;
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert!(delivery.failure.unwrap().starts_with("no answer"));
+    assert_eq!(
+        delivery.twice,
+        Twice::Maybe,
+        "it may have gone, three times"
+    );
+    assert_eq!(ismg.seen().to(PHONE).len(), 3, "N tries, then it stopped");
+    // The user decides to send it again.
+    client.retry(msg.id).await.unwrap();
+    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    assert_eq!(ismg.seen().to(PHONE).len(), 4);
+}

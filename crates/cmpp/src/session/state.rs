@@ -57,6 +57,8 @@ pub struct Session {
     /// Sequence ids of answered SUBMITs, to their tokens, oldest first.
     settled: HashMap<u32, u64>,
     settled_order: VecDeque<u32>,
+    /// Sequence ids of SUBMITs given up after N attempts, to their tokens.
+    given_up: HashMap<u32, u64>,
     /// When the gateway last sent anything.
     last_heard: Instant,
     throttled_until: Option<Instant>,
@@ -86,6 +88,7 @@ impl Session {
             by_sequence: HashMap::new(),
             settled: HashMap::new(),
             settled_order: VecDeque::new(),
+            given_up: HashMap::new(),
             last_heard: now,
             throttled_until: None,
             throttle: THROTTLE_FIRST,
@@ -188,7 +191,7 @@ impl Session {
         let sequence_id = pdu.sequence_id;
         match pdu.body {
             Body::ConnectResp(resp) => {
-                if self.settle(sequence_id) != Some(Kind::Connect) {
+                if self.settle(sequence_id, |k| k == Kind::Connect).is_none() {
                     return;
                 }
                 let expected = authenticator_ismg(
@@ -212,21 +215,25 @@ impl Session {
             }
             Body::SubmitResp { msg_id, result } => self.submitted(sequence_id, msg_id, result, now),
             Body::QueryResp(resp) => {
-                if let Some(Kind::Query(token)) = self.settle(sequence_id) {
+                if let Some(Kind::Query(token)) =
+                    self.settle(sequence_id, |k| matches!(k, Kind::Query(_)))
+                {
                     self.events.push_back(Event::QueryAnswered { token, resp });
                 }
             }
             Body::CancelResp { success_id } => {
-                if let Some(Kind::Cancel(token)) = self.settle(sequence_id) {
+                if let Some(Kind::Cancel(token)) =
+                    self.settle(sequence_id, |k| matches!(k, Kind::Cancel(_)))
+                {
                     self.events
                         .push_back(Event::CancelAnswered { token, success_id });
                 }
             }
             Body::ActiveTestResp => {
-                self.settle(sequence_id);
+                self.settle(sequence_id, |k| k == Kind::ActiveTest);
             }
             Body::TerminateResp => {
-                if self.settle(sequence_id) == Some(Kind::Terminate) {
+                if self.settle(sequence_id, |k| k == Kind::Terminate).is_some() {
                     self.close_with(Event::Closed);
                 }
             }
@@ -324,7 +331,20 @@ impl Session {
         match request.kind {
             Kind::Connect | Kind::ActiveTest => self.close_with(Event::LinkDead),
             Kind::Terminate => self.close_with(Event::Closed),
-            Kind::Submit(token) => self.events.push_back(Event::SubmitUnanswered { token }),
+            Kind::Submit(token) => {
+                // A late answer to any of its ids still counts.
+                for id in &request.sequence_ids {
+                    self.given_up.insert(*id, token);
+                }
+                while self.given_up.len() > SETTLED_MEMORY {
+                    // Forget the oldest: ids grow, so the smallest is it
+                    // (but for a wrap, where forgetting any is fine).
+                    if let Some(&oldest) = self.given_up.keys().min() {
+                        self.given_up.remove(&oldest);
+                    }
+                }
+                self.events.push_back(Event::SubmitUnanswered { token });
+            }
             Kind::Query(token) => self.events.push_back(Event::QueryUnanswered { token }),
             Kind::Cancel(token) => self.events.push_back(Event::CancelUnanswered { token }),
         }
@@ -341,6 +361,37 @@ impl Session {
             });
             return;
         }
+        if let Some(token) = self.given_up.remove(&sequence_id) {
+            // Answered after we gave up on it: this answer settles it after
+            // all; an answer to another of its ids is a second copy.
+            let siblings: Vec<u32> = self
+                .given_up
+                .iter()
+                .filter(|(_, t)| **t == token)
+                .map(|(&id, _)| id)
+                .collect();
+            for id in siblings {
+                self.given_up.remove(&id);
+                self.remember_settled(id, token);
+            }
+            self.remember_settled(sequence_id, token);
+            self.events.push_back(Event::Submitted {
+                token,
+                msg_id,
+                result,
+                repeated: true,
+                again: false,
+            });
+            return;
+        }
+        let Some(Kind::Submit(_)) = self
+            .by_sequence
+            .get(&sequence_id)
+            .and_then(|n| self.requests.get(n))
+            .map(|r| r.kind)
+        else {
+            return;
+        };
         let Some(&n) = self.by_sequence.get(&sequence_id) else {
             return;
         };
@@ -378,9 +429,15 @@ impl Session {
         }
     }
 
-    /// The request `sequence_id` answers, taken out of flight.
-    fn settle(&mut self, sequence_id: u32) -> Option<Kind> {
+    /// The request `sequence_id` answers, taken out of flight if it is of
+    /// the kind the answer is for (a confused gateway echoing another
+    /// request's id settles nothing).
+    fn settle(&mut self, sequence_id: u32, answers: fn(Kind) -> bool) -> Option<Kind> {
         let n = *self.by_sequence.get(&sequence_id)?;
+        let kind = self.requests.get(&n)?.kind;
+        if !answers(kind) {
+            return None;
+        }
         self.forget(n).map(|r| r.kind)
     }
 

@@ -364,3 +364,39 @@ fn submits_in_flight_are_named_when_the_link_is_lost() {
     }
     assert_eq!(session.submits_in_flight(), vec![2, 5, 9]);
 }
+
+#[test]
+fn a_late_answer_after_giving_up_still_settles_and_wrong_kinds_settle_nothing() {
+    let now = Instant::now();
+    let mut session = ready(now);
+    let first = session.submit(4, sms(), now).unwrap();
+    for k in 1..=3 {
+        session.heard(now + T * k);
+        session.handle_timeout(now + T * k);
+    }
+    assert_eq!(
+        events(&mut session),
+        vec![Event::SubmitUnanswered { token: 4 }]
+    );
+    session.handle_pdu(submit_resp(first, 99, 0), now + T * 4);
+    assert_eq!(
+        events(&mut session),
+        vec![Event::Submitted {
+            token: 4,
+            msg_id: 99,
+            result: 0,
+            repeated: true,
+            again: false
+        }]
+    );
+    // An ACTIVE_TEST_RESP echoing a SUBMIT's id does not settle the SUBMIT.
+    let seq = session.submit(5, sms(), now).unwrap();
+    session.handle_pdu(
+        Pdu {
+            sequence_id: seq,
+            body: Body::ActiveTestResp,
+        },
+        now,
+    );
+    assert_eq!(session.submits_in_flight(), vec![5]);
+}

@@ -154,10 +154,12 @@ impl Engine {
 
     fn mark_read(&mut self, conversation: &ConversationId) -> Result<usize, ClientError> {
         let unread = self.store.mark_read(conversation)?;
+        // Phones get no read receipts (nor does the SMS gateway user).
+        let receipts = !matches!(conversation, ConversationId::Phone(_));
         let mut count = 0;
         for (sender, ids) in unread {
             count += ids.len();
-            if sender != self.me {
+            if receipts && sender != self.me {
                 self.send_receipt(&sender, ids, ReceiptStatus::Read)?;
             }
         }

@@ -40,6 +40,17 @@ impl Engine {
         let mut others = Vec::new();
         for publish in &batch {
             match classify(&self.prefix, &self.me, &publish.topic, &publish.payload) {
+                // Only the SMS gateway user this account chose speaks for
+                // phones (the subscription asks for no other; this holds if
+                // a broader one ever does).
+                Ok(inbound)
+                    if matches!(&inbound.topic, Topic::SmsIn { gateway, .. }
+                        if self.sms.gateway.as_ref() != Some(gateway)) =>
+                {
+                    if let Some(report) = self.drops.record("not_for_me", &publish.topic, now) {
+                        drops::log(&report);
+                    }
+                }
                 Ok(inbound) => match interpret(inbound.topic, inbound.decoded) {
                     Some(Incoming::Message(m)) => messages.push(m),
                     Some(other) => others.push(other),

@@ -104,14 +104,14 @@ impl Engine {
                 }
             }
         };
+        // What the session heard last (answers decoded before a bad frame
+        // or a failed write) is stored, not dropped.
+        let (heard, _) = self.heard(&mut session, &mut pending);
+        self.commit_turn(&mut session, &pending, heard, true);
         // Written and not answered: it may or may not have reached the
-        // gateway; it goes again on the next link, flagged.
-        let in_flight: Vec<i64> = session
-            .submits_in_flight()
-            .into_iter()
-            .map(u64::cast_signed)
-            .collect();
-        if let Err(e) = self.store.sms_unanswered(Some(&in_flight)) {
+        // gateway; it goes again on the next link, flagged. Only this
+        // link writes parts, so every written part is one of these.
+        if let Err(e) = self.store.sms_unanswered(None) {
             tracing::error!("cannot put unanswered SMS parts back in the outbox: {e}");
         }
         let why = match &end {
@@ -135,6 +135,7 @@ impl Engine {
         let result = loop {
             match tether_cmpp::decode(&buf[at..], session.version()) {
                 Ok(Some(frame)) => {
+                    let raw = &buf[at..at + frame.consumed];
                     at += frame.consumed;
                     let now = std::time::Instant::now();
                     match frame.pdu {
@@ -145,6 +146,9 @@ impl Engine {
                                 self.drops.record("cmpp", &e.to_string(), Instant::now())
                             {
                                 drops::log(&report);
+                            }
+                            if let Some(end) = undecodable(raw, session) {
+                                break Err(end);
                             }
                         }
                     }
@@ -159,6 +163,38 @@ impl Engine {
         };
         buf.drain(..at);
         result
+    }
+}
+
+/// What an undecodable PDU still asks of us: a DELIVER is answered all
+/// the same (Result 1, "structure error"), or the gateway resends it and
+/// may drop the link; a login answer in the other version's layout ends
+/// the link with what to change.
+fn undecodable(raw: &[u8], session: &mut Session) -> Option<LinkEnd> {
+    let header = tether_cmpp::Header::peek(raw)?;
+    match tether_cmpp::CommandId::from_code(header.command_id)? {
+        tether_cmpp::CommandId::Deliver => {
+            let msg_id = raw
+                .get(12..20)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map_or(0, u64::from_be_bytes);
+            session.answer_deliver(header.sequence_id, msg_id, 1);
+            None
+        }
+        tether_cmpp::CommandId::ConnectResp
+            if session.phase() == tether_cmpp::session::Phase::LoggingIn =>
+        {
+            let other = match session.version() {
+                tether_cmpp::Version::V2_0 => "3.0",
+                tether_cmpp::Version::V3_0 => "2.0",
+            };
+            Some(LinkEnd::Refused(format!(
+                "the gateway answered the login in another CMPP layout ({} bytes): set the \
+                 account's version to {other}",
+                raw.len()
+            )))
+        }
+        _ => None,
     }
 }
 

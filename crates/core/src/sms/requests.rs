@@ -68,29 +68,40 @@ impl Engine {
         let now = std::time::Instant::now();
         match command {
             SmsCommand::Cancel { id, reply } if pending.connected => {
-                let parts = match self.store.sms_scheduled_ids(id) {
-                    Ok(parts) => parts,
-                    Err(e) => {
-                        let _ = reply.send(Err(e.into()));
-                        return;
-                    }
-                };
+                // Parts still queued are cancelled here; a part written and
+                // not answered may go whatever we do.
+                let (parts, written) =
+                    match self
+                        .store
+                        .sms_cancel_unsent(id)
+                        .and_then(|(updates, written)| {
+                            self.tell(&updates);
+                            Ok((self.store.sms_scheduled_ids(id)?, written))
+                        }) {
+                        Ok(found) => found,
+                        Err(e) => {
+                            let _ = reply.send(Err(e.into()));
+                            return;
+                        }
+                    };
                 if parts.is_empty() {
                     let _ = reply.send(Ok(false));
                     return;
                 }
                 let group = pending.token();
                 let mut asked = 0;
-                for (part_id, msg_id) in parts {
+                for &(part_id, msg_id) in &parts {
                     let token = pending.token();
                     if session.cancel(token, msg_id, now).is_ok() {
                         pending.cancels.insert(token, (group, part_id));
                         asked += 1;
                     }
                 }
+                // Every part the gateway holds must agree for a "yes".
+                let all_asked = asked == parts.len() && !written;
                 pending
                     .cancel_groups
-                    .insert(group, (reply, asked, asked > 0));
+                    .insert(group, (reply, asked, all_asked));
                 self.cancelled(pending, 0, true);
             }
             SmsCommand::Query {

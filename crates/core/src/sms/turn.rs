@@ -21,7 +21,7 @@ use crate::store::sms::{IncomingSms, PartAnswer, Report, Turn};
 #[derive(Default)]
 pub(super) struct Heard {
     answers: Vec<PartAnswer>,
-    unanswered: Vec<i64>,
+    given_up: Vec<i64>,
     incoming: Vec<(u32, u64, IncomingSms)>,
     /// With the Sequence_Id of their DELIVER.
     reports: Vec<(u32, Report)>,
@@ -64,7 +64,13 @@ impl Engine {
                     repeated,
                     again,
                 }),
-                LinkEvent::SubmitUnanswered { token } => heard.unanswered.push(token.cast_signed()),
+                LinkEvent::SubmitUnanswered { token } => {
+                    tracing::warn!(
+                        part = token,
+                        "the gateway never answered a SUBMIT; it is marked failed (it may have gone)"
+                    );
+                    heard.given_up.push(token.cast_signed());
+                }
                 LinkEvent::Deliver {
                     sequence_id,
                     deliver,
@@ -162,7 +168,8 @@ impl Engine {
         let reports: Vec<Report> = heard.reports.iter().map(|(_, r)| r.clone()).collect();
         let turn = Turn {
             answers: &heard.answers,
-            unanswered: &heard.unanswered,
+            given_up: &heard.given_up,
+            tried_more_than_once: session.config().attempts > 1,
             incoming: &incoming,
             reports: &reports,
             take,

@@ -257,7 +257,9 @@ CREATE TABLE sms_parts (
     UNIQUE (message_id, part)
 );
 CREATE INDEX sms_parts_by_msg_id ON sms_parts(msg_id) WHERE msg_id IS NOT NULL;
-CREATE INDEX sms_parts_waiting ON sms_parts(state, id) WHERE state IN (0, 1);
+-- Not partial: SQLite uses a partial index only for the very condition it
+-- was made with, and the outbox asks for state = 0, = 1 and IN lists.
+CREATE INDEX sms_parts_by_state ON sms_parts(state, id);
 CREATE TABLE sms_extra_ids (
     msg_id  INTEGER PRIMARY KEY,
     part_id INTEGER NOT NULL REFERENCES sms_parts(id) ON DELETE CASCADE

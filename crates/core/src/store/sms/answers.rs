@@ -111,38 +111,51 @@ fn answer_one(conn: &Connection, a: &PartAnswer) -> Result<Option<Vec<u8>>, Stor
         return Ok(None);
     };
     let msg_id = msg_id_to_sql(a.msg_id);
-    if a.again {
+    // A part sent more than once before this answer may have gone twice,
+    // whatever this answer says of one of the copies.
+    if a.repeated {
         conn.execute(
-            "INSERT OR IGNORE INTO sms_extra_ids(msg_id, part_id) VALUES (?1, ?2)",
-            params![msg_id, a.part_id],
+            "UPDATE sms_parts SET twice = max(twice, 1) WHERE id = ?1",
+            [a.part_id],
         )?;
-        conn.execute("UPDATE sms_parts SET twice = 2 WHERE id = ?1", [a.part_id])?;
-    } else {
-        match a.result {
-            0 => {
-                conn.execute(
-                    "UPDATE sms_parts
-                        SET state = max(state, 2), msg_id = ?2, attempts = 0,
-                            twice = CASE WHEN ?3 THEN max(twice, 1) ELSE twice END
-                      WHERE id = ?1",
-                    params![a.part_id, msg_id, a.repeated],
-                )?;
-            }
-            // Flow control: not taken; this write was answered.
-            8 => {
-                conn.execute(
-                    "UPDATE sms_parts SET state = 0, attempts = max(attempts - 1, 0)
-                      WHERE id = ?1 AND state = 1",
-                    [a.part_id],
-                )?;
-                return Ok(None);
-            }
-            other => {
-                conn.execute(
-                    "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1",
-                    params![a.part_id, result_text(other)],
-                )?;
-            }
+    }
+    let has_id: bool = conn.query_row(
+        "SELECT msg_id IS NOT NULL FROM sms_parts WHERE id = ?1",
+        [a.part_id],
+        |r| r.get(0),
+    )?;
+    match (a.again && has_id, a.result) {
+        // A second copy taken: both reach the phone; either's report counts.
+        (true, 0) => {
+            conn.execute(
+                "INSERT OR IGNORE INTO sms_extra_ids(msg_id, part_id) VALUES (?1, ?2)",
+                params![msg_id, a.part_id],
+            )?;
+            conn.execute("UPDATE sms_parts SET twice = 2 WHERE id = ?1", [a.part_id])?;
+        }
+        // A second copy refused: the first one stands.
+        (true, _) => return Ok(None),
+        (false, 0) => {
+            conn.execute(
+                "UPDATE sms_parts SET state = max(state, 2), msg_id = ?2, attempts = 0
+                  WHERE id = ?1",
+                params![a.part_id, msg_id],
+            )?;
+        }
+        // Flow control: not taken; this write was answered.
+        (false, 8) => {
+            conn.execute(
+                "UPDATE sms_parts SET state = 0, attempts = max(attempts - 1, 0)
+                  WHERE id = ?1 AND state = 1",
+                [a.part_id],
+            )?;
+            return Ok(None);
+        }
+        (false, other) => {
+            conn.execute(
+                "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1 AND state < 2",
+                params![a.part_id, result_text(other)],
+            )?;
         }
     }
     // Reports that came before this answer.
@@ -197,8 +210,11 @@ fn report_one(conn: &Connection, msg_id: u64, stat: &str) -> Result<Option<Vec<u
         return Ok(None);
     };
     if stat == "DELIVRD" {
+        // A part that went twice is delivered when either copy is, even if
+        // the other's report said it failed first.
         conn.execute(
-            "UPDATE sms_parts SET state = 3 WHERE id = ?1 AND state IN (1, 2)",
+            "UPDATE sms_parts SET state = 3, failure = NULL
+              WHERE id = ?1 AND (state IN (1, 2) OR (state = -1 AND twice = 2))",
             [part_id],
         )?;
     } else {

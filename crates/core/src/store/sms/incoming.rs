@@ -12,6 +12,8 @@ use crate::store::{Store, StoreError};
 /// DELIVER ids are remembered this long (the gateway resends an unanswered
 /// one within minutes; three days is far past its give-up).
 const DELIVERS_KEPT_MS: i64 = 3 * 24 * 3600 * 1000;
+/// Reports matched to nothing yet are kept this long.
+const ORPHAN_REPORTS_KEPT_MS: i64 = 48 * 3600 * 1000;
 
 /// Where a part belongs in a long message (from its UDH).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,12 +55,18 @@ impl Store {
 
     /// Long messages whose newest part is older than `before` (ms): stored
     /// with what arrived, a note in place of each missing part. Old DELIVER
-    /// ids are forgotten too.
+    /// ids and reports matched to nothing for 48 h are forgotten too.
     pub fn sms_expire_incomplete(&mut self, before: i64) -> Result<Vec<StoredMessage>, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "DELETE FROM sms_delivers WHERE at < ?1",
             [before - DELIVERS_KEPT_MS],
+        )?;
+        // A report whose SUBMIT_RESP never came is kept as long as the spec
+        // says to wait for a report (48 h), then forgotten.
+        tx.execute(
+            "DELETE FROM sms_reports WHERE at < ?1",
+            [before - ORPHAN_REPORTS_KEPT_MS],
         )?;
         let sets: Vec<(String, String, i64, i64)> = {
             let mut stmt = tx.prepare_cached(

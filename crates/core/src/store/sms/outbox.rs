@@ -153,10 +153,11 @@ impl Store {
         Ok(updates)
     }
 
-    /// Written parts whose answer will never come (the link was lost, or
-    /// N attempts went unanswered): queued again, to go on the next link;
-    /// their unanswered writes are remembered (see [`Store::sms_written`]).
-    /// `None`: every written part (at start, after a crash).
+    /// Written parts whose answer will never come (the link was lost):
+    /// queued again, to go on the next link; their unanswered writes are
+    /// remembered (see [`Store::sms_written`]). `None`: every written part
+    /// (at start after a crash, and at the end of each link: only the
+    /// owner's one link writes parts).
     pub fn sms_unanswered(&mut self, part_ids: Option<&[i64]>) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         unanswered_in(&tx, part_ids)?;
@@ -179,6 +180,34 @@ impl Store {
         };
         tx.commit()?;
         Ok(updates.into_iter().next())
+    }
+
+    /// Cancels the parts of a message that never left: failed as
+    /// `CANCELED`. Returns the updates and whether a part is written and
+    /// unanswered (then nobody can say it will not go).
+    pub fn sms_cancel_unsent(
+        &mut self,
+        id: MessageId,
+    ) -> Result<(Vec<SmsUpdate>, bool), StoreError> {
+        let tx = self.conn.transaction()?;
+        let key = id.as_bytes().as_slice();
+        let cancelled = tx.execute(
+            "UPDATE sms_parts SET state = -1, failure = 'CANCELED'
+              WHERE message_id = ?1 AND state = 0",
+            [key],
+        )?;
+        let written: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sms_parts WHERE message_id = ?1 AND state = 1)",
+            [key],
+            |r| r.get(0),
+        )?;
+        let updates = if cancelled > 0 {
+            updates(&tx, &[key.to_vec()].into())?
+        } else {
+            Vec::new()
+        };
+        tx.commit()?;
+        Ok((updates, written))
     }
 
     /// The Msg_Ids of a scheduled message's parts the gateway holds.
@@ -207,7 +236,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         let message: Option<Vec<u8>> = tx
             .query_row(
-                "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1 RETURNING message_id",
+                "UPDATE sms_parts SET state = -1, failure = ?2
+                  WHERE id = ?1 AND state = 2 RETURNING message_id",
                 params![part_id, why],
                 |r| r.get(0),
             )
@@ -284,6 +314,35 @@ pub(super) fn written_in(
         {
             touched.insert(message);
         }
+    }
+    Ok(())
+}
+
+/// What a part the gateway never answered says: it failed, and the user
+/// may retry, knowing it may have gone.
+pub const NO_ANSWER: &str = "no answer from the gateway after every try; it may have been sent";
+
+/// Written parts the gateway did not answer after N attempts: failed
+/// with [`NO_ANSWER`], "maybe twice" if tried again (not put back in the
+/// queue: the same link would write them at once, again and again). A late
+/// answer still takes them to sent.
+pub(super) fn given_up_in(
+    conn: &Connection,
+    part_ids: &[i64],
+    tried_more_than_once: bool,
+    touched: &mut BTreeSet<Vec<u8>>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE sms_parts
+            SET state = -1, failure = ?2,
+                twice = CASE WHEN ?3 THEN max(twice, 1) ELSE twice END
+          WHERE id = ?1 AND state = 1 RETURNING message_id",
+    )?;
+    for id in part_ids {
+        let message: Option<Vec<u8>> = stmt
+            .query_row(params![id, NO_ANSWER, tried_more_than_once], |r| r.get(0))
+            .optional()?;
+        touched.extend(message);
     }
     Ok(())
 }

@@ -216,3 +216,45 @@ fn an_incomplete_set_is_shown_after_a_while_with_what_arrived() {
     assert_eq!(got[0].text, "Hel [part 2 of 3 never arrived] !");
     assert_eq!(store.sms_incoming_waiting().unwrap(), 0);
 }
+
+#[test]
+fn a_refused_second_copy_changes_nothing_and_a_delivered_copy_wins() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, waiting) = queued(&mut store, 1);
+    let id = waiting[0].id;
+    store.sms_written(&[id]).unwrap();
+    store.sms_answered(&[answer(id, 5, 0)]).unwrap();
+    let mut refused = answer(id, 0, 8);
+    refused.again = true;
+    assert!(store.sms_answered(&[refused]).unwrap().is_empty());
+    let mut taken = answer(id, 6, 0);
+    taken.again = true;
+    let up = store.sms_answered(&[taken]).unwrap();
+    assert_eq!(up[0].delivery.twice, Twice::Yes);
+    // One copy fails, the other is delivered: delivered.
+    let up = store.sms_report(6, "13800138000", "UNDELIV").unwrap();
+    assert_eq!(up[0].status, MessageStatus::Failed);
+    let up = store.sms_report(5, "13800138000", "DELIVRD").unwrap();
+    assert_eq!(up[0].status, MessageStatus::Delivered);
+    assert_eq!(up[0].delivery.failure, None);
+}
+
+#[test]
+fn a_result_8_after_an_unanswered_try_is_flagged() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, waiting) = queued(&mut store, 1);
+    let id = waiting[0].id;
+    store.sms_written(&[id]).unwrap();
+    let mut throttled = answer(id, 0, 8);
+    throttled.repeated = true;
+    store.sms_answered(&[throttled]).unwrap();
+    assert_eq!(
+        store
+            .sms_delivery(waiting[0].message_id)
+            .unwrap()
+            .unwrap()
+            .twice,
+        Twice::Maybe,
+        "the first try may have been taken"
+    );
+}

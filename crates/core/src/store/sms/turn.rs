@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use super::answers::{answered_in, reports_in};
 use super::delivery::updates;
 use super::incoming::incoming_in;
-use super::outbox::{unanswered_in, waiting_in, written_in};
+use super::outbox::{given_up_in, waiting_in, written_in};
 use super::{IncomingSms, PartAnswer, Report, SmsPart, SmsUpdate};
 use crate::model::StoredMessage;
 use crate::store::batch::Batch;
@@ -18,8 +18,10 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Default)]
 pub struct Turn<'a> {
     pub answers: &'a [PartAnswer],
-    /// Written parts whose answer will never come.
-    pub unanswered: &'a [i64],
+    /// Written parts the gateway did not answer after N attempts.
+    pub given_up: &'a [i64],
+    /// N > 1: those were written more than once (each may have gone).
+    pub tried_more_than_once: bool,
     pub incoming: &'a [IncomingSms],
     pub reports: &'a [Report],
     /// Queued parts to take for writing (the window's room).
@@ -29,7 +31,7 @@ pub struct Turn<'a> {
 impl Turn<'_> {
     fn heard_nothing(&self) -> bool {
         self.answers.is_empty()
-            && self.unanswered.is_empty()
+            && self.given_up.is_empty()
             && self.incoming.is_empty()
             && self.reports.is_empty()
     }
@@ -62,9 +64,7 @@ impl Store {
         let mut touched = BTreeSet::new();
         let mut batch = Batch::default();
         answered_in(&tx, turn.answers, &mut touched)?;
-        if !turn.unanswered.is_empty() {
-            unanswered_in(&tx, Some(turn.unanswered))?;
-        }
+        given_up_in(&tx, turn.given_up, turn.tried_more_than_once, &mut touched)?;
         let messages = incoming_in(&tx, turn.incoming, &mut batch)?;
         reports_in(&tx, turn.reports, &mut touched)?;
         let parts = if turn.take > 0 {
