@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Local, Offset, TimeZone, Timelike};
 use tether_cmpp::auth::Timestamp;
-use tether_cmpp::content::{decode_text, user_data};
+use tether_cmpp::content::user_data;
 use tether_cmpp::pdu::{Deliver, DeliverContent, Submit};
 
 use crate::account::SmsAccount;
@@ -76,7 +76,8 @@ pub(crate) fn arrived(deliver: &Deliver, at: i64) -> Arrived {
                     total: c.total,
                     number: c.number,
                 }),
-                text: decode_text(deliver.msg_fmt, data.payload).display(),
+                payload: data.payload.to_vec(),
+                msg_fmt: deliver.msg_fmt,
                 at,
             })
         }
@@ -164,7 +165,10 @@ mod tests {
         let Arrived::Sms(sms) = arrived(&part, 5) else {
             panic!()
         };
-        assert_eq!(sms.text, "你");
+        assert_eq!(
+            (sms.msg_fmt, sms.payload.as_slice()),
+            (8, &[0x4f, 0x60][..])
+        );
         assert_eq!(
             sms.part_of,
             Some(PartOf {

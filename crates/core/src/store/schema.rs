@@ -281,7 +281,8 @@ CREATE TABLE sms_incoming_parts (
     reference INTEGER NOT NULL,
     total     INTEGER NOT NULL,
     part      INTEGER NOT NULL,
-    text      TEXT NOT NULL,
+    payload   BLOB NOT NULL,
+    msg_fmt   INTEGER NOT NULL,
     at        INTEGER NOT NULL,
     PRIMARY KEY (sender, dest_id, reference, total, part)
 ) WITHOUT ROWID;

@@ -32,9 +32,19 @@ pub struct IncomingSms {
     /// The number it was sent to (our service code and extension).
     pub dest_id: String,
     pub part_of: Option<PartOf>,
-    pub text: String,
+    /// The user data after its header, still encoded: a long message is
+    /// decoded once joined (a character may straddle two parts).
+    pub payload: Vec<u8>,
+    pub msg_fmt: u8,
     /// When it arrived, ms since the epoch.
     pub at: i64,
+}
+
+impl IncomingSms {
+    /// The text of one message's bytes by their Msg_Fmt.
+    fn decode(msg_fmt: u8, payload: &[u8]) -> String {
+        tether_cmpp::content::decode_text(msg_fmt, payload).display()
+    }
 }
 
 impl Store {
@@ -122,7 +132,7 @@ pub(super) fn incoming_in(
             continue;
         }
         let text = match item.part_of {
-            None => Some(item.text.clone()),
+            None => Some(IncomingSms::decode(item.msg_fmt, &item.payload)),
             Some(part) => add_part(conn, item, part)?,
         };
         if let Some(text) = text {
@@ -150,8 +160,8 @@ fn add_part(
     let sender = item.from.as_str();
     conn.prepare_cached(
         "INSERT OR IGNORE INTO sms_incoming_parts
-            (sender, dest_id, reference, total, part, text, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            (sender, dest_id, reference, total, part, payload, msg_fmt, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         sender,
@@ -159,7 +169,8 @@ fn add_part(
         part.reference,
         part.total,
         part.number,
-        item.text,
+        item.payload,
+        item.msg_fmt,
         item.at
     ])?;
     let key = params![sender, item.dest_id, part.reference, part.total];
@@ -181,8 +192,9 @@ fn add_part(
     Ok(Some(text))
 }
 
-/// The parts of a set in order, and when the newest came; with
-/// `mark_missing`, a note where a part is missing.
+/// The parts of a set in order, decoded, and when the newest came; with
+/// `mark_missing`, a note where a part is missing. Parts in a row are
+/// joined before decoding, so a character cut between them survives.
 fn joined(
     conn: &Connection,
     key: &[&dyn rusqlite::ToSql],
@@ -190,23 +202,36 @@ fn joined(
     mark_missing: bool,
 ) -> Result<(String, i64), StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT part, text, at FROM sms_incoming_parts
+        "SELECT part, payload, msg_fmt, at FROM sms_incoming_parts
           WHERE sender = ?1 AND dest_id = ?2 AND reference = ?3 AND total = ?4
           ORDER BY part",
     )?;
-    let parts: Vec<(i64, String, i64)> = stmt
-        .query_map(key, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let parts: Vec<(i64, Vec<u8>, u8, i64)> = stmt
+        .query_map(key, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    let newest = parts.iter().map(|p| p.2).max().unwrap_or(0);
+    let newest = parts.iter().map(|p| p.3).max().unwrap_or(0);
     let mut text = String::new();
+    let mut run: Vec<u8> = Vec::new();
+    let mut run_fmt = None;
     let mut next = 1;
-    for (number, part, _) in &parts {
+    for (number, payload, msg_fmt, _) in &parts {
+        let gap = next < *number;
+        if gap || run_fmt.is_some_and(|f| f != *msg_fmt) {
+            if let Some(f) = run_fmt {
+                text.push_str(&IncomingSms::decode(f, &run));
+            }
+            run.clear();
+        }
         while mark_missing && next < *number {
             text.push_str(&missing(next, total));
             next += 1;
         }
-        text.push_str(part);
+        run.extend_from_slice(payload);
+        run_fmt = Some(*msg_fmt);
         next = number + 1;
+    }
+    if let Some(f) = run_fmt {
+        text.push_str(&IncomingSms::decode(f, &run));
     }
     while mark_missing && next <= total {
         text.push_str(&missing(next, total));

@@ -149,6 +149,15 @@ fn a_part_written_again_after_no_answer_may_have_gone_twice() {
 }
 
 fn incoming(deliver_id: u64, part: Option<(u8, u8)>, text: &str) -> IncomingSms {
+    incoming_bytes(deliver_id, part, 0, text.as_bytes())
+}
+
+fn incoming_bytes(
+    deliver_id: u64,
+    part: Option<(u8, u8)>,
+    msg_fmt: u8,
+    payload: &[u8],
+) -> IncomingSms {
     IncomingSms {
         deliver_id,
         from: "13800138000".parse().unwrap(),
@@ -158,7 +167,8 @@ fn incoming(deliver_id: u64, part: Option<(u8, u8)>, text: &str) -> IncomingSms 
             total,
             number,
         }),
-        text: text.into(),
+        payload: payload.to_vec(),
+        msg_fmt,
         at: 1000 + i64::try_from(deliver_id).unwrap(),
     }
 }
@@ -257,4 +267,17 @@ fn a_result_8_after_an_unanswered_try_is_flagged() {
         Twice::Maybe,
         "the first try may have been taken"
     );
+}
+
+#[test]
+fn an_emoji_cut_between_two_parts_is_joined_whole() {
+    let mut store = Store::open_in_memory().unwrap();
+    // "a😀" in UTF-16BE: 00 61 | D8 3D DE 00, cut inside the pair.
+    let got = store
+        .sms_store_incoming(&[
+            incoming_bytes(1, Some((1, 2)), 8, &[0x00, 0x61, 0xd8, 0x3d]),
+            incoming_bytes(2, Some((2, 2)), 8, &[0xde, 0x00]),
+        ])
+        .unwrap();
+    assert_eq!(got[0].text, "a😀");
 }
