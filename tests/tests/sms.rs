@@ -429,3 +429,22 @@ async fn a_submit_never_answered_fails_honestly_instead_of_going_forever() {
     status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
     assert_eq!(ismg.seen().to(PHONE).len(), 4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_queues_through_the_first_and_takes_over_when_it_goes() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let owner = start(account(ismg.port()), "s3cret", dir.path()).await;
+    connected(&owner).await;
+    let guest = start(account(ismg.port()), "s3cret", dir.path()).await;
+    assert!(owner.owns_link() && !guest.owns_link());
+    let mut events = guest.subscribe();
+    let first = guest.send(phone(), "through the owner").await.unwrap();
+    status_reached(&mut events, first.id, MessageStatus::Delivered).await;
+    owner.shutdown().await;
+    connected(&guest).await;
+    let second = guest.send(phone(), "on my own link").await.unwrap();
+    status_reached(&mut events, second.id, MessageStatus::Delivered).await;
+    assert_eq!(ismg.seen().logins, 2);
+    assert_eq!(ismg.seen().to(PHONE).len(), 2);
+}

@@ -46,6 +46,8 @@ pub(super) struct Parts {
     pub store: Store,
     pub checkpoints: CheckpointThread,
     pub session: Option<SessionLock>,
+    /// The store's file, to claim the account when its owner goes.
+    pub store_path: std::path::PathBuf,
     pub commands: mpsc::Receiver<SmsCommand>,
     pub events: broadcast::Sender<Event>,
     pub state: watch::Sender<ConnectionState>,
@@ -59,6 +61,7 @@ pub(super) struct Engine {
     pub store: Store,
     _checkpoints: CheckpointThread,
     _session: Option<SessionLock>,
+    store_path: std::path::PathBuf,
     owner: bool,
     pub commands: mpsc::Receiver<SmsCommand>,
     pub events: broadcast::Sender<Event>,
@@ -91,6 +94,7 @@ pub(super) fn spawn(parts: Parts) -> Result<(), ClientError> {
         store: parts.store,
         _checkpoints: parts.checkpoints,
         _session: parts.session,
+        store_path: parts.store_path,
         commands: parts.commands,
         events: parts.events,
         state: parts.state,
@@ -110,15 +114,17 @@ pub(super) fn spawn(parts: Parts) -> Result<(), ClientError> {
 
 impl Engine {
     async fn run(mut self) {
-        if self.owner {
-            // Parts written before a crash: their answers never came.
-            if let Err(e) = self.store.sms_unanswered(None) {
-                tracing::error!("cannot read the SMS outbox: {e}");
+        if !self.owner && self.as_guest().await.is_break() {
+            if let Some(done) = self.stopping.take() {
+                let _ = done.send(());
             }
-            self.connect_forever().await;
-        } else {
-            self.as_guest().await;
+            return;
         }
+        // Parts written before a crash: their answers never came.
+        if let Err(e) = self.store.sms_unanswered(None) {
+            tracing::error!("cannot read the SMS outbox: {e}");
+        }
+        self.connect_forever().await;
         if let Some(done) = self.stopping.take() {
             let _ = done.send(());
         }
@@ -231,8 +237,10 @@ impl Engine {
         }
     }
 
-    /// A guest: queue, and tell what the owner's link made of it.
-    async fn as_guest(&mut self) {
+    /// A guest: queue, and tell what the owner's link made of it, until
+    /// the owner goes; then this process takes the account over
+    /// (`Continue`), or it is told to stop (`Break`).
+    async fn as_guest(&mut self) -> ControlFlow<()> {
         self.set_state(ConnectionState::Offline);
         let mut tick = tokio::time::interval(FOREIGN_CHANGES_EVERY);
         loop {
@@ -241,12 +249,16 @@ impl Engine {
                     if self.foreign_changes() {
                         self.report_mine();
                     }
+                    if let Ok(Some(lock)) = crate::store::claim_session(&self.store_path) {
+                        tracing::info!(account = %self.account.name, "the account's link was let go: this process holds it now");
+                        self._session = Some(lock);
+                        self.owner = true;
+                        return ControlFlow::Continue(());
+                    }
                 }
                 command = self.commands.recv() => {
-                    let Some(command) = command else { return };
-                    if self.offline_command(command).is_break() {
-                        return;
-                    }
+                    let Some(command) = command else { return ControlFlow::Break(()) };
+                    self.offline_command(command)?;
                 }
             }
         }

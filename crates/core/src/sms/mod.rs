@@ -188,6 +188,7 @@ impl SmsClient {
             store: writer,
             checkpoints,
             session,
+            store_path: options.store_path.clone(),
             commands,
             events: events.clone(),
             state,
@@ -208,8 +209,9 @@ impl SmsClient {
         &self.account
     }
 
-    /// False when another process holds this account's link: messages sent
-    /// here go into the store, and that process's link sends them.
+    /// False when another process held this account's link at start:
+    /// messages sent here go into the store and that process's link sends
+    /// them (this one takes the link over if that process goes).
     pub fn owns_link(&self) -> bool {
         self.owner
     }
