@@ -77,6 +77,8 @@ pub(super) struct Engine {
     data_version: i64,
     /// Set by a Shutdown command; answered when the task ends.
     pub stopping: Option<oneshot::Sender<()>>,
+    /// A retry (or a new secret) was asked for while no link was up.
+    retry_asked: bool,
 }
 
 /// Starts the engine on a thread of its own (as the MQTT engine does).
@@ -104,6 +106,7 @@ pub(super) fn spawn(parts: Parts) -> Result<(), ClientError> {
         mine: BTreeSet::new(),
         data_version: 0,
         stopping: None,
+        retry_asked: false,
     };
     std::thread::Builder::new()
         .name(format!("sms-{}", engine.account.name))
@@ -141,6 +144,7 @@ impl Engine {
             }
             let attempt = self.backoff.attempt() + 1;
             self.set_state(ConnectionState::Connecting { attempt });
+            self.retry_asked = false;
             let address = (self.account.host.clone(), self.account.port);
             let timeout = Duration::from_secs(u64::from(self.account.timers.response_secs));
             let started = Instant::now();
@@ -176,13 +180,9 @@ impl Engine {
             let Some(command) = self.commands.recv().await else {
                 return ControlFlow::Break(());
             };
-            match command {
-                SmsCommand::RetryNow => return ControlFlow::Continue(()),
-                SmsCommand::SetSecret(secret) => {
-                    self.secret = secret;
-                    return ControlFlow::Continue(());
-                }
-                other => self.offline_command(other)?,
+            self.offline_command(command)?;
+            if std::mem::take(&mut self.retry_asked) {
+                return ControlFlow::Continue(());
             }
         }
     }
@@ -206,9 +206,12 @@ impl Engine {
                 () = sleep_until(until) => return ControlFlow::Continue(()),
                 command = self.commands.recv() => match command {
                     None => return ControlFlow::Break(()),
-                    Some(SmsCommand::RetryNow) => return ControlFlow::Continue(()),
-                    Some(SmsCommand::SetSecret(secret)) => self.secret = secret,
-                    Some(other) => self.offline_command(other)?,
+                    Some(command) => {
+                        self.offline_command(command)?;
+                        if std::mem::take(&mut self.retry_asked) {
+                            return ControlFlow::Continue(());
+                        }
+                    }
                 },
             }
         }
@@ -344,8 +347,13 @@ impl Engine {
                     "no link to the gateway is up; ask again once connected".into(),
                 )));
             }
-            SmsCommand::RetryNow => {}
-            SmsCommand::SetSecret(secret) => self.secret = secret,
+            // Asked between links (also when taken off the queue behind a
+            // burst of sends): the waiting loops connect at once.
+            SmsCommand::RetryNow => self.retry_asked = true,
+            SmsCommand::SetSecret(secret) => {
+                self.secret = secret;
+                self.retry_asked = true;
+            }
             SmsCommand::Shutdown { done } => {
                 self.stopping = Some(done);
                 return ControlFlow::Break(());
