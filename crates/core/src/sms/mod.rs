@@ -14,6 +14,8 @@
 //! - this file: [`SmsClient`], the handle.
 //! - `engine`: the task: connecting with back-off, stopping on a refused
 //!   login, the commands, a process that is not the account's owner.
+//! - `queue`: queuing sends (bursts in one commit), retries, telling
+//!   listeners what became of a message.
 //! - `link`: one link's loop around a `Session`.
 //! - `turn`: what a link heard, committed with the next parts in one
 //!   transaction; DELIVERs answered after it.
@@ -22,6 +24,7 @@
 
 mod engine;
 mod link;
+mod queue;
 mod requests;
 mod turn;
 mod wire;
