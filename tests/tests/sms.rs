@@ -443,6 +443,7 @@ async fn a_second_process_queues_through_the_first_and_takes_over_when_it_goes()
     status_reached(&mut events, first.id, MessageStatus::Delivered).await;
     owner.shutdown().await;
     connected(&guest).await;
+    assert!(guest.owns_link(), "it holds the link now");
     let second = guest.send(phone(), "on my own link").await.unwrap();
     status_reached(&mut events, second.id, MessageStatus::Delivered).await;
     assert_eq!(ismg.seen().logins, 2);

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
 use tokio::net::TcpStream;
@@ -45,6 +45,8 @@ pub(super) struct Parts {
     pub store: Store,
     pub checkpoints: CheckpointThread,
     pub session: Option<SessionLock>,
+    /// Shared with the handles: whether this process holds the link.
+    pub owner: Arc<AtomicBool>,
     /// The store's file, to claim the account when its owner goes.
     pub store_path: std::path::PathBuf,
     pub commands: mpsc::Receiver<SmsCommand>,
@@ -62,6 +64,7 @@ pub(super) struct Engine {
     _session: Option<SessionLock>,
     store_path: std::path::PathBuf,
     pub(super) owner: bool,
+    owner_flag: Arc<AtomicBool>,
     pub commands: mpsc::Receiver<SmsCommand>,
     pub events: broadcast::Sender<Event>,
     state: watch::Sender<ConnectionState>,
@@ -90,6 +93,7 @@ pub(super) fn spawn(parts: Parts) -> Result<(), ClientError> {
     let engine = Engine {
         me,
         owner: parts.session.is_some(),
+        owner_flag: parts.owner,
         account: parts.account,
         secret: parts.secret,
         store: parts.store,
@@ -255,6 +259,7 @@ impl Engine {
                         tracing::info!(account = %self.account.name, "the account's link was let go: this process holds it now");
                         self._session = Some(lock);
                         self.owner = true;
+                        self.owner_flag.store(true, std::sync::atomic::Ordering::Relaxed);
                         return ControlFlow::Continue(());
                     }
                 }

@@ -30,7 +30,7 @@ mod turn;
 mod wire;
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, TimeZone};
@@ -154,7 +154,9 @@ pub struct SmsClient {
     state: watch::Receiver<ConnectionState>,
     reader: Arc<Mutex<Store>>,
     dropped: Arc<AtomicU64>,
-    owner: bool,
+    /// Whether this process holds the account's link (set by the engine
+    /// when it takes the link over).
+    owner: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for SmsClient {
@@ -180,7 +182,7 @@ impl SmsClient {
         })
         .await
         .map_err(|_| ClientError::Stopped)??;
-        let owner = session.is_some();
+        let owner = Arc::new(AtomicBool::new(session.is_some()));
         let (commands_tx, commands) = mpsc::channel(256);
         let (events, _) = broadcast::channel(4096);
         let (state, state_rx) = watch::channel(ConnectionState::Offline);
@@ -191,6 +193,7 @@ impl SmsClient {
             store: writer,
             checkpoints,
             session,
+            owner: Arc::clone(&owner),
             store_path: options.store_path.clone(),
             commands,
             events: events.clone(),
@@ -212,11 +215,11 @@ impl SmsClient {
         &self.account
     }
 
-    /// False when another process held this account's link at start:
-    /// messages sent here go into the store and that process's link sends
-    /// them (this one takes the link over if that process goes).
+    /// False while another process holds this account's link: messages
+    /// sent here go into the store and that process's link sends them
+    /// (this one takes the link over when that process goes).
     pub fn owns_link(&self) -> bool {
-        self.owner
+        self.owner.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
