@@ -114,48 +114,45 @@ fn answer_one(conn: &Connection, a: &PartAnswer) -> Result<Option<Vec<u8>>, Stor
     // A part sent more than once before this answer may have gone twice,
     // whatever this answer says of one of the copies.
     if a.repeated {
-        conn.execute(
-            "UPDATE sms_parts SET twice = max(twice, 1) WHERE id = ?1",
-            [a.part_id],
-        )?;
+        conn.prepare_cached("UPDATE sms_parts SET twice = max(twice, 1) WHERE id = ?1")?
+            .execute([a.part_id])?;
     }
-    let has_id: bool = conn.query_row(
-        "SELECT msg_id IS NOT NULL FROM sms_parts WHERE id = ?1",
-        [a.part_id],
-        |r| r.get(0),
-    )?;
+    let has_id: bool = conn
+        .prepare_cached("SELECT msg_id IS NOT NULL FROM sms_parts WHERE id = ?1")?
+        .query_row([a.part_id], |r| r.get(0))?;
     match (a.again && has_id, a.result) {
         // A second copy taken: both reach the phone; either's report counts.
         (true, 0) => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT OR IGNORE INTO sms_extra_ids(msg_id, part_id) VALUES (?1, ?2)",
-                params![msg_id, a.part_id],
-            )?;
-            conn.execute("UPDATE sms_parts SET twice = 2 WHERE id = ?1", [a.part_id])?;
+            )?
+            .execute(params![msg_id, a.part_id])?;
+            conn.prepare_cached("UPDATE sms_parts SET twice = 2 WHERE id = ?1")?
+                .execute([a.part_id])?;
         }
         // A second copy refused: the first one stands.
         (true, _) => return Ok(None),
         (false, 0) => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE sms_parts SET state = max(state, 2), msg_id = ?2, attempts = 0
                   WHERE id = ?1",
-                params![a.part_id, msg_id],
-            )?;
+            )?
+            .execute(params![a.part_id, msg_id])?;
         }
         // Flow control: not taken; this write was answered.
         (false, 8) => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE sms_parts SET state = 0, attempts = max(attempts - 1, 0)
                   WHERE id = ?1 AND state = 1",
-                [a.part_id],
-            )?;
+            )?
+            .execute([a.part_id])?;
             return Ok(None);
         }
         (false, other) => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1 AND state < 2",
-                params![a.part_id, result_text(other)],
-            )?;
+            )?
+            .execute(params![a.part_id, result_text(other)])?;
         }
     }
     // Reports that came before this answer.
@@ -167,7 +164,8 @@ fn answer_one(conn: &Connection, a: &PartAnswer) -> Result<Option<Vec<u8>>, Stor
     for stat in early {
         report_one(conn, a.msg_id, &stat)?;
     }
-    conn.execute("DELETE FROM sms_reports WHERE msg_id = ?1", [msg_id])?;
+    conn.prepare_cached("DELETE FROM sms_reports WHERE msg_id = ?1")?
+        .execute([msg_id])?;
     Ok(Some(message))
 }
 
@@ -212,16 +210,16 @@ fn report_one(conn: &Connection, msg_id: u64, stat: &str) -> Result<Option<Vec<u
     if stat == "DELIVRD" {
         // A part that went twice is delivered when either copy is, even if
         // the other's report said it failed first.
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE sms_parts SET state = 3, failure = NULL
               WHERE id = ?1 AND (state IN (1, 2) OR (state = -1 AND twice = 2))",
-            [part_id],
-        )?;
+        )?
+        .execute([part_id])?;
     } else {
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE sms_parts SET state = -1, failure = ?2 WHERE id = ?1 AND state != 3",
-            params![part_id, stat],
-        )?;
+        )?
+        .execute(params![part_id, stat])?;
     }
     Ok(Some(message))
 }

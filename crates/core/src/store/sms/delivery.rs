@@ -26,10 +26,8 @@ pub(super) fn updates(
             continue;
         };
         let status = delivery.status();
-        conn.execute(
-            "UPDATE messages SET status = ?2 WHERE id = ?1",
-            params![message, status.code()],
-        )?;
+        conn.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1")?
+            .execute(params![message, status.code()])?;
         out.push(SmsUpdate {
             id: uuid_from_blob(message, "sms_parts.message_id")?,
             status,

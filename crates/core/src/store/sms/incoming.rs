@@ -184,11 +184,11 @@ fn add_part(
         return Ok(None);
     }
     let (text, _) = joined(conn, key, i64::from(part.total), false)?;
-    conn.execute(
+    conn.prepare_cached(
         "DELETE FROM sms_incoming_parts
           WHERE sender = ?1 AND dest_id = ?2 AND reference = ?3 AND total = ?4",
-        key,
-    )?;
+    )?
+    .execute(key)?;
     Ok(Some(text))
 }
 

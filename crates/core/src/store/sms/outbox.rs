@@ -123,22 +123,20 @@ impl Store {
 
     /// Parts queued and not yet taken (queued or written).
     pub fn sms_outbox_len(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sms_parts WHERE state IN (0, 1)",
-            [],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM sms_parts WHERE state IN (0, 1)")?
+            .query_row([], |r| r.get(0))?;
         Ok(n.cast_unsigned())
     }
 
     /// Parts not in a final state yet (not delivered, not failed): what
     /// still waits for the gateway or its report.
     pub fn sms_unsettled_len(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sms_parts WHERE state IN (0, 1, 2)",
-            [],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM sms_parts WHERE state IN (0, 1, 2)")?
+            .query_row([], |r| r.get(0))?;
         Ok(n.cast_unsigned())
     }
 
@@ -351,7 +349,8 @@ pub(super) fn given_up_in(
 pub(super) fn unanswered_in(conn: &Connection, part_ids: Option<&[i64]>) -> Result<(), StoreError> {
     match part_ids {
         None => {
-            conn.execute("UPDATE sms_parts SET state = 0 WHERE state = 1", [])?;
+            conn.prepare_cached("UPDATE sms_parts SET state = 0 WHERE state = 1")?
+                .execute([])?;
         }
         Some(ids) => {
             let mut stmt =
