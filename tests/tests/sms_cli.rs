@@ -46,6 +46,37 @@ fn add_account(home: &Path, port: u16, extra: &[&str]) {
 }
 
 #[test]
+fn an_account_takes_the_link_timers_and_refuses_what_a_gateway_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    add_account(
+        home,
+        7890,
+        &["--idle-secs", "30", "--window", "8", "--version", "3.0"],
+    );
+    let ran = run(sms(home, "", &["account", "list"]), "", WAIT);
+    let account = &ran.json()[0];
+    assert_eq!(account["timers"]["idle_secs"], 30);
+    assert_eq!(account["timers"]["window"], 8);
+    assert_eq!(account["version"], "3.0");
+    // A seven-digit SP id: refused before anything is saved (exit 2).
+    let ran = run(
+        sms(
+            home,
+            "",
+            &[
+                "account", "add", "--name", "bad", "--host", "gw", "--sp-id", "9012345",
+                "--src-id", "1065",
+            ],
+        ),
+        "",
+        WAIT,
+    );
+    ran.expect_code(2);
+    assert!(ran.stderr.contains("SP id"), "{}", ran.stderr);
+}
+
+#[test]
 fn send_in_long_and_short_mode_with_the_readme_exit_codes() {
     let ismg = Ismg::start(IsmgOptions::new()).unwrap();
     let dir = tempfile::tempdir().unwrap();

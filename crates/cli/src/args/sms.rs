@@ -126,6 +126,22 @@ pub struct SmsAccountAddArgs {
     /// FeeCode in fen.
     #[arg(long, default_value = "000000")]
     pub fee_code: String,
+    /// C: ACTIVE_TEST after this many seconds without traffic.
+    #[arg(long, default_value_t = 180)]
+    pub idle_secs: u32,
+    /// T: a request unanswered this many seconds is sent again.
+    #[arg(long, default_value_t = 60)]
+    pub response_secs: u32,
+    /// N: tries in all before a request is given up.
+    #[arg(long, default_value_t = 3)]
+    pub attempts: u8,
+    /// W: requests in flight at most.
+    #[arg(long, default_value_t = 16)]
+    pub window: u8,
+    /// Do not check the gateway's AuthenticatorISMG (only for gateways
+    /// that send zeros there).
+    #[arg(long)]
+    pub no_verify_gateway: bool,
     /// Read the shared secret from standard input and keep it in the OS
     /// keyring.
     #[arg(long)]

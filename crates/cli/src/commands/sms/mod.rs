@@ -13,7 +13,7 @@ mod send;
 
 use std::io::BufRead;
 
-use tether_core::account::sms::{ChineseEncoding, CmppVersion, ConnectionMode, Fees};
+use tether_core::account::sms::{ChineseEncoding, CmppVersion, ConnectionMode, Fees, LinkTimers};
 use tether_core::account::{AccountBook, Paths, SmsAccount};
 use tether_core::secrets::{KeyringSecrets, SecretStore};
 use tether_core::sms::{SmsClient, SmsOptions};
@@ -85,6 +85,13 @@ fn new_account(args: SmsAccountAddArgs) -> SmsAccount {
         account.chinese = ChineseEncoding::Gbk;
     }
     account.reports = !args.no_reports;
+    account.verify_gateway = !args.no_verify_gateway;
+    account.timers = LinkTimers {
+        idle_secs: args.idle_secs,
+        response_secs: args.response_secs,
+        attempts: args.attempts,
+        window: args.window,
+    };
     account.fees = Fees {
         user_type: args.fee_user_type,
         fee_type: args.fee_type,
