@@ -176,6 +176,7 @@ impl SmsClient {
         let path = options.store_path.clone();
         let (writer, reader, checkpoints, session) = tokio::task::spawn_blocking(move || {
             let writer = Store::open(&path)?;
+            writer.sync_every_commit()?;
             let checkpoints = writer.checkpoint_in_background(&path)?;
             let session = crate::store::claim_session(&path)?;
             Ok::<_, StoreError>((writer, Store::open(&path)?, checkpoints, session))

@@ -9,6 +9,9 @@
 //! survives a process crash or `kill -9` (it is in the WAL file, which the OS
 //! keeps); only an OS crash or power loss may drop the last few commits, which
 //! the at-least-once protocol tolerates (the broker still holds unacked data).
+//! The SMS engine's writer commits with `synchronous=FULL`
+//! ([`Store::sync_every_commit`]): a DELIVER it answered is gone from the
+//! gateway, so its commit must survive a power loss too.
 //!
 //! Layout: [`schema`] (migrations), `messages` (incoming/history/summary),
 //! `inserts` (the row writers they share), `seq` (gap tracking), `outbox` (sending), `set_aside` (publishes the
@@ -98,6 +101,16 @@ impl Store {
     #[cfg(test)]
     pub fn open_in_memory() -> Result<Store, StoreError> {
         Self::init(Connection::open_in_memory()?)
+    }
+
+    /// Every commit reaches the disk before it returns (`synchronous=FULL`),
+    /// not only the WAL file: for a writer whose commits are promises to
+    /// someone who will not ask again (the SMS link answers a DELIVER only
+    /// after storing it; the gateway then forgets it), so that even a power
+    /// loss keeps them.
+    pub fn sync_every_commit(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(())
     }
 
     fn init(mut conn: Connection) -> Result<Store, StoreError> {

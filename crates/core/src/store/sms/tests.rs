@@ -281,3 +281,16 @@ fn an_emoji_cut_between_two_parts_is_joined_whole() {
         .unwrap();
     assert_eq!(got[0].text, "a😀");
 }
+
+#[test]
+fn the_sms_writer_can_sync_every_commit() {
+    let store = Store::open_in_memory().unwrap();
+    let level = |s: &Store| -> i64 {
+        s.conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(level(&store), 1, "NORMAL by default");
+    store.sync_every_commit().unwrap();
+    assert_eq!(level(&store), 2, "FULL");
+}
