@@ -449,3 +449,16 @@ async fn a_second_process_queues_through_the_first_and_takes_over_when_it_goes()
     assert_eq!(ismg.seen().logins, 2);
     assert_eq!(ismg.seen().to(PHONE).len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_down_ends_even_when_the_gateway_hangs_up_on_terminate() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    ismg.hang_up_on_terminate();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    connected(&client).await;
+    tokio::time::timeout(WAIT, client.shutdown())
+        .await
+        .expect("shutdown returned");
+    assert_eq!(ismg.seen().terminates, 1);
+}

@@ -104,6 +104,13 @@ impl Engine {
                 }
             }
         };
+        // Asked to stop: however the link ended (the gateway may close it
+        // before our last write, on its TERMINATE_RESP), the task stops.
+        let end = if pending.stop_by.is_some() {
+            LinkEnd::Shutdown
+        } else {
+            end
+        };
         // What the session heard last (answers decoded before a bad frame
         // or a failed write) is stored, not dropped.
         let (heard, _) = self.heard(&mut session, &mut pending);

@@ -136,8 +136,14 @@ impl Link {
                 self.write(seq, Body::ActiveTestResp).await;
             }
             Body::Terminate => {
-                self.shared.state().seen.terminates += 1;
-                self.write(seq, Body::TerminateResp).await;
+                let hang_up = {
+                    let mut state = self.shared.state();
+                    state.seen.terminates += 1;
+                    state.hang_up_on_terminate
+                };
+                if !hang_up {
+                    self.write(seq, Body::TerminateResp).await;
+                }
                 self.closing = true;
             }
             Body::Query(query) if self.sp_id.is_some() => {

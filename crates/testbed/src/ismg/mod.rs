@@ -214,6 +214,11 @@ impl Ismg {
         self.shared.state().silent = on;
     }
 
+    /// TERMINATE is met by closing the link without TERMINATE_RESP.
+    pub fn hang_up_on_terminate(&self) {
+        self.shared.state().hang_up_on_terminate = true;
+    }
+
     /// The Stat reports to `number` carry (`DELIVRD` otherwise).
     pub fn set_stat(&self, number: &str, stat: &str) {
         self.shared.state().stats.insert(number.into(), stat.into());

@@ -109,6 +109,8 @@ pub struct State {
     pub throttle_next: usize,
     pub drop_responses: usize,
     pub silent: bool,
+    /// TERMINATE is met by closing the link, unanswered.
+    pub hang_up_on_terminate: bool,
     pub stats: HashMap<String, String>,
     /// DELIVERs waiting for a link of their SP.
     pub owed: VecDeque<Owed>,
@@ -132,6 +134,7 @@ impl State {
             throttle_next: 0,
             drop_responses: 0,
             silent: false,
+            hang_up_on_terminate: false,
             stats: HashMap::new(),
             owed: VecDeque::new(),
             unanswered: HashMap::new(),
