@@ -255,17 +255,19 @@ fn decode_body(kind: Kind, body: Option<&Value>) -> Result<Body, DecodeError> {
     Ok(body)
 }
 
-fn decode_receipt(obj: &Map<String, Value>) -> Result<ReceiptBody, DecodeError> {
+/// `body.ids`: 1 to [`MAX_RECEIPT_IDS`] message ids (receipts, SMS status).
+pub(super) fn body_ids(obj: &Map<String, Value>) -> Result<Vec<MessageId>, DecodeError> {
     let ids = req(obj, "ids", "body.ids")?
         .as_array()
         .ok_or_else(|| bad("body.ids", "expected an array"))?;
     if ids.is_empty() || ids.len() > MAX_RECEIPT_IDS {
         return Err(bad("body.ids", "expected 1 to 1000 ids"));
     }
-    let ids = ids
-        .iter()
-        .map(|id| as_uuid(id, "body.ids"))
-        .collect::<Result<Vec<_>, _>>()?;
+    ids.iter().map(|id| as_uuid(id, "body.ids")).collect()
+}
+
+fn decode_receipt(obj: &Map<String, Value>) -> Result<ReceiptBody, DecodeError> {
+    let ids = body_ids(obj)?;
     let status = req(obj, "status", "body.status")?;
     let status = match as_str(status, "body.status")? {
         "delivered" => ReceiptStatus::Delivered,

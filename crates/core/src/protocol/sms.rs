@@ -5,8 +5,8 @@
 use serde_json::{Map, Value, json};
 
 use super::MAX_TEXT_BYTES;
-use super::decode::{as_str, as_uuid, bad, opt, req};
-use super::envelope::{MAX_RECEIPT_IDS, MessageId};
+use super::decode::{as_str, bad, body_ids, opt, req};
+use super::envelope::MessageId;
 use super::error::DecodeError;
 use crate::model::{PhoneNumber, SmsDelivery, Twice};
 
@@ -73,16 +73,7 @@ impl SmsStatusBody {
     }
 
     pub(super) fn decode(obj: &Map<String, Value>) -> Result<SmsStatusBody, DecodeError> {
-        let ids = req(obj, "ids", "body.ids")?
-            .as_array()
-            .ok_or_else(|| bad("body.ids", "expected an array"))?;
-        if ids.is_empty() || ids.len() > MAX_RECEIPT_IDS {
-            return Err(bad("body.ids", "expected 1 to 1000 ids"));
-        }
-        let ids = ids
-            .iter()
-            .map(|id| as_uuid(id, "body.ids"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ids = body_ids(obj)?;
         let count = |key: &'static str, field: &'static str| -> Result<u8, DecodeError> {
             req(obj, key, field)?
                 .as_u64()

@@ -80,8 +80,10 @@ async fn until_done(
             event = events.recv() => match event {
                 Ok(Event::SmsDelivery { id: of, delivery }) if of == id => {
                     print_json(&Event::SmsDelivery { id, delivery: delivery.clone() })?;
-                    if let Some(done) = finished(&delivery, wait_report) {
-                        return done.map_err(|why| CliError::SmsFailed { id, why });
+                    match finished(&delivery, wait_report) {
+                        Finished::Not => {}
+                        Finished::Done => return Ok(()),
+                        Finished::Failed(why) => return Err(CliError::SmsFailed { id, why }),
                     }
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
@@ -99,13 +101,20 @@ async fn until_done(
     }
 }
 
-/// Done (Ok), failed (Err with the gateway's words), or not yet.
-fn finished(delivery: &SmsDelivery, wait_report: bool) -> Option<Result<(), String>> {
+/// Where a send stands for `tether sms send`.
+enum Finished {
+    Not,
+    Done,
+    /// With the gateway's words.
+    Failed(String),
+}
+
+fn finished(delivery: &SmsDelivery, wait_report: bool) -> Finished {
     match delivery.status() {
-        MessageStatus::Failed => Some(Err(delivery.failure.clone().unwrap_or_default())),
-        MessageStatus::Delivered => Some(Ok(())),
-        MessageStatus::Sent if !wait_report => Some(Ok(())),
-        _ => None,
+        MessageStatus::Failed => Finished::Failed(delivery.failure.clone().unwrap_or_default()),
+        MessageStatus::Delivered => Finished::Done,
+        MessageStatus::Sent if !wait_report => Finished::Done,
+        _ => Finished::Not,
     }
 }
 

@@ -100,14 +100,13 @@ pub(super) fn reports_in(
 }
 
 fn answer_one(conn: &Connection, a: &PartAnswer) -> Result<Option<Vec<u8>>, StoreError> {
-    let message: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT message_id FROM sms_parts WHERE id = ?1",
-            [a.part_id],
-            |r| r.get(0),
-        )
+    // The part's message, and whether an earlier answer gave it a Msg_Id:
+    // one read for both.
+    let part: Option<(Vec<u8>, bool)> = conn
+        .prepare_cached("SELECT message_id, msg_id IS NOT NULL FROM sms_parts WHERE id = ?1")?
+        .query_row([a.part_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some(message) = message else {
+    let Some((message, has_id)) = part else {
         return Ok(None);
     };
     let msg_id = msg_id_to_sql(a.msg_id);
@@ -117,9 +116,6 @@ fn answer_one(conn: &Connection, a: &PartAnswer) -> Result<Option<Vec<u8>>, Stor
         conn.prepare_cached("UPDATE sms_parts SET twice = max(twice, 1) WHERE id = ?1")?
             .execute([a.part_id])?;
     }
-    let has_id: bool = conn
-        .prepare_cached("SELECT msg_id IS NOT NULL FROM sms_parts WHERE id = ?1")?
-        .query_row([a.part_id], |r| r.get(0))?;
     match (a.again && has_id, a.result) {
         // A second copy taken: both reach the phone; either's report counts.
         (true, 0) => {
