@@ -88,14 +88,34 @@ async fn a_message_goes_out_and_its_report_marks_it_delivered() {
     connected(&client).await;
     let msg = client.send(phone(), "hello from Tether").await.unwrap();
     assert_eq!(msg.status, MessageStatus::Queued);
-    status_reached(&mut events, msg.id, MessageStatus::Sent).await;
-    status_reached(&mut events, msg.id, MessageStatus::Delivered).await;
+    // The answer and the report may arrive in one read of the link, so
+    // one turn takes the message from queued to delivered: `Sent` may be
+    // skipped, but the states seen never go back.
+    let mut seen_states = Vec::new();
+    next(&mut events, |e| match e {
+        Event::Status { id, status } if *id == msg.id => {
+            seen_states.push(*status);
+            (*status == MessageStatus::Delivered).then_some(())
+        }
+        _ => None,
+    })
+    .await;
+    assert!(
+        matches!(
+            seen_states.as_slice(),
+            [MessageStatus::Delivered] | [MessageStatus::Sent, MessageStatus::Delivered]
+        ),
+        "{seen_states:?}"
+    );
     let seen = ismg.seen();
     assert_eq!(seen.to(PHONE).len(), 1);
     assert_eq!(seen.submits[0].text(), "hello from Tether");
     assert_eq!(seen.submits[0].src_id, "1065901234");
     let delivery = client.delivery(msg.id).await.unwrap().unwrap();
-    assert_eq!((delivery.parts, delivery.delivered), (1, 1));
+    assert_eq!(
+        (delivery.parts, delivery.sent, delivery.delivered),
+        (1, 1, 1)
+    );
     assert_eq!(delivery.twice, Twice::No);
     client.shutdown().await;
     assert_eq!(ismg.seen().terminates, 1, "a clean shutdown TERMINATEs");
