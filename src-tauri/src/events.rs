@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
 
+use tether_core::Event;
+use tether_core::channel::AccountClient;
 use tether_core::model::{ConnectionState, StoredMessage};
-use tether_core::{Client, Event};
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 use tokio::time::Instant;
 
@@ -28,7 +29,7 @@ const BATCH_EVERY: Duration = Duration::from_millis(33);
 /// The most events in one batch (bounds a single delivery's size).
 const MAX_BATCH: usize = 2_000;
 
-pub fn forward(app: AppHandle, client: Client) -> tauri::async_runtime::JoinHandle<()> {
+pub fn forward(app: AppHandle, client: AccountClient) -> tauri::async_runtime::JoinHandle<()> {
     let mut events = client.subscribe();
     tauri::async_runtime::spawn(async move {
         tray::show_connection(&app, &client.connection().borrow().clone());
@@ -113,7 +114,7 @@ impl Reaction {
         }
     }
 
-    async fn apply(self, app: &AppHandle, client: &Client) {
+    async fn apply(self, app: &AppHandle, client: &AccountClient) {
         if let Some(state) = &self.connection {
             tray::show_connection(app, state);
         }

@@ -1,15 +1,16 @@
 //! What the shell keeps between commands, managed by Tauri (`app.manage`):
-//! where files live, the keyring, the signed-in account's client, the
-//! broker hosted for "This computer", and the UI's event channel.
+//! where files live, the keyring, the signed-in account's client (chat or
+//! SMS), the broker hosted for "This computer", and the UI's event channel.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tauri::ipc::Channel;
-use tether_core::account::{Account, Paths};
+use tether_core::Event;
+use tether_core::account::Paths;
+use tether_core::channel::AccountClient;
+use tether_core::error::ErrorCode;
 use tether_core::model::ConversationId;
 use tether_core::secrets::{KeyringSecrets, SecretStore};
-
-use tether_core::{Client, Event};
 
 use crate::error::AppError;
 use crate::local_broker::LocalBroker;
@@ -17,19 +18,20 @@ use crate::requests::ShellRequest;
 
 /// The signed-in account.
 pub struct Session {
-    pub account: Account,
-    pub client: Client,
+    /// Its name in the account book.
+    pub name: String,
+    pub client: AccountClient,
     forwarder: tauri::async_runtime::JoinHandle<()>,
 }
 
 impl Session {
     pub fn new(
-        account: Account,
-        client: Client,
+        name: String,
+        client: AccountClient,
         forwarder: tauri::async_runtime::JoinHandle<()>,
     ) -> Session {
         Session {
-            account,
+            name,
             client,
             forwarder,
         }
@@ -86,7 +88,7 @@ impl AppState {
     }
 
     /// The signed-in account's client.
-    pub async fn client(&self) -> Result<Client, AppError> {
+    pub async fn client(&self) -> Result<AccountClient, AppError> {
         self.session
             .lock()
             .await
@@ -95,12 +97,19 @@ impl AppState {
             .ok_or_else(AppError::not_logged_in)
     }
 
-    pub async fn account(&self) -> Option<Account> {
-        self.session
-            .lock()
-            .await
-            .as_ref()
-            .map(|s| s.account.clone())
+    /// The signed-in account's chat client (rooms, presence).
+    pub async fn chat(&self) -> Result<tether_core::Client, AppError> {
+        self.client().await?.chat().cloned().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::BadInput,
+                "This is an SMS account: rooms and presence are for chat accounts.",
+            )
+        })
+    }
+
+    /// The signed-in account's name.
+    pub async fn active_name(&self) -> Option<String> {
+        self.session.lock().await.as_ref().map(|s| s.name.clone())
     }
 
     /// Makes `next` the signed-in session, shutting the previous one down

@@ -9,7 +9,7 @@ use std::sync::PoisonError;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{App, AppHandle, Manager, Wry};
-use tether_core::Client;
+use tether_core::channel::AccountClient;
 use tether_core::model::ConnectionState;
 
 use crate::state::AppState;
@@ -85,7 +85,7 @@ pub fn show_connection(app: &AppHandle, state: &ConnectionState) {
     update(app, |shown| shown.0 = text);
 }
 
-pub async fn refresh_unread(app: &AppHandle, client: &Client) {
+pub async fn refresh_unread(app: &AppHandle, client: &AccountClient) {
     match client.unread_total().await {
         Ok(n) => update(app, |shown| shown.1 = n),
         Err(e) => tracing::warn!("cannot count unread messages: {e}"),

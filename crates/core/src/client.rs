@@ -351,6 +351,14 @@ impl Client {
         self.read(move |s| s.message(id)).await
     }
 
+    /// [`Client::sms_delivery`] of each of `ids` sent to a phone.
+    pub async fn sms_deliveries(
+        &self,
+        ids: Vec<MessageId>,
+    ) -> Result<Vec<(MessageId, crate::model::SmsDelivery)>, ClientError> {
+        self.read(move |s| s.sms_deliveries(&ids)).await
+    }
+
     /// What became of a text sent to a phone through the SMS gateway user
     /// (None until the gateway reported on it).
     pub async fn sms_delivery(

@@ -25,6 +25,9 @@ pub enum ClientError {
     /// number from a chat account).
     #[error("{0} is a telephone number: send it from an SMS account")]
     WrongChannel(crate::model::ConversationId),
+    /// A chat conversation asked of an SMS account.
+    #[error("{0} is a chat, not a telephone number: send it from a chat account")]
+    NotAPhone(crate::model::ConversationId),
     #[error("message {0} is not waiting as failed (it may have been retried or deleted already)")]
     NotFailed(crate::protocol::MessageId),
     #[error("{0}")]
@@ -48,6 +51,7 @@ impl ClientError {
             | ClientError::Unsendable(_)
             | ClientError::NotFailed(_)
             | ClientError::WrongChannel(_)
+            | ClientError::NotAPhone(_)
             | ClientError::SmsTooLong(_) => ErrorCode::BadInput,
             ClientError::GatewayUnavailable(_) => ErrorCode::Unreachable,
             ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,

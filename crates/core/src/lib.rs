@@ -22,6 +22,8 @@
 //! - [`client`]: the cloneable [`Client`] handle and its event stream.
 //! - [`sms`]: the SMS channel over CMPP, a sibling of `engine`: the
 //!   [`sms::SmsClient`] handle and the task that owns the gateway link.
+//! - [`channel`]: [`channel::AccountClient`], either client behind the
+//!   calls both channels share (what the desktop app holds per account).
 //! - [`account`]: broker URL, identity, TLS, the on-disk account book.
 //! - [`secrets`]: passwords in the OS keyring (or memory, for tests).
 //! - [`signin`]: signing in with the same rules for the app and the CLI
@@ -60,6 +62,7 @@
 //! ```
 
 pub mod account;
+pub mod channel;
 pub mod client;
 pub mod clock;
 mod engine;

@@ -12,12 +12,14 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::account::{Account, AccountBook, BookError, BrokerUrl};
+use crate::account::sms::ConnectionMode;
+use crate::account::{Account, AccountBook, BookError, BrokerUrl, SmsAccount};
 use crate::client::{Client, ClientOptions};
 use crate::error::{ClientError, ErrorCode};
 use crate::model::ConnectionState;
 use crate::protocol::UserId;
 use crate::secrets::{SecretError, SecretStore};
+use crate::sms::{SmsClient, SmsOptions};
 
 /// How long a sign-in waits for the broker before saying it is unreachable.
 pub const SIGN_IN_WAIT: Duration = Duration::from_secs(10);
@@ -41,6 +43,14 @@ pub enum SignInError {
     Unreachable(String),
     #[error("the broker did not answer; check the address and your network")]
     NoAnswer,
+    /// The SMS gateway refused the login; the words say which field is
+    /// wrong (SP id, secret, version).
+    #[error("{0}")]
+    GatewayRefused(String),
+    #[error(
+        "the SMS gateway did not answer; check its address, and that it allows this computer's address"
+    )]
+    GatewaySilent,
     #[error(transparent)]
     Client(#[from] ClientError),
 }
@@ -48,10 +58,12 @@ pub enum SignInError {
 impl SignInError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            SignInError::AuthFailed(_) => ErrorCode::AuthFailed,
+            SignInError::AuthFailed(_) | SignInError::GatewayRefused(_) => ErrorCode::AuthFailed,
             SignInError::LocalTaken(_) => ErrorCode::LocalTaken,
             SignInError::Tls(_) => ErrorCode::Tls,
-            SignInError::Unreachable(_) | SignInError::NoAnswer => ErrorCode::Unreachable,
+            SignInError::Unreachable(_) | SignInError::NoAnswer | SignInError::GatewaySilent => {
+                ErrorCode::Unreachable
+            }
             SignInError::Client(e) => e.code(),
         }
     }
@@ -142,6 +154,50 @@ pub async fn sign_in(
         return Err(e);
     }
     Ok(client)
+}
+
+/// Starts an SMS account's client and, in long mode, waits up to
+/// `within` for the gateway's login answer; on failure the client is
+/// stopped and the error says what to do. (Short mode connects only to
+/// send, so there is nothing to wait for.)
+pub async fn sign_in_sms(
+    account: &SmsAccount,
+    secret: String,
+    store_path: PathBuf,
+    within: Duration,
+) -> Result<SmsClient, SignInError> {
+    let client = SmsClient::start(SmsOptions {
+        account: account.clone(),
+        secret,
+        store_path,
+    })
+    .await?;
+    if account.mode == ConnectionMode::Short {
+        return Ok(client);
+    }
+    let mut state = client.connection();
+    let outcome = tokio::time::timeout(
+        within,
+        state.wait_for(|s| {
+            matches!(
+                s,
+                ConnectionState::Connected { .. } | ConnectionState::AuthFailed { .. }
+            )
+        }),
+    )
+    .await
+    .map(|s| s.map(|s| s.clone()));
+    let verdict = match outcome {
+        Ok(Ok(ConnectionState::Connected { .. })) => return Ok(client),
+        Ok(Ok(ConnectionState::AuthFailed { message })) => SignInError::GatewayRefused(message),
+        Ok(Ok(_)) | Err(_) => match &*client.connection().borrow() {
+            ConnectionState::Waiting { error, .. } => SignInError::Unreachable(error.clone()),
+            _ => SignInError::GatewaySilent,
+        },
+        Ok(Err(_)) => SignInError::Client(ClientError::Stopped),
+    };
+    client.shutdown().await;
+    Err(verdict)
 }
 
 /// Starts the account's client on its store (connecting in the background).

@@ -1,9 +1,10 @@
-//! Signing in and out, and switching between saved accounts.
+//! Signing in and out, and switching between saved accounts of either
+//! channel (an SMS account signs in through `sms`).
 
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
-use tether_core::Client;
-use tether_core::account::{Account, AccountBook, BrokerUrl};
+use tether_core::account::{Account, AccountBook, BrokerUrl, SmsAccount};
+use tether_core::channel::AccountClient;
 use tether_core::error::ErrorCode;
 use tether_core::protocol::UserId;
 use tether_core::signin::{self, SIGN_IN_WAIT};
@@ -14,12 +15,27 @@ use crate::events;
 use crate::local_broker;
 use crate::state::{AppState, Session};
 
+/// Which channel an account speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum AccountKind {
+    /// Chat over an MQTT broker.
+    Chat,
+    /// SMS through an operator's gateway (CMPP).
+    Sms,
+}
+
 /// An account as the UI lists it (never with its password).
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AccountView {
     pub name: String,
+    pub kind: AccountKind,
+    /// Where it connects: the broker's URL, or the SMS gateway's
+    /// `host:port`.
     pub broker: String,
+    /// Who it is there: the chat id, or the SMS sender number (Src_Id).
     pub user: String,
     /// Its server is "This computer" (the embedded broker; no password).
     pub this_computer: bool,
@@ -30,19 +46,34 @@ pub struct AccountView {
     pub active: bool,
 }
 
-fn view(state: &AppState, account: &Account, active: bool) -> AccountView {
-    let remembered = account.this_computer
-        || state
-            .secrets()
-            .ok()
-            .and_then(|s| s.get(&account.secret_key()).ok().flatten())
-            .is_some();
+fn remembered(state: &AppState, key: &str) -> bool {
+    state
+        .secrets()
+        .ok()
+        .and_then(|s| s.get(key).ok().flatten())
+        .is_some()
+}
+
+pub(crate) fn view(state: &AppState, account: &Account, active: bool) -> AccountView {
     AccountView {
         name: account.name.clone(),
+        kind: AccountKind::Chat,
         broker: account.broker.to_string(),
         user: account.user.to_string(),
         this_computer: account.this_computer,
-        remembered,
+        remembered: account.this_computer || remembered(state, &account.secret_key()),
+        active,
+    }
+}
+
+pub(crate) fn sms_view(state: &AppState, account: &SmsAccount, active: bool) -> AccountView {
+    AccountView {
+        name: account.name.clone(),
+        kind: AccountKind::Sms,
+        broker: format!("{}:{}", account.host, account.port),
+        user: account.src_id.clone(),
+        this_computer: false,
+        remembered: remembered(state, &account.secret_key()),
         active,
     }
 }
@@ -50,12 +81,17 @@ fn view(state: &AppState, account: &Account, active: bool) -> AccountView {
 #[tauri::command]
 pub async fn accounts_list(state: State<'_, AppState>) -> Result<Vec<AccountView>, AppError> {
     let book = AccountBook::load(&state.paths)?;
-    let active = state.account().await.map(|a| a.name);
-    Ok(book
+    let active = state.active_name().await;
+    let is_active = |name: &str| active.as_deref() == Some(name);
+    let chat = book
         .accounts
         .iter()
-        .map(|a| view(&state, a, active.as_deref() == Some(&a.name)))
-        .collect())
+        .map(|a| view(&state, a, is_active(&a.name)));
+    let sms = book
+        .sms
+        .iter()
+        .map(|a| sms_view(&state, a, is_active(&a.name)));
+    Ok(chat.chain(sms).collect())
 }
 
 /// Signs in on `broker`, or with `this_computer` on the embedded broker
@@ -89,7 +125,7 @@ pub async fn login(
     signin::remember(secrets.as_deref(), &account, remember, password.as_deref())?;
     book.default = Some(account.name.clone());
     book.save(&state.paths)?;
-    activate(&app, &state, account.clone(), client).await;
+    activate_chat(&app, &state, &account, client).await;
     Ok(view(&state, &account, true))
 }
 
@@ -103,8 +139,7 @@ pub async fn auto_login(
     state: State<'_, AppState>,
 ) -> Result<Option<AccountView>, AppError> {
     let turn = state.remembered_sign_in().await;
-    let account = sign_in_remembered(&app, turn).await?;
-    Ok(account.map(|a| view(&state, &a, true)))
+    sign_in_remembered(&app, turn).await
 }
 
 /// Starts signing in the remembered account while WebKit starts and loads
@@ -133,24 +168,71 @@ pub fn sign_in_at_start(app: &AppHandle) {
 async fn sign_in_remembered(
     app: &AppHandle,
     _turn: tokio::sync::OwnedMutexGuard<()>,
-) -> Result<Option<Account>, AppError> {
+) -> Result<Option<AccountView>, AppError> {
     let state = app.state::<AppState>();
-    if let Some(account) = state.account().await {
-        return Ok(Some(account));
-    }
     let book = AccountBook::load(&state.paths)?;
-    let Some(account) = book.default.as_deref().and_then(|n| book.get(n).ok()) else {
+    if let Some(name) = state.active_name().await {
+        return Ok(listed(&state, &book, &name));
+    }
+    let Some(name) = book.default.clone() else {
         return Ok(None);
     };
-    let secrets = state.secrets().ok();
-    let password = signin::password(account, None, secrets.as_deref());
-    if password.is_none() && !account.this_computer {
+    match start_saved(app, &book, &name).await {
+        Ok(view) => Ok(Some(view)),
         // Nothing remembered: the sign-in form asks.
-        return Ok(None);
+        Err(e) if e.code == ErrorCode::NotLoggedIn => Ok(None),
+        Err(e) => Err(e),
     }
-    let client = start(app, account, password).await?;
-    activate(app, &state, account.clone(), client).await;
-    Ok(Some(account.clone()))
+}
+
+/// The account named `name` as the UI lists it, active.
+fn listed(state: &AppState, book: &AccountBook, name: &str) -> Option<AccountView> {
+    match book.get(name) {
+        Ok(account) => Some(view(state, account, true)),
+        Err(_) => book
+            .sms_account(Some(name))
+            .ok()
+            .map(|a| sms_view(state, a, true)),
+    }
+}
+
+/// Starts the saved account `name` with its remembered password or
+/// secret (the signed-in one, if any, stopped first), without waiting
+/// for the network: Tether works offline.
+async fn start_saved(
+    app: &AppHandle,
+    book: &AccountBook,
+    name: &str,
+) -> Result<AccountView, AppError> {
+    let state = app.state::<AppState>();
+    let not_remembered = || {
+        AppError::new(
+            ErrorCode::NotLoggedIn,
+            "Sign in to this account once with \"Remember me\" to switch to it.",
+        )
+    };
+    if let Ok(account) = book.get(name) {
+        let secrets = state.secrets().ok();
+        let password = signin::password(account, None, secrets.as_deref());
+        if password.is_none() && !account.this_computer {
+            return Err(not_remembered());
+        }
+        state.replace(None).await;
+        let client = start(app, account, password).await?;
+        activate_chat(app, &state, account, client).await;
+        return Ok(view(&state, account, true));
+    }
+    let account = book.sms_account(Some(name))?;
+    let secret = super::sms::remembered_secret(&state, account).ok_or_else(not_remembered)?;
+    state.replace(None).await;
+    let client = tether_core::sms::SmsClient::start(tether_core::sms::SmsOptions {
+        account: account.clone(),
+        secret,
+        store_path: state.paths.store_of(&account.name),
+    })
+    .await?;
+    activate(app, &state, &account.name, AccountClient::Sms(client)).await;
+    Ok(sms_view(&state, account, true))
 }
 
 #[tauri::command]
@@ -160,21 +242,10 @@ pub async fn switch_account(
     name: String,
 ) -> Result<AccountView, AppError> {
     let mut book = AccountBook::load(&state.paths)?;
-    let account = book.get(&name)?.clone();
-    let secrets = state.secrets()?;
-    let password = signin::password(&account, None, Some(secrets.as_ref()));
-    if password.is_none() && !account.this_computer {
-        return Err(AppError::new(
-            ErrorCode::NotLoggedIn,
-            "Sign in to this account once with \"Remember me\" to switch to it.",
-        ));
-    }
-    state.replace(None).await;
-    let client = start(&app, &account, password).await?;
-    book.default = Some(account.name.clone());
+    let view = start_saved(&app, &book, &name).await?;
+    book.default = Some(name);
     book.save(&state.paths)?;
-    activate(&app, &state, account.clone(), client).await;
-    Ok(view(&state, &account, true))
+    Ok(view)
 }
 
 #[tauri::command]
@@ -187,14 +258,22 @@ pub async fn logout(state: State<'_, AppState>) -> Result<(), AppError> {
 /// disk, in the data directory).
 #[tauri::command]
 pub async fn forget_account(state: State<'_, AppState>, name: String) -> Result<(), AppError> {
-    if state.account().await.is_some_and(|a| a.name == name) {
+    if state.active_name().await.as_deref() == Some(name.as_str()) {
         state.replace(None).await;
     }
     let mut book = AccountBook::load(&state.paths)?;
-    let account = book.remove(&name)?;
+    let secret_key = match book.remove(&name) {
+        Ok(account) => account.secret_key(),
+        Err(_) => {
+            if book.default.as_deref() == Some(name.as_str()) {
+                book.default = None;
+            }
+            book.remove_sms(&name)?.secret_key()
+        }
+    };
     book.save(&state.paths)?;
     if let Ok(secrets) = state.secrets() {
-        secrets.delete(&account.secret_key())?;
+        secrets.delete(&secret_key)?;
     }
     Ok(())
 }
@@ -205,7 +284,7 @@ async fn start(
     app: &AppHandle,
     account: &Account,
     password: Option<String>,
-) -> Result<Client, AppError> {
+) -> Result<tether_core::Client, AppError> {
     let state = app.state::<AppState>();
     if account.this_computer {
         local_broker::ensure(state.local_broker.clone()).await;
@@ -213,12 +292,22 @@ async fn start(
     Ok(signin::start(account, password, state.paths.store_path(account)).await?)
 }
 
-async fn activate(app: &AppHandle, state: &AppState, account: Account, client: Client) {
+async fn activate_chat(
+    app: &AppHandle,
+    state: &AppState,
+    account: &Account,
+    client: tether_core::Client,
+) {
     if account.this_computer {
         local_broker::keep_hosting(state.local_broker.clone(), client.connection());
     }
+    activate(app, state, &account.name, AccountClient::Chat(client)).await;
+}
+
+/// Makes `client` the signed-in account's, its events going to the UI.
+pub(crate) async fn activate(app: &AppHandle, state: &AppState, name: &str, client: AccountClient) {
     let forwarder = events::forward(app.clone(), client.clone());
     state
-        .replace(Some(Session::new(account, client, forwarder)))
+        .replace(Some(Session::new(name.to_owned(), client, forwarder)))
         .await;
 }

@@ -1,8 +1,10 @@
-//! The `#[tauri::command]`s: each a few lines mapping to the core `Client`.
+//! The `#[tauri::command]`s: each a few lines mapping to the signed-in
+//! account's client (`tether_core::channel::AccountClient`).
 
 pub mod accounts;
 pub mod chat;
 pub mod lan;
 pub mod link;
 pub mod rooms;
+pub mod sms;
 pub mod system;

@@ -9,24 +9,24 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn rooms(state: State<'_, AppState>) -> Result<Vec<Room>, AppError> {
-    Ok(state.client().await?.rooms().await?)
+    Ok(state.chat().await?.rooms().await?)
 }
 
 #[tauri::command]
 pub async fn join_room(state: State<'_, AppState>, room: String) -> Result<(), AppError> {
     let room: RoomId = room.trim().parse()?;
-    Ok(state.client().await?.join_room(room, None).await?)
+    Ok(state.chat().await?.join_room(room, None).await?)
 }
 
 #[tauri::command]
 pub async fn leave_room(state: State<'_, AppState>, room: String) -> Result<(), AppError> {
     let room: RoomId = room.parse()?;
-    Ok(state.client().await?.leave_room(room).await?)
+    Ok(state.chat().await?.leave_room(room).await?)
 }
 
 #[tauri::command]
 pub async fn presence(state: State<'_, AppState>) -> Result<Vec<PresenceRecord>, AppError> {
-    Ok(state.client().await?.presence().await?)
+    Ok(state.chat().await?.presence().await?)
 }
 
 #[tauri::command]
@@ -34,5 +34,5 @@ pub async fn set_presence(
     app_state: State<'_, AppState>,
     state: PresenceState,
 ) -> Result<(), AppError> {
-    Ok(app_state.client().await?.set_presence(state).await?)
+    Ok(app_state.chat().await?.set_presence(state).await?)
 }

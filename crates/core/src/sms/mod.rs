@@ -348,28 +348,93 @@ impl SmsClient {
         self.read(move |store| store.sms_delivery(id)).await
     }
 
-    /// The newest `limit` messages of a conversation, oldest first.
+    /// [`SmsClient::delivery`] of each of `ids` that is an SMS.
+    pub async fn deliveries(
+        &self,
+        ids: Vec<MessageId>,
+    ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
+        self.read(move |store| store.sms_deliveries(&ids)).await
+    }
+
+    /// Up to `limit` messages of a conversation before `(ts, id)` (or the
+    /// newest), oldest first.
     pub async fn history(
         &self,
         conversation: ConversationId,
+        before: Option<(i64, MessageId)>,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.read(move |store| store.history(&conversation, None, limit))
+        self.read(move |store| store.history(&conversation, before, limit))
             .await
+    }
+
+    /// Messages after `(ts, id)`, oldest first.
+    pub async fn history_after(
+        &self,
+        conversation: ConversationId,
+        after: (i64, MessageId),
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.read(move |store| store.history_after(&conversation, after, limit))
+            .await
+    }
+
+    pub async fn search(
+        &self,
+        query: String,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.write(move |store| store.search(&query, limit)).await
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
         self.read(Store::conversations).await
     }
 
+    /// Unread messages across all conversations (tray badge).
+    pub async fn unread_total(&self) -> Result<u64, ClientError> {
+        self.read(Store::unread_total).await
+    }
+
+    /// Marks a conversation read; returns how many messages became read.
+    /// (Phones get no read receipts, so this is the store's alone: it
+    /// goes through the reading connection, not the link's task.)
+    pub async fn mark_read(&self, conversation: ConversationId) -> Result<usize, ClientError> {
+        self.write(move |store| {
+            let unread = store.mark_read(&conversation)?;
+            Ok(unread.iter().map(|(_, ids)| ids.len()).sum())
+        })
+        .await
+    }
+
+    /// Deletes a failed SMS for good, with any of its parts still queued.
+    pub async fn delete_failed(&self, id: MessageId) -> Result<(), ClientError> {
+        let conversation = self
+            .write(move |store| store.delete_failed(id))
+            .await?
+            .ok_or(ClientError::NotFailed(id))?;
+        let _ = self.events.send(Event::Removed { conversation, id });
+        Ok(())
+    }
+
     async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ClientError> {
+        self.write(move |store| f(store)).await
+    }
+
+    /// Runs `f` on the reading connection. It may write what needs nothing
+    /// of the link (read marks, deleting a failed message): SQLite orders
+    /// those with the task's own transactions.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ClientError> {
         let reader = Arc::clone(&self.reader);
         tokio::task::spawn_blocking(move || {
-            let store = reader.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&store)
+            let mut store = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut store)
         })
         .await
         .map_err(|_| ClientError::Stopped)?

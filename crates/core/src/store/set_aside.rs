@@ -111,6 +111,12 @@ impl Store {
         };
         tx.prepare_cached("DELETE FROM outbox WHERE message_id = ?1 AND set_aside = 1")?
             .execute(params![blob])?;
+        // An SMS: its parts go too, so none still queued is sent (a part's
+        // second Msg_Id goes with it, by its foreign key).
+        tx.prepare_cached("DELETE FROM sms_parts WHERE message_id = ?1")?
+            .execute(params![blob])?;
+        tx.prepare_cached("DELETE FROM sms_remote WHERE message_id = ?1")?
+            .execute(params![blob])?;
         tx.prepare_cached(
             "UPDATE conversations SET (last_ts, last_id, last_text, last_sender) =
                 (SELECT ts, id, CASE WHEN unsupported = 0 THEN text END, sender

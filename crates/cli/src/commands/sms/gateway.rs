@@ -181,7 +181,7 @@ impl Bridge {
             if !matches!(conversation.id, ConversationId::Phone(_)) {
                 continue;
             }
-            let texts = self.sms.history(conversation.id, CATCH_UP).await?;
+            let texts = self.sms.history(conversation.id, None, CATCH_UP).await?;
             for text in texts.iter().filter(|m| !m.outgoing && m.ts >= since) {
                 self.phone_wrote(text).await?;
             }

@@ -253,6 +253,21 @@ impl Store {
             None => self.remote_sms_delivery(id),
         }
     }
+
+    /// [`Store::sms_delivery`] of each of `ids` that is an SMS (a page of
+    /// history at once).
+    pub fn sms_deliveries(
+        &self,
+        ids: &[MessageId],
+    ) -> Result<Vec<(MessageId, SmsDelivery)>, StoreError> {
+        let mut found = Vec::new();
+        for &id in ids {
+            if let Some(delivery) = self.sms_delivery(id)? {
+                found.push((id, delivery));
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// Up to `limit` queued parts, oldest first.

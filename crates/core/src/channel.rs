@@ -1,0 +1,213 @@
+//! One handle over either channel: what the desktop app does with a
+//! signed-in account, whether it chats over MQTT ([`Client`]) or texts
+//! phones over CMPP ([`SmsClient`]).
+//!
+//! Both channels keep the same model in the same store, so the
+//! conversation list, history, search, read marks and failed messages are
+//! the same calls; what only one channel has (rooms and presence for chat;
+//! the composer's SMS cost for SMS) is asked of the inner client.
+
+use tether_cmpp::text::Chinese;
+use tokio::sync::{broadcast, watch};
+
+use crate::Client;
+use crate::error::ClientError;
+use crate::event::Event;
+use crate::model::StoredMessage;
+use crate::model::{ConnectionState, ConversationId, ConversationSummary, Gap, SmsDelivery};
+use crate::protocol::MessageId;
+use crate::sms::{Cost, SmsClient};
+
+/// A signed-in account's client, of either channel.
+#[derive(Debug, Clone)]
+pub enum AccountClient {
+    Chat(Client),
+    Sms(SmsClient),
+}
+
+impl AccountClient {
+    /// The chat client, if this account chats.
+    pub fn chat(&self) -> Option<&Client> {
+        match self {
+            AccountClient::Chat(client) => Some(client),
+            AccountClient::Sms(_) => None,
+        }
+    }
+
+    /// The SMS client, if this account texts phones.
+    pub fn sms(&self) -> Option<&SmsClient> {
+        match self {
+            AccountClient::Chat(_) => None,
+            AccountClient::Sms(client) => Some(client),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        match self {
+            AccountClient::Chat(c) => c.subscribe(),
+            AccountClient::Sms(c) => c.subscribe(),
+        }
+    }
+
+    pub fn connection(&self) -> watch::Receiver<ConnectionState> {
+        match self {
+            AccountClient::Chat(c) => c.connection(),
+            AccountClient::Sms(c) => c.connection(),
+        }
+    }
+
+    /// Queues `text` to `to` durably. An SMS account reaches telephone
+    /// numbers only.
+    pub async fn send(
+        &self,
+        to: ConversationId,
+        text: String,
+    ) -> Result<StoredMessage, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.send(to, text).await,
+            AccountClient::Sms(c) => match to {
+                ConversationId::Phone(phone) => c.send(phone, &text).await,
+                other => Err(ClientError::NotAPhone(other)),
+            },
+        }
+    }
+
+    pub async fn retry_failed(&self, id: MessageId) -> Result<(), ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.retry_failed(id).await,
+            AccountClient::Sms(c) => c.retry(id).await,
+        }
+    }
+
+    pub async fn delete_failed(&self, id: MessageId) -> Result<(), ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.delete_failed(id).await,
+            AccountClient::Sms(c) => c.delete_failed(id).await,
+        }
+    }
+
+    pub async fn mark_read(&self, conversation: ConversationId) -> Result<usize, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.mark_read(conversation).await,
+            AccountClient::Sms(c) => c.mark_read(conversation).await,
+        }
+    }
+
+    /// Tells the other side we are typing; phones see nothing of it.
+    pub async fn typing(
+        &self,
+        conversation: ConversationId,
+        active: bool,
+    ) -> Result<(), ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.typing(conversation, active).await,
+            AccountClient::Sms(_) => Ok(()),
+        }
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.conversations().await,
+            AccountClient::Sms(c) => c.conversations().await,
+        }
+    }
+
+    pub async fn history(
+        &self,
+        conversation: ConversationId,
+        before: Option<(i64, MessageId)>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.history(conversation, before, limit).await,
+            AccountClient::Sms(c) => c.history(conversation, before, limit).await,
+        }
+    }
+
+    pub async fn history_after(
+        &self,
+        conversation: ConversationId,
+        after: (i64, MessageId),
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.history_after(conversation, after, limit).await,
+            AccountClient::Sms(c) => c.history_after(conversation, after, limit).await,
+        }
+    }
+
+    pub async fn search(
+        &self,
+        query: String,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.search(query, limit).await,
+            AccountClient::Sms(c) => c.search(query, limit).await,
+        }
+    }
+
+    /// Messages known to be missing; SMS numbers none (a phone's texts
+    /// carry no sequence).
+    pub async fn gaps(&self, conversation: ConversationId) -> Result<Vec<Gap>, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.gaps(conversation).await,
+            AccountClient::Sms(_) => Ok(Vec::new()),
+        }
+    }
+
+    pub async fn unread_total(&self) -> Result<u64, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.unread_total().await,
+            AccountClient::Sms(c) => c.unread_total().await,
+        }
+    }
+
+    /// What became of each of `ids` that is an SMS (sent by this account's
+    /// link, or through the team's SMS gateway user).
+    pub async fn sms_deliveries(
+        &self,
+        ids: Vec<MessageId>,
+    ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.sms_deliveries(ids).await,
+            AccountClient::Sms(c) => c.deliveries(ids).await,
+        }
+    }
+
+    /// What a text to a phone costs in SMS: as this SMS account would
+    /// send it, or (a chat account, texting through the team's gateway
+    /// user) as a gateway sends it by default, in UCS2.
+    pub fn sms_cost(&self, text: &str) -> Cost {
+        match self {
+            AccountClient::Chat(_) => tether_cmpp::text::cost(text, Chinese::Ucs2),
+            AccountClient::Sms(c) => c.cost(text),
+        }
+    }
+
+    /// Messages (chat) or SMS parts queued and not yet taken.
+    pub async fn outbox_len(&self) -> Result<u64, ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.outbox_len().await,
+            AccountClient::Sms(c) => c.outbox_len().await,
+        }
+    }
+
+    /// Tries to connect now instead of waiting out the back-off.
+    pub async fn retry_now(&self) -> Result<(), ClientError> {
+        match self {
+            AccountClient::Chat(c) => c.retry_now().await,
+            AccountClient::Sms(c) => {
+                c.retry_now().await;
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn shutdown(&self) {
+        match self {
+            AccountClient::Chat(c) => c.shutdown().await,
+            AccountClient::Sms(c) => c.shutdown().await,
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! SMS accounts (an SP's link to an operator's gateway over CMPP) and what
+//! only texts to phones have: the composer's cost and each text's delivery.
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tether_core::account::sms::{CmppVersion, ConnectionMode, Fees};
+use tether_core::account::{AccountBook, SmsAccount};
+use tether_core::channel::AccountClient;
+use tether_core::model::SmsDelivery;
+use tether_core::protocol::MessageId;
+use tether_core::signin::{self, SIGN_IN_WAIT};
+use ts_rs::TS;
+
+use super::accounts::{self, AccountView};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The SMS sign-in form: what the operator's contract gives an SP.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct SmsSignIn {
+    /// The account's name in Tether (letters, digits, `.`, `_`, `-`).
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub sp_id: String,
+    /// The shared secret; empty to use the one remembered.
+    pub secret: String,
+    /// Src_Id: the number phones see.
+    pub src_id: String,
+    pub service_id: String,
+    /// "2.0" or "3.0".
+    pub version: String,
+    /// "long" or "short".
+    pub mode: String,
+    /// Fee_UserType, FeeType, FeeCode.
+    pub fee_user_type: u8,
+    pub fee_type: String,
+    pub fee_code: String,
+    pub remember: bool,
+}
+
+impl SmsSignIn {
+    fn account(&self) -> Result<SmsAccount, AppError> {
+        let mut account = SmsAccount::new(
+            self.name.trim(),
+            self.host.trim(),
+            self.port,
+            self.sp_id.trim(),
+            self.src_id.trim(),
+        );
+        account.service_id = self.service_id.trim().to_owned();
+        account.version = match self.version.as_str() {
+            "2.0" => CmppVersion::V2_0,
+            "3.0" => CmppVersion::V3_0,
+            other => {
+                return Err(AppError::bad_input(format!(
+                    "CMPP {other} is not a version Tether speaks: choose 2.0 or 3.0"
+                )));
+            }
+        };
+        account.mode = match self.mode.as_str() {
+            "long" => ConnectionMode::Long,
+            "short" => ConnectionMode::Short,
+            other => {
+                return Err(AppError::bad_input(format!(
+                    "\"{other}\" is no connection mode: choose long or short"
+                )));
+            }
+        };
+        account.fees = Fees {
+            user_type: self.fee_user_type,
+            fee_type: self.fee_type.trim().to_owned(),
+            fee_code: self.fee_code.trim().to_owned(),
+        };
+        account.validate()?;
+        Ok(account)
+    }
+}
+
+/// The account's secret from the OS keyring, if it was remembered.
+pub(crate) fn remembered_secret(state: &AppState, account: &SmsAccount) -> Option<String> {
+    state
+        .secrets()
+        .ok()?
+        .get(&account.secret_key())
+        .ok()
+        .flatten()
+}
+
+/// Signs in to an SMS gateway: the account is saved (replacing one of the
+/// same name), the gateway's login answer awaited (long mode), the secret
+/// remembered in the OS keyring if asked, never on disk.
+#[tauri::command]
+pub async fn sms_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    form: SmsSignIn,
+) -> Result<AccountView, AppError> {
+    let account = form.account()?;
+    let secret = match form.secret.is_empty() {
+        false => form.secret.clone(),
+        true => remembered_secret(&state, &account).ok_or_else(|| {
+            AppError::bad_input("Type the shared secret the operator gave for this SP id.")
+        })?,
+    };
+    let mut book = AccountBook::load(&state.paths)?;
+    state.replace(None).await;
+    let store = state.paths.store_of(&account.name);
+    let client = signin::sign_in_sms(&account, secret.clone(), store, SIGN_IN_WAIT).await?;
+    if form.remember {
+        state.secrets()?.set(&account.secret_key(), &secret)?;
+    } else if let Ok(secrets) = state.secrets() {
+        secrets.delete(&account.secret_key())?;
+    }
+    book.upsert_sms(account.clone())?;
+    book.default = Some(account.name.clone());
+    book.save(&state.paths)?;
+    accounts::activate(&app, &state, &account.name, AccountClient::Sms(client)).await;
+    Ok(accounts::sms_view(&state, &account, true))
+}
+
+/// What a text to a phone costs, for the composer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SmsCost {
+    /// How many SMS it takes.
+    pub parts: usize,
+    /// Characters that still fit before it takes one more.
+    pub left: usize,
+    /// It goes as UCS2 (70 characters an SMS, 67 in a long one) rather
+    /// than 160 ASCII ones.
+    pub unicode: bool,
+}
+
+#[tauri::command]
+pub async fn sms_cost(state: State<'_, AppState>, text: String) -> Result<SmsCost, AppError> {
+    let cost = state.client().await?.sms_cost(&text);
+    Ok(SmsCost {
+        parts: cost.parts,
+        left: cost.left,
+        unicode: cost.msg_fmt != 0,
+    })
+}
+
+/// What became of each of `ids` that is a text to a phone.
+#[tauri::command]
+pub async fn sms_deliveries(
+    state: State<'_, AppState>,
+    ids: Vec<MessageId>,
+) -> Result<Vec<(MessageId, SmsDelivery)>, AppError> {
+    Ok(state.client().await?.sms_deliveries(ids).await?)
+}
