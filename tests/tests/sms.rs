@@ -239,7 +239,7 @@ async fn a_long_incoming_message_is_joined_from_parts_in_any_order_once() {
     .await
     .unwrap();
     let history = client
-        .history(ConversationId::Phone(phone()), 10)
+        .history(ConversationId::Phone(phone()), None, 10)
         .await
         .unwrap();
     assert_eq!(history.len(), 1);
