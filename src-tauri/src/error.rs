@@ -67,7 +67,9 @@ impl From<StoreError> for AppError {
 impl From<BookError> for AppError {
     fn from(e: BookError) -> AppError {
         let code = match e {
-            BookError::Account(_) | BookError::Unknown(_) => ErrorCode::BadInput,
+            BookError::Account(_) | BookError::Unknown(_) | BookError::NameTaken(_) => {
+                ErrorCode::BadInput
+            }
             _ => ErrorCode::Store,
         };
         AppError::new(code, e.to_string())

@@ -10,6 +10,7 @@ use tether_core::protocol::UserId;
 use tether_core::signin::{self, SIGN_IN_WAIT};
 use ts_rs::TS;
 
+use super::sms::SmsSettings;
 use crate::error::AppError;
 use crate::events;
 use crate::local_broker;
@@ -44,6 +45,9 @@ pub struct AccountView {
     pub remembered: bool,
     /// It is the signed-in account.
     pub active: bool,
+    /// An SMS account's settings (never its secret), so signing in to it
+    /// again asks only for the secret.
+    pub sms: Option<SmsSettings>,
 }
 
 fn remembered(state: &AppState, key: &str) -> bool {
@@ -63,6 +67,7 @@ pub(crate) fn view(state: &AppState, account: &Account, active: bool) -> Account
         this_computer: account.this_computer,
         remembered: account.this_computer || remembered(state, &account.secret_key()),
         active,
+        sms: None,
     }
 }
 
@@ -75,6 +80,7 @@ pub(crate) fn sms_view(state: &AppState, account: &SmsAccount, active: bool) -> 
         this_computer: false,
         remembered: remembered(state, &account.secret_key()),
         active,
+        sms: Some(SmsSettings::of(account)),
     }
 }
 

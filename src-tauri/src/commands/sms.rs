@@ -23,11 +23,22 @@ pub struct SmsSignIn {
     pub name: String,
     pub host: String,
     pub port: u16,
-    pub sp_id: String,
     /// The shared secret; empty to use the one remembered.
     pub secret: String,
     /// Src_Id: the number phones see.
     pub src_id: String,
+    pub remember: bool,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: SmsSettings,
+}
+
+/// The rest of an SMS account's form: what the UI shows again when the
+/// account signs in again (never the secret).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SmsSettings {
+    pub sp_id: String,
     pub service_id: String,
     /// "2.0" or "3.0".
     pub version: String,
@@ -37,20 +48,42 @@ pub struct SmsSignIn {
     pub fee_user_type: u8,
     pub fee_type: String,
     pub fee_code: String,
-    pub remember: bool,
+}
+
+impl SmsSettings {
+    pub fn of(account: &SmsAccount) -> SmsSettings {
+        SmsSettings {
+            sp_id: account.sp_id.clone(),
+            service_id: account.service_id.clone(),
+            version: match account.version {
+                CmppVersion::V2_0 => "2.0",
+                CmppVersion::V3_0 => "3.0",
+            }
+            .into(),
+            mode: match account.mode {
+                ConnectionMode::Long => "long",
+                ConnectionMode::Short => "short",
+            }
+            .into(),
+            fee_user_type: account.fees.user_type,
+            fee_type: account.fees.fee_type.clone(),
+            fee_code: account.fees.fee_code.clone(),
+        }
+    }
 }
 
 impl SmsSignIn {
     fn account(&self) -> Result<SmsAccount, AppError> {
+        let settings = &self.settings;
         let mut account = SmsAccount::new(
             self.name.trim(),
             self.host.trim(),
             self.port,
-            self.sp_id.trim(),
+            settings.sp_id.trim(),
             self.src_id.trim(),
         );
-        account.service_id = self.service_id.trim().to_owned();
-        account.version = match self.version.as_str() {
+        account.service_id = settings.service_id.trim().to_owned();
+        account.version = match settings.version.as_str() {
             "2.0" => CmppVersion::V2_0,
             "3.0" => CmppVersion::V3_0,
             other => {
@@ -59,7 +92,7 @@ impl SmsSignIn {
                 )));
             }
         };
-        account.mode = match self.mode.as_str() {
+        account.mode = match settings.mode.as_str() {
             "long" => ConnectionMode::Long,
             "short" => ConnectionMode::Short,
             other => {
@@ -69,9 +102,9 @@ impl SmsSignIn {
             }
         };
         account.fees = Fees {
-            user_type: self.fee_user_type,
-            fee_type: self.fee_type.trim().to_owned(),
-            fee_code: self.fee_code.trim().to_owned(),
+            user_type: settings.fee_user_type,
+            fee_type: settings.fee_type.trim().to_owned(),
+            fee_code: settings.fee_code.trim().to_owned(),
         };
         account.validate()?;
         Ok(account)
@@ -105,6 +138,9 @@ pub async fn sms_login(
         })?,
     };
     let mut book = AccountBook::load(&state.paths)?;
+    // A name another account has is refused before anything changes (the
+    // signed-in account stays signed in).
+    book.upsert_sms(account.clone())?;
     state.replace(None).await;
     let store = state.paths.store_of(&account.name);
     let client = signin::sign_in_sms(&account, secret.clone(), store, SIGN_IN_WAIT).await?;
@@ -113,7 +149,6 @@ pub async fn sms_login(
     } else if let Ok(secrets) = state.secrets() {
         secrets.delete(&account.secret_key())?;
     }
-    book.upsert_sms(account.clone())?;
     book.default = Some(account.name.clone());
     book.save(&state.paths)?;
     accounts::activate(&app, &state, &account.name, AccountClient::Sms(client)).await;

@@ -14,6 +14,9 @@ import type { PresenceRecord } from './bindings/PresenceRecord';
 import type { PresenceState } from './bindings/PresenceState';
 import type { Room } from './bindings/Room';
 import type { ShellRequest } from './bindings/ShellRequest';
+import type { SmsCost } from './bindings/SmsCost';
+import type { SmsDelivery } from './bindings/SmsDelivery';
+import type { SmsSignIn } from './bindings/SmsSignIn';
 import type { StoredMessage } from './bindings/StoredMessage';
 import { toAppError, type AccountView } from './types';
 
@@ -42,6 +45,15 @@ export type LoginArgs = {
 
 export function login(args: LoginArgs): Promise<AccountView> {
   return call('login', { ...args });
+}
+
+/**
+ * Signs in to an SMS gateway as an SP (saving the account, replacing an SMS
+ * account of the same name). `form` is one struct argument: its fields keep
+ * their snake_case names.
+ */
+export function smsLogin(form: SmsSignIn): Promise<AccountView> {
+  return call('sms_login', { form });
 }
 
 export function autoLogin(): Promise<AccountView | null> {
@@ -168,7 +180,19 @@ export function typing(conversation: ConversationId, active: boolean): Promise<v
   return call('typing', { conversation, active });
 }
 
-// Rooms and presence
+// Texts to phones (any account; SMS accounts send them)
+
+/** How many SMS `text` takes, and the characters left before one more. */
+export function smsCost(text: string): Promise<SmsCost> {
+  return call('sms_cost', { text });
+}
+
+/** The delivery of each of `ids` that is a text to a phone (others are left out). */
+export function smsDeliveries(ids: readonly string[]): Promise<Array<[string, SmsDelivery]>> {
+  return call('sms_deliveries', { ids });
+}
+
+// Rooms and presence (chat accounts only: SMS accounts refuse these)
 
 export function rooms(): Promise<Room[]> {
   return call('rooms');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConversation } from './ids';
+import { normalizePhone, parseConversation, phoneConversation } from './ids';
 import { conversationTitle } from './names';
 
 describe('conversation keys', () => {
@@ -14,5 +14,16 @@ describe('conversation keys', () => {
     expect(conversationTitle('r:dev', null)).toBe('#dev');
     expect(conversationTitle('r:dev', 'Developers')).toBe('Developers');
     expect(conversationTitle('u:bob', 'ignored')).toBe('bob');
+  });
+
+  it('take telephone numbers as people write them, and refuse what is not one', () => {
+    expect(normalizePhone(' +86 138-0013-8000 ')).toBe('+8613800138000');
+    expect(normalizePhone('(010) 6552.9988')).toBe('01065529988');
+    expect(normalizePhone('12345')).toBe('12345');
+    expect(normalizePhone('1'.repeat(21))).toBe('1'.repeat(21));
+    for (const wrong of ['1234', '1'.repeat(22), '138 0013 x', '++8613800138000', '86+138', '', 'bob']) {
+      expect(normalizePhone(wrong)).toBeNull();
+    }
+    expect(phoneConversation('+8613800138000')).toBe('p:+8613800138000');
   });
 });

@@ -25,3 +25,25 @@ export function userConversation(user: string): ConversationId {
 export function roomConversation(room: string): ConversationId {
   return `r:${room}`;
 }
+
+export function phoneConversation(number: string): ConversationId {
+  return `p:${number}`;
+}
+
+/** A telephone number: an optional leading "+", then 5–21 digits. */
+export const PHONE_PATTERN = /^\+?[0-9]{5,21}$/;
+
+/**
+ * The telephone number typed or pasted as `input` ("+86 138-0013-8000"),
+ * without the spaces, dashes, dots and brackets people write numbers
+ * with; null when it is not a number.
+ */
+export function normalizePhone(input: string): string | null {
+  const number = input.trim().replace(/[\s\-.()]/g, '');
+  return PHONE_PATTERN.test(number) ? number : null;
+}
+
+/** A conversation with a telephone number (an SMS thread). */
+export function isPhoneConversation(conversation: ConversationId): boolean {
+  return parseConversation(conversation).kind === 'phone';
+}

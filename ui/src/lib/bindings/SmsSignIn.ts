@@ -7,7 +7,7 @@ export type SmsSignIn = {
 /**
  * The account's name in Tether (letters, digits, `.`, `_`, `-`).
  */
-name: string, host: string, port: number, sp_id: string, 
+name: string, host: string, port: number, 
 /**
  * The shared secret; empty to use the one remembered.
  */
@@ -15,7 +15,7 @@ secret: string,
 /**
  * Src_Id: the number phones see.
  */
-src_id: string, service_id: string, 
+src_id: string, remember: boolean, sp_id: string, service_id: string, 
 /**
  * "2.0" or "3.0".
  */
@@ -27,4 +27,4 @@ mode: string,
 /**
  * Fee_UserType, FeeType, FeeCode.
  */
-fee_user_type: number, fee_type: string, fee_code: string, remember: boolean, };
+fee_user_type: number, fee_type: string, fee_code: string, };

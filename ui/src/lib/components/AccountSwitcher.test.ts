@@ -11,7 +11,7 @@ describe('AccountSwitcher', () => {
   beforeEach(() => {
     presence.reset();
     connection.reset();
-    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
+    session.active = { name: 'me', kind: 'chat', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true, sms: null };
     session.accounts = [session.active];
     mockBackend();
   });

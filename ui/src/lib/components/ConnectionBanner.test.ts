@@ -11,7 +11,7 @@ describe('ConnectionBanner', () => {
   beforeEach(() => {
     connection.reset();
     session.eventsError = null;
-    session.active = { name: 'a', broker: 'mqtt://b:1883', user: 'alice', this_computer: false, remembered: true, active: true };
+    session.active = { name: 'a', kind: 'chat', broker: 'mqtt://b:1883', user: 'alice', this_computer: false, remembered: true, active: true, sms: null };
     session.view = 'main';
   });
 
@@ -98,5 +98,15 @@ describe('ConnectionBanner', () => {
     await userEvent.setup().click(screen.getByRole('button', { name: 'Sign in again' }));
     expect(session.view).toBe('login');
     expect(session.prefill).toEqual({ broker: 'mqtt://b:1883', user: 'alice', thisComputer: false, reason: 'reauth' });
+  });
+
+  it('says an SMS gateway refused the login, and reopens the SMS form for it', async () => {
+    session.active = { name: 'operator', kind: 'sms', broker: 'gw:7890', user: '1065901234', this_computer: false, remembered: true, active: true, sms: null };
+    connection.set({ state: 'auth_failed', message: 'Status 3: wrong authenticator' });
+    render(ConnectionBanner);
+    expect(screen.getAllByText('The SMS gateway refused the login').length).toBeGreaterThan(0);
+    expect(screen.queryByText('The broker refused your password')).toBeNull();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Sign in again' }));
+    expect(session.prefill).toEqual({ broker: 'gw:7890', user: '1065901234', thisComputer: false, reason: 'reauth', smsName: 'operator', sms: null });
   });
 });

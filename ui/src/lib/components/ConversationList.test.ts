@@ -18,7 +18,7 @@ describe('ConversationList', () => {
     presence.reset();
     connection.reset();
     connection.set({ state: 'connected', since_ms: 1 });
-    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
+    session.active = { name: 'me', kind: 'chat', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true, sms: null };
     const now = Date.now();
     mockBackend({
       conversations: () => [

@@ -10,27 +10,33 @@ import Login from './Login.svelte';
 
 const saved: AccountView = {
   name: 'work',
+  kind: 'chat',
   broker: 'mqtts://chat.example.com:8883',
   user: 'alice',
   this_computer: false,
   remembered: true,
   active: false,
+  sms: null,
 };
 const noPassword: AccountView = {
   name: 'home',
+  kind: 'chat',
   broker: 'mqtt://10.0.0.2:1883',
   user: 'al',
   this_computer: false,
   remembered: false,
   active: false,
+  sms: null,
 };
 const local: AccountView = {
   name: 'me',
+  kind: 'chat',
   broker: 'mqtt://127.0.0.1:1883',
   user: 'me',
   this_computer: true,
   remembered: true,
   active: false,
+  sms: null,
 };
 
 function resetSession(accounts: AccountView[] = []) {

@@ -16,7 +16,7 @@ describe('MainView', () => {
     rooms.reset();
     connection.reset();
     session.eventsError = null;
-    session.active = { name: 'me', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true };
+    session.active = { name: 'me', kind: 'chat', broker: 'mqtt://h:1883', user: 'me', this_computer: false, remembered: true, active: true, sms: null };
     session.accounts = [session.active];
     mockBackend({ history: () => [], rooms: () => [{ id: 'dev', name: null, members: ['me', 'bob'] }] });
     await rooms.load();

@@ -7,6 +7,8 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 /** An error's sentence; `where` is "host:port" when a broker is concerned, else null. */
 type ErrorTexts = Record<ErrorCode, (where: string | null) => string>;
+/** The error sentences an SMS account words differently (about its gateway, not a broker). */
+export type SmsErrorTexts = Pick<ErrorTexts, 'auth_failed' | 'unreachable'>;
 
 export const en = {
   app: {
@@ -36,12 +38,22 @@ export const en = {
       'Tether cannot use its local message store. Check free disk space and file permissions, then try again.',
     internal: () => 'Something went wrong. Try again; if it keeps happening, restart Tether.',
   } satisfies ErrorTexts as ErrorTexts,
+  /**
+   * The sentences that differ for an SMS account: `where` is then the
+   * gateway's host:port. Other codes use `errors`.
+   */
+  smsErrors: {
+    auth_failed: (where) =>
+      `The SMS gateway${where ? ` at ${where}` : ''} refused the login. Check the SP id, the shared secret and the protocol version (Details gives the gateway’s reason), then try again.`,
+    unreachable: (where) =>
+      `Tether cannot reach the SMS gateway${where ? ` at ${where}` : ''}. Check the host and port, and that the gateway accepts this computer’s address, then try again.`,
+  } satisfies SmsErrorTexts,
   notice: {
     details: 'Details',
   },
   login: {
     title: 'Sign in to Tether',
-    subtitle: 'Chat on this computer, or over the MQTT broker your team runs.',
+    subtitle: 'Chat on this computer or over the MQTT broker your team runs, or text phones through an SMS gateway.',
     accounts: 'Your accounts',
     signInAs: (name: string) => `Sign in as ${name}`,
     passwordRemembered: 'Password remembered',
@@ -58,6 +70,7 @@ export const en = {
     server: 'Server',
     thisComputer: 'This computer',
     aBroker: 'An MQTT broker',
+    aGateway: 'An SMS gateway (CMPP)',
     thisComputerHint:
       'No server to install: Tether runs a small broker inside the app. Others on this computer (another Tether profile, the tether command) can chat with you. Messages for someone who is away wait in memory until this app quits; your history stays on this computer. For a team, use a broker such as Mosquitto or EMQX.',
     broker: 'Broker address',
@@ -72,6 +85,48 @@ export const en = {
     signIn: 'Sign in',
     signingIn: 'Signing in…',
     backToChat: 'Back to chat',
+    /** The SMS gateway form: the values an operator's contract gives an SP. */
+    sms: {
+      hint: 'Text phones as a service provider (SP) through your operator’s CMPP gateway. The operator’s contract gives the values below.',
+      name: 'Account name',
+      nameHint: 'How Tether lists this account: letters, digits, “.”, “_” or “-”',
+      nameInvalid: 'An account name is 1–64 letters, digits, “.”, “_” or “-”, without spaces.',
+      nameTaken: (name: string) => `Another account is already called “${name}”. Choose another name.`,
+      host: 'Gateway host',
+      hostHint: 'Host name or IP address, without the port',
+      hostInvalid: 'Enter the gateway’s host name or IP address alone: no “cmpp://”, path or spaces.',
+      port: 'Port',
+      portInvalid: 'The port is a number from 1 to 65535 (7890 is the usual one).',
+      spId: 'SP id',
+      spIdHint: 'Up to 6 digits (Source_Addr)',
+      spIdInvalid: 'The SP id is up to 6 digits, as the operator gave it.',
+      secret: 'Shared secret',
+      secretRequired: 'Enter the shared secret the operator gave for this SP id.',
+      srcId: 'Sender number',
+      srcIdHint: 'Src_Id: the number phones see, up to 21 digits',
+      srcIdInvalid: 'The sender number is up to 21 digits: the service code, maybe with an extension.',
+      advanced: 'Advanced',
+      serviceId: 'Service_Id',
+      serviceIdHint: 'The business code the operator gave; up to 10 characters, often empty',
+      serviceIdInvalid: 'The Service_Id is up to 10 letters or digits.',
+      version: 'Protocol version',
+      mode: 'Connection',
+      long: 'Long',
+      longHint: 'One link kept open: delivery reports and replies arrive as they happen.',
+      short: 'Short',
+      shortHint: 'A link for each send, closed after it, for operators that ask for this.',
+      feeUserType: 'Who pays (Fee_UserType)',
+      feeUserTypes: ['0 — the recipient', '1 — the sender', '2 — the SP'] as [string, string, string],
+      feeType: 'FeeType',
+      feeTypeHint: '2 digits: 01 free, 02 per message, 03 monthly…',
+      feeTypeInvalid: 'FeeType is 2 digits, such as 01.',
+      feeCode: 'FeeCode',
+      feeCodeHint: 'Up to 6 digits, in fen',
+      feeCodeInvalid: 'FeeCode is up to 6 digits (the price in fen).',
+      rememberHint: 'Keeps the shared secret in the system keyring',
+      enterSecret: (name: string) => `Enter the shared secret for ${name}.`,
+      reauth: 'The gateway refused the login. Check the SP id, enter the shared secret again, and check the advanced settings.',
+    },
   },
   lan: {
     menu: 'Local network…',
@@ -109,6 +164,9 @@ export const en = {
     signedInAs: (user: string, broker: string) => `Signed in as ${user} on ${broker}`,
     switchTo: (name: string) => `Switch to ${name}`,
     otherAccounts: 'Other accounts',
+    /** The mark beside an SMS account, and its longer name for tooltips and screen readers. */
+    smsBadge: 'SMS',
+    smsAccount: 'SMS account',
     addAccount: 'Add account',
     signOut: 'Sign out',
   },
@@ -129,6 +187,11 @@ export const en = {
     you: 'You',
     noMessages: 'No messages yet',
     unsupported: 'Unsupported message',
+    newSms: 'New SMS',
+    phoneNumber: 'Phone number',
+    writeSms: 'Write SMS',
+    phoneInvalid: 'Enter a phone number: 5–21 digits, optionally after a “+”.',
+    smsEmpty: 'No texts yet. Choose New SMS to text a phone number.',
   },
   search: {
     label: 'Search messages',
@@ -151,6 +214,9 @@ export const en = {
   },
   chat: {
     empty: 'Choose a conversation on the left, or start a new chat.',
+    smsEmpty: 'Choose a conversation on the left, or send a new SMS.',
+    /** The header's line under a phone number. */
+    smsThread: 'Text messages (SMS)',
     members: (n: number) => `${n} ${plural(n, 'member', 'members')}`,
     room: (id: string) => `#${id}`,
     leaveRoom: 'Leave room',
@@ -178,13 +244,30 @@ export const en = {
       read: 'Read',
       failed: 'Not sent',
     },
+    /** An SMS the gateway took whose report said it failed. */
+    notDelivered: 'Not delivered',
     /** Under a message the broker kept refusing (set aside, see FailedActions). */
     failed: {
       title: 'Message not sent',
       explain: 'The server closed the connection each time this message was sent, so it was set aside; your other messages went on. Try again, or delete it.',
+      smsExplain: 'The gateway did not deliver this text. Try again, or delete it.',
       retry: 'Try again',
       delete: 'Delete',
     },
+  },
+  /** Under a text to a phone: what the gateway said about its parts. */
+  smsDelivery: {
+    failed: 'Failed: ',
+    failedHint: 'The gateway’s own status code for this text',
+    partsSent: (n: number, total: number) => `${n} of ${total} SMS sent`,
+    partsDelivered: (n: number, total: number) => `${n} of ${total} SMS delivered`,
+    maybeTwice: 'May have been sent twice',
+    maybeTwiceHint:
+      'The link dropped before the gateway answered, so Tether sent part of it again: the phone may show it twice.',
+    twice: 'Sent twice',
+    twiceHint: 'The gateway took part of it twice: the phone will likely show it twice.',
+    scheduled: 'Scheduled',
+    scheduledHint: 'The gateway holds it until its send time.',
   },
   typing: {
     one: (a: string) => `${a} is typing…`,
@@ -197,6 +280,11 @@ export const en = {
     send: 'Send',
     hint: 'Enter to send · Shift+Enter for a new line',
     sendFailed: 'The message was not sent',
+    smsPlaceholder: 'Write a text message',
+    /** "SMS" is the same in the singular and the plural. */
+    smsCost: (parts: number, left: number) => `${parts} SMS · ${left} left`,
+    smsCostUnicode: 'Sent as Unicode: 70 characters fit in one SMS, 67 in each part of a longer text.',
+    smsCostPlain: 'Plain text: up to 160 characters fit in one SMS.',
   },
   connection: {
     connecting: 'Connecting…',
@@ -207,6 +295,7 @@ export const en = {
     offline: 'Offline',
     queued: (n: number) => `${n} ${plural(n, 'message', 'messages')} queued`,
     authFailed: 'The broker refused your password',
+    gatewayRefused: 'The SMS gateway refused the login',
     signInAgain: 'Sign in again',
     connected: 'Connected',
     eventsFailed: (e: string) => `Live updates are unavailable: ${e}`,

@@ -3,7 +3,7 @@
 import * as backend from '../backend';
 import type { ConversationId } from '../bindings/ConversationId';
 import type { StoredMessage } from '../bindings/StoredMessage';
-import { roomConversation, userConversation } from '../ids';
+import { phoneConversation, roomConversation, userConversation } from '../ids';
 import { isWindowActive } from '../window';
 import { conversations } from './conversations.svelte';
 import { dispatch } from './events';
@@ -60,6 +60,13 @@ export function sendTyping(conversation: ConversationId, active: boolean): void 
 
 export async function startChat(user: string): Promise<void> {
   const id = userConversation(user);
+  conversations.ensure(id);
+  await openConversation(id);
+}
+
+/** Opens the SMS thread with a telephone number (normalized: see normalizePhone). */
+export async function startSms(number: string): Promise<void> {
+  const id = phoneConversation(number);
   conversations.ensure(id);
   await openConversation(id);
 }

@@ -7,6 +7,7 @@ import type { StoredMessage } from '../bindings/StoredMessage';
 import { isWindowActive } from '../window';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
+import { deliveries } from './deliveries.svelte';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
 import { rooms } from './rooms.svelte';
@@ -33,6 +34,7 @@ export function dispatchAll(events: readonly Event[]): void {
     typing.handle(event);
     connection.handle(event);
     rooms.handle(event);
+    deliveries.handle(event);
   }
   // Read receipts only for what the user can actually see; one request
   // per batch (the conversations store coalesces those in flight too).

@@ -9,6 +9,7 @@ import type { Gap } from '../bindings/Gap';
 import type { MessageStatus } from '../bindings/MessageStatus';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { toAppError, type AppError } from '../types';
+import { deliveries } from './deliveries.svelte';
 import {
   compareMessages,
   gapCount,
@@ -101,6 +102,7 @@ export class MessagesStore {
       ]);
       if (generation !== this.#generation) return;
       this.add([...older, hit, ...newer]);
+      void deliveries.load([...older, hit, ...newer]);
       this.hasMore = older.length >= half;
       this.hasNewer = newer.length >= half;
       this.focus = hit.id;
@@ -183,6 +185,7 @@ export class MessagesStore {
       const page = await backend.history(conversation, before, PAGE_SIZE);
       if (generation !== this.#generation) return;
       this.add(page);
+      void deliveries.load(page);
       this.hasMore = page.length >= PAGE_SIZE;
     } catch (e) {
       if (generation === this.#generation) this.error = toAppError(e);
@@ -203,6 +206,7 @@ export class MessagesStore {
       const page = await backend.historyAfter(conversation, [newest.ts, newest.id], PAGE_SIZE);
       if (generation !== this.#generation) return;
       this.add(page);
+      void deliveries.load(page);
       this.hasNewer = page.length >= PAGE_SIZE;
     } catch (e) {
       if (generation === this.#generation) this.error = toAppError(e);

@@ -2,9 +2,12 @@
 // in, and the start/stop of every per-account store.
 
 import * as backend from '../backend';
+import type { SmsSignIn } from '../bindings/SmsSignIn';
+import type { SmsSettings } from '../bindings/SmsSettings';
 import { toAppError, type AccountView, type AppError } from '../types';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
+import { deliveries } from './deliveries.svelte';
 import { startEvents, stopEvents } from './events';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
@@ -15,6 +18,9 @@ import { typing } from './typing.svelte';
 
 export type View = 'starting' | 'login' | 'main';
 
+/** Where an account lives: This computer's embedded broker, an MQTT broker, or an SMS gateway. */
+export type ServerKind = 'local' | 'broker' | 'sms';
+
 /** What the login form starts with, and why. */
 export type LoginPrefill = {
   broker: string,
@@ -23,7 +29,29 @@ export type LoginPrefill = {
   thisComputer: boolean,
   /** "reauth": the broker refused the saved password; "password": none was saved. */
   reason: 'reauth' | 'password',
+  /**
+   * Set for an SMS account: its name. The form is then the gateway's,
+   * `broker` its "host:port" and `user` its sender number.
+   */
+  smsName?: string,
+  /** An SMS account's saved settings (all but the secret). */
+  sms?: SmsSettings | null,
 };
+
+/** The login form's prefill to sign in to a saved account again. */
+export function prefillFor(account: AccountView, reason: LoginPrefill['reason']): LoginPrefill {
+  const prefill: LoginPrefill = {
+    broker: account.broker,
+    user: account.user,
+    thisComputer: account.this_computer,
+    reason,
+  };
+  if (account.kind === 'sms') {
+    prefill.smsName = account.name;
+    prefill.sms = account.sms;
+  }
+  return prefill;
+}
 
 export const DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
 
@@ -35,6 +63,7 @@ function resetAccountStores(): void {
   connection.reset();
   rooms.reset();
   search.clear();
+  deliveries.reset();
 }
 
 export class SessionStore {
@@ -75,12 +104,21 @@ export class SessionStore {
   }
 
   /** Signs in; resolves false (with `error` set) when refused. */
-  async login(args: backend.LoginArgs): Promise<boolean> {
+  login(args: backend.LoginArgs): Promise<boolean> {
+    return this.#signIn(() => backend.login(args));
+  }
+
+  /** Signs in to an SMS gateway; resolves false (with `error` set) when refused. */
+  smsLogin(form: SmsSignIn): Promise<boolean> {
+    return this.#signIn(() => backend.smsLogin(form));
+  }
+
+  async #signIn(signIn: () => Promise<AccountView>): Promise<boolean> {
     if (this.busy) return false;
     this.busy = true;
     this.error = null;
     try {
-      const account = await backend.login(args);
+      const account = await signIn();
       await this.#enter(account);
       return true;
     } catch (e) {
@@ -106,12 +144,7 @@ export class SessionStore {
       const error = toAppError(e);
       const saved = this.accounts.find((a) => a.name === name);
       if (error.code === 'not_logged_in' && saved) {
-        this.prefill = {
-          broker: saved.broker,
-          user: saved.user,
-          thisComputer: saved.this_computer,
-          reason: 'password',
-        };
+        this.prefill = prefillFor(saved, 'password');
         this.view = 'login';
         return;
       }
@@ -155,9 +188,7 @@ export class SessionStore {
   /** The broker refused the password: back to the login form, prefilled. */
   reauth(): void {
     const account = this.active;
-    this.prefill = account
-      ? { broker: account.broker, user: account.user, thisComputer: account.this_computer, reason: 'reauth' }
-      : null;
+    this.prefill = account ? prefillFor(account, 'reauth') : null;
     this.error = null;
     this.view = 'login';
   }
@@ -207,8 +238,11 @@ export class SessionStore {
     this.view = 'main';
     // Only notification clicks use it: without it the app still works.
     startRequests().catch((e: unknown) => console.warn('shell requests unavailable', toAppError(e)));
-    void presence.load(account.user);
-    void rooms.load();
+    // An SMS gateway has no rooms and no presence (and refuses to be asked).
+    if (account.kind !== 'sms') {
+      void presence.load(account.user);
+      void rooms.load();
+    }
     void this.refreshAccounts();
   }
 

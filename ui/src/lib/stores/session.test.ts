@@ -8,8 +8,8 @@ import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
 import { SessionStore } from './session.svelte';
 
-const alice: AccountView = { name: 'alice@local', broker: 'mqtt://127.0.0.1:1883', user: 'alice', this_computer: false, remembered: true, active: true };
-const work: AccountView = { name: 'work', broker: 'mqtts://chat.example.com', user: 'al', this_computer: false, remembered: false, active: false };
+const alice: AccountView = { name: 'alice@local', kind: 'chat', broker: 'mqtt://127.0.0.1:1883', user: 'alice', this_computer: false, remembered: true, active: true, sms: null };
+const work: AccountView = { name: 'work', kind: 'chat', broker: 'mqtts://chat.example.com', user: 'al', this_computer: false, remembered: false, active: false, sms: null };
 
 function backend(extra: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
   const channel = channelCapture();
@@ -126,6 +126,32 @@ describe('session store', () => {
     expect(session.active).toBeNull();
     await session.forget('work');
     expect(calls.filter((c) => c.cmd === 'forget_account')[0]?.args).toEqual({ name: 'work' });
+  });
+
+  it('signs in to an SMS gateway with one form argument, and never asks it for rooms or presence', async () => {
+    const gateway: AccountView = { ...work, name: 'operator', kind: 'sms', broker: 'gw:7890', user: '1065901234', remembered: true };
+    const { calls } = backend({ sms_login: () => gateway });
+    const form = {
+      name: 'operator', host: 'gw', port: 7890, sp_id: '901234', secret: 's', src_id: '1065901234', service_id: '',
+      version: '2.0', mode: 'long', fee_user_type: 2, fee_type: '01', fee_code: '000000', remember: true,
+    };
+    expect(await session.smsLogin(form)).toBe(true);
+    await flush();
+    expect(calls[0]).toEqual({ cmd: 'sms_login', args: { form } });
+    expect(session.view).toBe('main');
+    expect(session.active).toEqual(gateway);
+    const asked = calls.map((c) => c.cmd);
+    expect(asked).toEqual(expect.arrayContaining(['subscribe_events', 'conversations', 'connection_state']));
+    expect(asked).not.toContain('rooms');
+    expect(asked).not.toContain('presence');
+  });
+
+  it('prefills the SMS form when a gateway account needs its secret again', async () => {
+    const gateway: AccountView = { ...work, name: 'operator', kind: 'sms', broker: 'gw:7890', user: '1065901234' };
+    backend({ auto_login: () => alice, accounts_list: () => [alice, gateway], switch_account: reject('not_logged_in', 'No secret.') });
+    await session.start();
+    await session.switchTo('operator');
+    expect(session.prefill).toEqual({ broker: 'gw:7890', user: '1065901234', thisComputer: false, reason: 'password', smsName: 'operator', sms: null });
   });
 
   it('restores our own away state from the presence records', async () => {

@@ -50,8 +50,13 @@ describe('status', () => {
     expect(higherStatus('queued', 'failed')).toBe('failed');
     expect(higherStatus('failed', 'queued')).toBe('queued');
     expect(higherStatus('failed', 'sent')).toBe('sent');
-    expect(higherStatus('sent', 'failed')).toBe('sent');
+    expect(higherStatus('sent', 'queued')).toBe('sent');
     expect(higherStatus('received', 'received')).toBe('received');
+  });
+
+  it('fails an SMS the gateway took when its report says so, not once delivered', () => {
+    expect(higherStatus('sent', 'failed')).toBe('failed');
+    expect(higherStatus('delivered', 'failed')).toBe('delivered');
   });
 });
 

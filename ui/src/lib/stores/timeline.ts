@@ -26,9 +26,12 @@ const STATUS_RANK: Record<MessageStatus, number> = {
 /**
  * The further of two delivery states: status only ever rises, but for a
  * message waiting in the outbox, which may be set aside as failed and be
- * queued again by a retry (the later word wins between those two).
+ * queued again by a retry (the later word wins between those two), and
+ * for an SMS the gateway took ("sent") whose status report then said it
+ * failed: failed is final for anything not yet delivered.
  */
 export function higherStatus(current: MessageStatus, next: MessageStatus): MessageStatus {
+  if (next === 'failed' && current === 'sent') return next;
   if (STATUS_RANK[next] === STATUS_RANK[current] && current !== 'received') return next;
   return STATUS_RANK[next] > STATUS_RANK[current] ? next : current;
 }
