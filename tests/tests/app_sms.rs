@@ -63,16 +63,29 @@ async fn an_sp_texts_a_phone_from_the_app_sees_reports_and_replies() {
     port.clear().await.unwrap();
     port.send_keys(&ismg.port().to_string()).await.unwrap();
     type_into(&c, "input[id$='-sms-sp-id']", "901234").await;
-    type_into(&c, "input[id$='-sms-secret']", &secret).await;
     type_into(&c, "input[id$='-sms-src-id']", SENDER).await;
+    // A mistyped secret first: the gateway's refusal, in words.
+    type_into(&c, "input[id$='-sms-secret']", "mistyped").await;
+    common::app::click(&c, "button[type='submit']").await;
+    find_text(&c, "[role='alert']", "The SMS gateway at 127.0.0.1").await;
+    c.execute(
+        "document.querySelector(\"[role='alert']\").scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&desktop, "sms-login").await;
+    let field = find(&c, "input[id$='-sms-secret']").await;
+    field.clear().await.unwrap();
+    field.send_keys(&secret).await.unwrap();
     let remember = find(&c, "input[id$='-sms-remember']").await;
     if remember.prop("checked").await.unwrap().as_deref() != Some("true") {
         remember.click().await.unwrap();
     }
-    screenshot(&desktop, "sms-login").await;
     common::app::click(&c, "button[type='submit']").await;
     find(&c, ".main-view").await;
-    assert_eq!(ismg.seen().logins, 1);
+    let seen = ismg.seen();
+    assert_eq!((seen.refused, seen.logins), (1, 1));
 
     step("a text to a phone, its cost shown while typing");
     common::app::click_text(&c, "button", "New SMS").await;

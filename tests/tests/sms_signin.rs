@@ -60,6 +60,23 @@ async fn signing_in_says_what_the_gateway_thought() {
         .await
         .unwrap();
     assert_eq!(ismg.seen().logins, 1);
+    // Another process holds the account's link (here another client on
+    // the same store): signing in there does not wait for a link of its
+    // own, and what it sends goes through the holder's.
+    let guest = sign_in_sms(&account(ismg.port()), "s3cret".into(), store("c"), WAIT)
+        .await
+        .unwrap();
+    assert!(!guest.owns_link());
+    let sent = guest
+        .send(PHONE.parse().unwrap(), "via the link's holder")
+        .await
+        .unwrap();
+    ismg.wait_until(WAIT, |s| s.submits.len() == 1)
+        .await
+        .unwrap();
+    assert_eq!(ismg.seen().logins, 1);
+    assert!(guest.delivery(sent.id).await.unwrap().is_some());
+    guest.shutdown().await;
     client.shutdown().await;
 }
 

@@ -128,12 +128,22 @@ pub fn remember(
     remember: bool,
     password: Option<&str>,
 ) -> Result<(), SecretError> {
-    let key = account.secret_key();
-    match (remember, password, secrets) {
-        (true, Some(password), Some(secrets)) => secrets.set(&key, password),
-        (false, _, Some(secrets)) => secrets.delete(&key),
+    remember_secret(secrets, &account.secret_key(), remember, password)
+}
+
+/// [`remember`] for any secret kept under `key` (an SMS account's shared
+/// secret): without a keyring it is not remembered, and that is no error.
+pub fn remember_secret(
+    secrets: Option<&dyn SecretStore>,
+    key: &str,
+    remember: bool,
+    secret: Option<&str>,
+) -> Result<(), SecretError> {
+    match (remember, secret, secrets) {
+        (true, Some(secret), Some(secrets)) => secrets.set(key, secret),
+        (false, _, Some(secrets)) => secrets.delete(key),
         (true, Some(_), None) => {
-            tracing::warn!("no keyring: the password cannot be remembered");
+            tracing::warn!("no keyring: the secret cannot be remembered");
             Ok(())
         }
         _ => Ok(()),
@@ -172,7 +182,10 @@ pub async fn sign_in_sms(
         store_path,
     })
     .await?;
-    if account.mode == ConnectionMode::Short {
+    // Short mode links only to send; a guest (another process holds the
+    // account's link, and sends what this one queues) has no link to wait
+    // for either.
+    if account.mode == ConnectionMode::Short || !client.owns_link() {
         return Ok(client);
     }
     let mut state = client.connection();

@@ -120,8 +120,12 @@ pub async fn login(
     let mut book = AccountBook::load(&state.paths)?;
     let (account, _) = signin::resolve_account(&mut book, broker, user, Some(this_computer))?;
     let password = (!password.is_empty() && !this_computer).then_some(password);
-    // One client per account and store: the old one goes first.
-    state.replace(None).await;
+    // One client per account and store: signing in to the account that is
+    // signed in, its client goes first. Any other stays signed in until
+    // this one has (a refused password leaves it as it was).
+    if state.active_name().await.as_deref() == Some(account.name.as_str()) {
+        state.replace(None).await;
+    }
     if account.this_computer {
         local_broker::ensure(state.local_broker.clone()).await;
     }
@@ -180,7 +184,13 @@ async fn sign_in_remembered(
     if let Some(name) = state.active_name().await {
         return Ok(listed(&state, &book, &name));
     }
-    let Some(name) = book.default.clone() else {
+    // No default, or one removed from the book meanwhile (by the CLI):
+    // the sign-in form asks.
+    let Some(name) = book
+        .default
+        .clone()
+        .filter(|n| listed(&state, &book, n).is_some())
+    else {
         return Ok(None);
     };
     match start_saved(app, &book, &name).await {
@@ -270,12 +280,7 @@ pub async fn forget_account(state: State<'_, AppState>, name: String) -> Result<
     let mut book = AccountBook::load(&state.paths)?;
     let secret_key = match book.remove(&name) {
         Ok(account) => account.secret_key(),
-        Err(_) => {
-            if book.default.as_deref() == Some(name.as_str()) {
-                book.default = None;
-            }
-            book.remove_sms(&name)?.secret_key()
-        }
+        Err(_) => book.remove_sms(&name)?.secret_key(),
     };
     book.save(&state.paths)?;
     if let Ok(secrets) = state.secrets() {

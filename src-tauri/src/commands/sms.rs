@@ -16,7 +16,8 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// The SMS sign-in form: what the operator's contract gives an SP.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// (Not `Debug`: it holds the secret.)
+#[derive(Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct SmsSignIn {
     /// The account's name in Tether (letters, digits, `.`, `_`, `-`).
@@ -141,13 +142,24 @@ pub async fn sms_login(
     // A name another account has is refused before anything changes (the
     // signed-in account stays signed in).
     book.upsert_sms(account.clone())?;
-    state.replace(None).await;
+    // Signing in to the account that is signed in (its secret changed):
+    // its client goes first, as one store has one link. Any other stays
+    // signed in until this one has (a refused login leaves it as it was).
+    if state.active_name().await.as_deref() == Some(account.name.as_str()) {
+        state.replace(None).await;
+    }
     let store = state.paths.store_of(&account.name);
     let client = signin::sign_in_sms(&account, secret.clone(), store, SIGN_IN_WAIT).await?;
-    if form.remember {
-        state.secrets()?.set(&account.secret_key(), &secret)?;
-    } else if let Ok(secrets) = state.secrets() {
-        secrets.delete(&account.secret_key())?;
+    let secrets = state.secrets().ok();
+    let kept = signin::remember_secret(
+        secrets.as_deref(),
+        &account.secret_key(),
+        form.remember,
+        Some(&secret),
+    );
+    if let Err(e) = kept {
+        client.shutdown().await;
+        return Err(e.into());
     }
     book.default = Some(account.name.clone());
     book.save(&state.paths)?;

@@ -30,16 +30,18 @@ export function phoneConversation(number: string): ConversationId {
   return `p:${number}`;
 }
 
-/** A telephone number: an optional leading "+", then 5–21 digits. */
-export const PHONE_PATTERN = /^\+?[0-9]{5,21}$/;
+/** A telephone number as the backend takes it: 3–20 digits. */
+export const PHONE_PATTERN = /^[0-9]{3,20}$/;
 
 /**
  * The telephone number typed or pasted as `input` ("+86 138-0013-8000"),
  * without the spaces, dashes, dots and brackets people write numbers
- * with; null when it is not a number.
+ * with, nor a leading "+": SMS gateways carry numbers as digits only, so
+ * the phone's answers come from "8613800138000", and that must be the
+ * same conversation. Null when it is not a number.
  */
 export function normalizePhone(input: string): string | null {
-  const number = input.trim().replace(/[\s\-.()]/g, '');
+  const number = input.trim().replace(/[\s\-.()]/g, '').replace(/^\+/, '');
   return PHONE_PATTERN.test(number) ? number : null;
 }
 

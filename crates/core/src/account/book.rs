@@ -211,6 +211,9 @@ impl AccountBook {
             .iter()
             .position(|a| a.name == name)
             .ok_or_else(|| BookError::Unknown(name.to_owned()))?;
+        if self.default.as_deref() == Some(name) {
+            self.default = None;
+        }
         Ok(self.sms.remove(at))
     }
 
@@ -281,6 +284,25 @@ mod tests {
         );
         assert_ne!(first.client_id, second.client_id);
         assert_eq!(book.default.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn sms_accounts_share_the_names_and_the_default() {
+        let mut book = AccountBook::default();
+        book.upsert(account("work")).unwrap();
+        let sms = SmsAccount::new("gw", "127.0.0.1", 7890, "901234", "1065901234");
+        book.upsert_sms(sms.clone()).unwrap();
+        let mut clash = sms.clone();
+        clash.name = "work".into();
+        assert!(matches!(
+            book.upsert_sms(clash),
+            Err(BookError::NameTaken(_))
+        ));
+        // The app signs in to an SMS account as the default; removing it
+        // leaves no default pointing nowhere.
+        book.default = Some("gw".into());
+        book.remove_sms("gw").unwrap();
+        assert_eq!(book.default, None);
     }
 
     #[test]

@@ -190,7 +190,7 @@ export const en = {
     newSms: 'New SMS',
     phoneNumber: 'Phone number',
     writeSms: 'Write SMS',
-    phoneInvalid: 'Enter a phone number: 5–21 digits, optionally after a “+”.',
+    phoneInvalid: 'Enter a phone number: 3–20 digits.',
     smsEmpty: 'No texts yet. Choose New SMS to text a phone number.',
   },
   search: {

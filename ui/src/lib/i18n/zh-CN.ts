@@ -164,7 +164,7 @@ export const zhCN: Dictionary = {
     newSms: '新短信',
     phoneNumber: '手机号码',
     writeSms: '写短信',
-    phoneInvalid: '请输入电话号码：5–21 位数字，开头可带“+”。',
+    phoneInvalid: '请输入电话号码：3–20 位数字。',
     smsEmpty: '还没有短信。点击“新短信”给手机号码发短信吧。',
   },
   search: {
