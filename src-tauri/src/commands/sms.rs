@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// The SMS sign-in form: what the operator's contract gives an SP.
-/// (Not `Debug`: it holds the secret.)
+// Not `Debug`: it holds the secret, which must never reach a log.
 #[derive(Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct SmsSignIn {

@@ -184,8 +184,14 @@ impl SmsAccount {
     }
 
     /// The key under which the shared secret is kept in the OS keyring.
+    /// With the account's name: two accounts of one SP on one gateway
+    /// (another sender number) keep a secret each, and forgetting one
+    /// leaves the other's.
     pub fn secret_key(&self) -> String {
-        format!("cmpp:{}@{}:{}", self.sp_id, self.host, self.port)
+        format!(
+            "cmpp:{}:{}@{}:{}",
+            self.name, self.sp_id, self.host, self.port
+        )
     }
 
     /// Who our own SMS are from in the store (the number phones see).
@@ -261,6 +267,12 @@ mod tests {
         ] {
             assert!(bad.validate().is_err(), "{bad:?}");
         }
-        assert_eq!(good.secret_key(), "cmpp:901234@gw:7890");
+        assert_eq!(good.secret_key(), "cmpp:sms:901234@gw:7890");
+        let other_sender = SmsAccount {
+            name: "sms-2".into(),
+            src_id: "106590123401".into(),
+            ..good.clone()
+        };
+        assert_ne!(other_sender.secret_key(), good.secret_key());
     }
 }
