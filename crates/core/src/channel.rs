@@ -185,11 +185,11 @@ impl AccountClient {
         }
     }
 
-    /// Messages (chat) or SMS parts queued and not yet taken.
+    /// Messages queued and not yet taken (a long SMS counts once).
     pub async fn outbox_len(&self) -> Result<u64, ClientError> {
         match self {
             AccountClient::Chat(c) => c.outbox_len().await,
-            AccountClient::Sms(c) => c.outbox_len().await,
+            AccountClient::Sms(c) => c.outbox_messages().await,
         }
     }
 

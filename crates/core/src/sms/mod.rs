@@ -337,6 +337,12 @@ impl SmsClient {
         self.read(Store::sms_outbox_len).await
     }
 
+    /// Texts with parts queued or written and not yet taken (the
+    /// connection banner's "N messages queued").
+    pub async fn outbox_messages(&self) -> Result<u64, ClientError> {
+        self.read(Store::sms_outbox_messages).await
+    }
+
     /// Parts not delivered or failed yet (waiting for the gateway or for
     /// their report).
     pub async fn unsettled_len(&self) -> Result<u64, ClientError> {

@@ -130,6 +130,18 @@ impl Store {
         Ok(n.cast_unsigned())
     }
 
+    /// Texts with a part queued and not yet taken: what the user calls
+    /// "messages queued" (a long text is one, however many parts).
+    pub fn sms_outbox_messages(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(DISTINCT message_id) FROM sms_parts WHERE state IN (0, 1)",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok(n.cast_unsigned())
+    }
+
     /// Parts not in a final state yet (not delivered, not failed): what
     /// still waits for the gateway or its report.
     pub fn sms_unsettled_len(&self) -> Result<u64, StoreError> {

@@ -58,6 +58,7 @@ fn a_long_message_is_delivered_when_every_part_is() {
     let (msg, waiting) = queued(&mut store, 2);
     assert_eq!(waiting.len(), 2);
     assert_eq!(store.sms_outbox_len().unwrap(), 2);
+    assert_eq!(store.sms_outbox_messages().unwrap(), 1, "one text queued");
     store.sms_written(&[waiting[0].id, waiting[1].id]).unwrap();
     assert!(
         store.sms_waiting(100).unwrap().is_empty(),
@@ -67,6 +68,7 @@ fn a_long_message_is_delivered_when_every_part_is() {
         .sms_answered(&[answer(waiting[0].id, 11, 0), answer(waiting[1].id, 12, 0)])
         .unwrap();
     assert_eq!(up[0].status, MessageStatus::Sent);
+    assert_eq!(store.sms_outbox_messages().unwrap(), 0, "taken");
     let up = store.sms_report(11, "13800138000", "DELIVRD").unwrap();
     assert_eq!(up[0].status, MessageStatus::Sent, "one part of two");
     assert_eq!(up[0].delivery.delivered, 1);
