@@ -3,9 +3,10 @@
 //! phones over CMPP ([`SmsClient`]).
 //!
 //! Both channels keep the same model in the same store, so the
-//! conversation list, history, search, read marks and failed messages are
-//! the same calls; what only one channel has (rooms and presence for chat;
-//! the composer's SMS cost for SMS) is asked of the inner client.
+//! conversation list, history, search and unread counts are one
+//! implementation ([`StoreReader`]); read marks, failed messages and
+//! sending are asked of the channel's engine; what only one channel has
+//! (rooms and presence for chat) is asked of the inner client.
 
 use tether_cmpp::text::Chinese;
 use tokio::sync::{broadcast, watch};
@@ -16,6 +17,7 @@ use crate::event::Event;
 use crate::model::StoredMessage;
 use crate::model::{ConnectionState, ConversationId, ConversationSummary, Gap, SmsDelivery};
 use crate::protocol::MessageId;
+use crate::reader::StoreReader;
 use crate::sms::{Cost, SmsClient};
 
 /// A signed-in account's client, of either channel.
@@ -39,6 +41,14 @@ impl AccountClient {
         match self {
             AccountClient::Chat(_) => None,
             AccountClient::Sms(client) => Some(client),
+        }
+    }
+
+    /// The store's reading connection: the reads both channels share.
+    pub fn reader(&self) -> &StoreReader {
+        match self {
+            AccountClient::Chat(c) => c.reader(),
+            AccountClient::Sms(c) => c.reader(),
         }
     }
 
@@ -106,10 +116,7 @@ impl AccountClient {
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
-        match self {
-            AccountClient::Chat(c) => c.conversations().await,
-            AccountClient::Sms(c) => c.conversations().await,
-        }
+        self.reader().conversations().await
     }
 
     pub async fn history(
@@ -118,10 +125,7 @@ impl AccountClient {
         before: Option<(i64, MessageId)>,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        match self {
-            AccountClient::Chat(c) => c.history(conversation, before, limit).await,
-            AccountClient::Sms(c) => c.history(conversation, before, limit).await,
-        }
+        self.reader().history(conversation, before, limit).await
     }
 
     pub async fn history_after(
@@ -130,10 +134,9 @@ impl AccountClient {
         after: (i64, MessageId),
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        match self {
-            AccountClient::Chat(c) => c.history_after(conversation, after, limit).await,
-            AccountClient::Sms(c) => c.history_after(conversation, after, limit).await,
-        }
+        self.reader()
+            .history_after(conversation, after, limit)
+            .await
     }
 
     pub async fn search(
@@ -141,10 +144,7 @@ impl AccountClient {
         query: String,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        match self {
-            AccountClient::Chat(c) => c.search(query, limit).await,
-            AccountClient::Sms(c) => c.search(query, limit).await,
-        }
+        self.reader().search(query, limit).await
     }
 
     /// Messages known to be missing; SMS numbers none (a phone's texts
@@ -157,10 +157,7 @@ impl AccountClient {
     }
 
     pub async fn unread_total(&self) -> Result<u64, ClientError> {
-        match self {
-            AccountClient::Chat(c) => c.unread_total().await,
-            AccountClient::Sms(c) => c.unread_total().await,
-        }
+        self.reader().unread_total().await
     }
 
     /// What became of each of `ids` that is an SMS (sent by this account's
@@ -169,10 +166,7 @@ impl AccountClient {
         &self,
         ids: Vec<MessageId>,
     ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
-        match self {
-            AccountClient::Chat(c) => c.sms_deliveries(ids).await,
-            AccountClient::Sms(c) => c.deliveries(ids).await,
-        }
+        self.reader().sms_deliveries(ids).await
     }
 
     /// What a text to a phone costs in SMS: as this SMS account would

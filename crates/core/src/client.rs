@@ -5,8 +5,8 @@
 //! thread, so a long search never delays the link.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -20,6 +20,7 @@ use crate::model::{
     StoredMessage,
 };
 use crate::protocol::{MessageId, RoomId, UserId};
+use crate::reader::StoreReader;
 use crate::store::{Store, StoreError};
 
 /// How many events a slow subscriber may fall behind before it lags.
@@ -41,7 +42,7 @@ pub struct Client {
     commands: mpsc::Sender<Command>,
     events: broadcast::Sender<Event>,
     state: watch::Receiver<ConnectionState>,
-    reader: Arc<Mutex<Store>>,
+    reader: StoreReader,
     dropped: Arc<AtomicU64>,
 }
 
@@ -103,7 +104,7 @@ impl Client {
             commands: commands_tx,
             events,
             state: state_rx,
-            reader: Arc::new(Mutex::new(reader)),
+            reader: StoreReader::new(reader),
             dropped,
         })
     }
@@ -303,8 +304,7 @@ impl Client {
         before: Option<(i64, MessageId)>,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.read(move |s| s.history(&conversation, before, limit))
-            .await
+        self.reader.history(conversation, before, limit).await
     }
 
     /// Messages after `(ts, id)`, oldest first (see [`crate::store::Store::history_after`]).
@@ -314,8 +314,7 @@ impl Client {
         after: (i64, MessageId),
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.read(move |s| s.history_after(&conversation, after, limit))
-            .await
+        self.reader.history_after(conversation, after, limit).await
     }
 
     pub async fn search(
@@ -323,16 +322,16 @@ impl Client {
         query: String,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.read(move |s| s.search(&query, limit)).await
+        self.reader.search(query, limit).await
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
-        self.read(|s| s.conversations()).await
+        self.reader.conversations().await
     }
 
     /// Unread messages across all conversations (tray badge).
     pub async fn unread_total(&self) -> Result<u64, ClientError> {
-        self.read(|s| s.unread_total()).await
+        self.reader.unread_total().await
     }
 
     pub async fn rooms(&self) -> Result<Vec<Room>, ClientError> {
@@ -356,7 +355,7 @@ impl Client {
         &self,
         ids: Vec<MessageId>,
     ) -> Result<Vec<(MessageId, crate::model::SmsDelivery)>, ClientError> {
-        self.read(move |s| s.sms_deliveries(&ids)).await
+        self.reader.sms_deliveries(ids).await
     }
 
     /// What became of a text sent to a phone through the SMS gateway user
@@ -379,21 +378,18 @@ impl Client {
         self.read(|s| s.outbox_len()).await
     }
 
-    /// Runs `f` on the second connection, off the engine's thread. It reads,
-    /// but for [`Store::search`], which first indexes what waits.
+    /// Runs `f` on the second connection, off the engine's thread.
     async fn read<T, F>(&self, f: F) -> Result<T, ClientError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
-        let reader = self.reader.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut store = reader.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut store)
-        })
-        .await
-        .map_err(|_| ClientError::Stopped)?
-        .map_err(ClientError::from)
+        self.reader.run(f).await
+    }
+
+    /// The store's reading connection (the reads both channels share).
+    pub fn reader(&self) -> &StoreReader {
+        &self.reader
     }
 
     async fn request<T>(

@@ -20,6 +20,8 @@
 //!   its driver task), the writer store and the outbox; one thread per
 //!   client runs both.
 //! - [`client`]: the cloneable [`Client`] handle and its event stream.
+//! - [`reader`]: the store's reading connection behind either client's
+//!   handle (history, search, unread counts, SMS deliveries).
 //! - [`sms`]: the SMS channel over CMPP, a sibling of `engine`: the
 //!   [`sms::SmsClient`] handle and the task that owns the gateway link.
 //! - [`channel`]: [`channel::AccountClient`], either client behind the
@@ -70,6 +72,7 @@ pub mod error;
 pub mod event;
 pub mod model;
 pub mod protocol;
+pub mod reader;
 pub mod secrets;
 pub mod signin;
 pub mod sms;

@@ -30,8 +30,8 @@ mod turn;
 mod wire;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, TimeZone};
 use tether_cmpp::pdu::QueryResp;
@@ -44,6 +44,7 @@ use crate::model::{
     ConnectionState, ConversationId, ConversationSummary, PhoneNumber, SmsDelivery, StoredMessage,
 };
 use crate::protocol::MessageId;
+use crate::reader::StoreReader;
 use crate::store::{Store, StoreError};
 
 pub use tether_cmpp::text::{Cost, TooLong};
@@ -152,7 +153,7 @@ pub struct SmsClient {
     commands: mpsc::Sender<SmsCommand>,
     events: broadcast::Sender<Event>,
     state: watch::Receiver<ConnectionState>,
-    reader: Arc<Mutex<Store>>,
+    reader: StoreReader,
     dropped: Arc<AtomicU64>,
     /// Whether this process holds the account's link (set by the engine
     /// when it takes the link over).
@@ -206,7 +207,7 @@ impl SmsClient {
             commands: commands_tx,
             events,
             state: state_rx,
-            reader: Arc::new(Mutex::new(reader)),
+            reader: StoreReader::new(reader),
             dropped,
             owner,
         })
@@ -354,14 +355,6 @@ impl SmsClient {
         self.read(move |store| store.sms_delivery(id)).await
     }
 
-    /// [`SmsClient::delivery`] of each of `ids` that is an SMS.
-    pub async fn deliveries(
-        &self,
-        ids: Vec<MessageId>,
-    ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
-        self.read(move |store| store.sms_deliveries(&ids)).await
-    }
-
     /// Up to `limit` messages of a conversation before `(ts, id)` (or the
     /// newest), oldest first.
     pub async fn history(
@@ -370,36 +363,16 @@ impl SmsClient {
         before: Option<(i64, MessageId)>,
         limit: usize,
     ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.read(move |store| store.history(&conversation, before, limit))
-            .await
-    }
-
-    /// Messages after `(ts, id)`, oldest first.
-    pub async fn history_after(
-        &self,
-        conversation: ConversationId,
-        after: (i64, MessageId),
-        limit: usize,
-    ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.read(move |store| store.history_after(&conversation, after, limit))
-            .await
-    }
-
-    pub async fn search(
-        &self,
-        query: String,
-        limit: usize,
-    ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.write(move |store| store.search(&query, limit)).await
+        self.reader.history(conversation, before, limit).await
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
-        self.read(Store::conversations).await
+        self.reader.conversations().await
     }
 
-    /// Unread messages across all conversations (tray badge).
-    pub async fn unread_total(&self) -> Result<u64, ClientError> {
-        self.read(Store::unread_total).await
+    /// The store's reading connection (the reads both channels share).
+    pub fn reader(&self) -> &StoreReader {
+        &self.reader
     }
 
     /// Marks a conversation read; returns how many messages became read.
@@ -427,7 +400,7 @@ impl SmsClient {
         &self,
         f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ClientError> {
-        self.write(move |store| f(store)).await
+        self.reader.run(move |store| f(store)).await
     }
 
     /// Runs `f` on the reading connection. It may write what needs nothing
@@ -437,14 +410,7 @@ impl SmsClient {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ClientError> {
-        let reader = Arc::clone(&self.reader);
-        tokio::task::spawn_blocking(move || {
-            let mut store = reader.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut store)
-        })
-        .await
-        .map_err(|_| ClientError::Stopped)?
-        .map_err(ClientError::from)
+        self.reader.run(f).await
     }
 
     async fn ask<T>(&self, command: impl FnOnce(Reply<T>) -> SmsCommand) -> Result<T, ClientError> {

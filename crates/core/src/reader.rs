@@ -1,0 +1,88 @@
+//! The store's second connection, which a client's handle reads from off
+//! its engine's thread: the same reads for either channel (both keep the
+//! same model in the same store), written once.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::error::ClientError;
+use crate::model::{ConversationId, ConversationSummary, SmsDelivery, StoredMessage};
+use crate::protocol::MessageId;
+use crate::store::{Store, StoreError};
+
+/// A cloneable handle on the reading connection.
+#[derive(Clone)]
+pub struct StoreReader(Arc<Mutex<Store>>);
+
+impl StoreReader {
+    pub(crate) fn new(store: Store) -> StoreReader {
+        StoreReader(Arc::new(Mutex::new(store)))
+    }
+
+    /// Runs `f` on the reading connection, on a blocking thread. It reads,
+    /// but for [`Store::search`] (which first indexes what waits) and what
+    /// needs nothing of the engine (an SMS read mark): SQLite orders those
+    /// writes with the engine's own transactions.
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ClientError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let reader = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || {
+            let mut store = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut store)
+        })
+        .await
+        .map_err(|_| ClientError::Stopped)?
+        .map_err(ClientError::from)
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
+        self.run(|s| s.conversations()).await
+    }
+
+    /// Up to `limit` messages before `(ts, id)` (or the newest), oldest
+    /// first.
+    pub async fn history(
+        &self,
+        conversation: ConversationId,
+        before: Option<(i64, MessageId)>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.run(move |s| s.history(&conversation, before, limit))
+            .await
+    }
+
+    /// Messages after `(ts, id)`, oldest first (see [`Store::history_after`]).
+    pub async fn history_after(
+        &self,
+        conversation: ConversationId,
+        after: (i64, MessageId),
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.run(move |s| s.history_after(&conversation, after, limit))
+            .await
+    }
+
+    pub async fn search(
+        &self,
+        query: String,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, ClientError> {
+        self.run(move |s| s.search(&query, limit)).await
+    }
+
+    /// Unread messages across all conversations (tray badge).
+    pub async fn unread_total(&self) -> Result<u64, ClientError> {
+        self.run(|s| s.unread_total()).await
+    }
+
+    /// What became of each of `ids` that is an SMS (sent by an SMS
+    /// account's link, or through the team's SMS gateway user).
+    pub async fn sms_deliveries(
+        &self,
+        ids: Vec<MessageId>,
+    ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
+        self.run(move |s| s.sms_deliveries(&ids)).await
+    }
+}
