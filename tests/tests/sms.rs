@@ -276,6 +276,75 @@ async fn an_answer_lost_is_resent_and_flagged_as_maybe_twice() {
     assert_eq!(delivery.twice, Twice::Maybe);
 }
 
+/// Parts are marked "may have been written" ahead of the window (so that
+/// a SUBMIT never waits for the disk); those the window never took go on
+/// the next link as they were (or are cancelled for sure): only parts
+/// that were on the wire are flagged "may have been sent twice".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parts_marked_ahead_and_never_written_go_next_time_unflagged() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    ismg.drop_responses(2);
+    let dir = tempfile::tempdir().unwrap();
+    let mut account = account(ismg.port());
+    account.timers.window = 2;
+    // No SUBMIT given up while the test looks.
+    account.timers.response_secs = 60;
+    let client = start(account, "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(client.send(phone(), &format!("text {i}")).await.unwrap().id);
+    }
+    // Two on the wire and unanswered, three marked behind them.
+    ismg.wait_until(WAIT, |seen| seen.submits.len() == 2)
+        .await
+        .unwrap();
+    let db = rusqlite::Connection::open(dir.path().join("sms.db")).unwrap();
+    tokio::time::timeout(WAIT, async {
+        // No event tells a reservation: the store is looked at.
+        let marked = || -> i64 {
+            db.query_row("SELECT count(*) FROM sms_parts WHERE state = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        while marked() < 5 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("five parts marked written");
+    // One marked and never written can still be cancelled for sure.
+    let last = ids.pop().unwrap();
+    client.cancel(last).await.unwrap();
+    let cancelled = client.delivery(last).await.unwrap().unwrap();
+    assert_eq!(cancelled.failure.as_deref(), Some("CANCELED"));
+    assert_eq!(cancelled.twice, Twice::No);
+    ismg.close_links();
+    let mut delivered = std::collections::HashSet::new();
+    while delivered.len() < ids.len() {
+        let id = next(&mut events, |e| match e {
+            Event::Status {
+                id,
+                status: MessageStatus::Delivered,
+            } => Some(*id),
+            _ => None,
+        })
+        .await;
+        delivered.insert(id);
+    }
+    let mut flags = Vec::new();
+    for id in &ids {
+        flags.push(client.delivery(*id).await.unwrap().unwrap().twice);
+    }
+    let (maybe, no) = (Twice::Maybe, Twice::No);
+    assert_eq!(flags, [maybe, maybe, no, no]);
+    // The two unanswered ones went again, the cancelled one never: six
+    // SUBMITs in all.
+    assert_eq!(ismg.seen().to(PHONE).len(), 6);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_link_is_found_and_what_waited_goes_on_the_next() {
     let ismg = Ismg::start(IsmgOptions::new()).unwrap();

@@ -17,6 +17,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until};
 
+use super::committer::Committer;
 use super::link::LinkEnd;
 use super::{SmsCommand, wire};
 use crate::account::SmsAccount;
@@ -60,6 +61,8 @@ pub(super) struct Engine {
     pub me: UserId,
     pub secret: String,
     pub store: Store,
+    /// Commits what links hear, on a thread of its own.
+    pub(super) committer: Committer,
     _checkpoints: CheckpointThread,
     _session: Option<SessionLock>,
     store_path: std::path::PathBuf,
@@ -86,6 +89,7 @@ pub(super) struct Engine {
 /// Starts the engine on a thread of its own (as the MQTT engine does).
 pub(super) fn spawn(parts: Parts) -> Result<(), ClientError> {
     let me = parts.account.me()?;
+    let committer = Committer::start(&parts.store_path, &parts.account.name)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -97,6 +101,7 @@ pub(super) fn spawn(parts: Parts) -> Result<(), ClientError> {
         account: parts.account,
         secret: parts.secret,
         store: parts.store,
+        committer,
         _checkpoints: parts.checkpoints,
         _session: parts.session,
         store_path: parts.store_path,

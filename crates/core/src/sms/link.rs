@@ -1,8 +1,10 @@
 //! One link to the gateway: the socket, a `tether_cmpp` session, and the
-//! store between them. Each turn writes what the session queued, commits
-//! what it heard and takes the parts the window has room for in one
-//! transaction (`turn`), answers DELIVERs only after that, then waits for
-//! the socket, the session's next timer or a command (`requests`).
+//! store beside them. Each turn takes what the session heard, SUBMITs
+//! parts already reserved while the window has room, starts a commit on
+//! the store's thread (`committer`, `turn`), writes what the session
+//! queued, then waits for the socket, the commit, the session's next
+//! timer or a command (`requests`). DELIVERs are answered when their
+//! commit is done.
 
 use std::time::Duration;
 
@@ -12,6 +14,7 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::{Instant, sleep_until};
 
+use super::committer::{Pipeline, committed};
 use super::engine::Engine;
 use super::requests::{EXPIRE_EVERY, Pending, TERMINATE_WAIT};
 use crate::account::sms::ConnectionMode;
@@ -47,22 +50,29 @@ impl Engine {
         let mut buf = Vec::with_capacity(16 * 1024);
         let mut foreign = tokio::time::interval(Duration::from_secs(1));
         let mut expire = tokio::time::interval(EXPIRE_EVERY);
+        let mut pipe = Pipeline::new();
         let end = loop {
-            if let Err(e) = flush(&mut session, &mut writer).await {
-                break LinkEnd::Lost(format!("cannot write to the link: {e}"));
+            let heard_end = self.heard(&mut session, &mut pending, &mut pipe.heard);
+            let open = heard_end.is_none()
+                && pending.connected
+                && pending.stop_by.is_none()
+                && !pending.terminating;
+            if open {
+                self.submit_reserved(&mut session, &mut pipe);
             }
-            let (heard, end) = self.heard(&mut session, &mut pending);
-            let submitted = self.commit_turn(&mut session, &pending, heard, end.is_some());
-            if let Some(end) = end {
-                // What the session queued last (a TERMINATE_RESP, answers
-                // to DELIVERs) still goes.
-                let _ = flush(&mut session, &mut writer).await;
+            self.start_commit(&self.committer, &session, &mut pipe, open);
+            if let Err(e) = flush(&mut session, &mut writer).await {
+                break heard_end
+                    .unwrap_or_else(|| LinkEnd::Lost(format!("cannot write to the link: {e}")));
+            }
+            if let Some(end) = heard_end {
                 break end;
             }
-            if submitted {
-                continue;
-            }
-            if short && pending.connected && !pending.terminating && self.idle(&session, &pending) {
+            if short
+                && pending.connected
+                && !pending.terminating
+                && self.idle(&session, &pending, &pipe)
+            {
                 pending.terminating = true;
                 session.terminate(std::time::Instant::now());
                 continue;
@@ -70,6 +80,8 @@ impl Engine {
             let deadline = session.poll_timeout().map(Instant::from_std);
             let drops_due = self.drops.due();
             tokio::select! {
+                // The gateway's answers first: they free the window.
+                biased;
                 read = reader.read_buf(&mut buf) => match read {
                     Ok(0) => break LinkEnd::Lost("the gateway closed the link".into()),
                     Err(e) => break LinkEnd::Lost(format!("the link failed: {e}")),
@@ -79,11 +91,20 @@ impl Engine {
                         }
                     }
                 },
+                done = committed(&mut pipe.committing), if pipe.committing.is_some() => {
+                    if let Err(end) = self.commit_done(&mut session, &mut pipe, done) {
+                        break end;
+                    }
+                }
                 () = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                     session.handle_timeout(std::time::Instant::now());
                 }
                 command = self.commands.recv(), if pending.stop_by.is_none() => match command {
-                    Some(command) => self.link_command(command, &mut session, &mut pending),
+                    Some(command) => {
+                        self.link_command(command, &mut session, &mut pending, &mut pipe);
+                        // A send, a retry: parts may wait now.
+                        pipe.may_have_queued();
+                    }
                     None => {
                         pending.stop_by = Some(Instant::now() + TERMINATE_WAIT);
                         session.terminate(std::time::Instant::now());
@@ -93,8 +114,10 @@ impl Engine {
                     break LinkEnd::Shutdown;
                 }
                 _ = foreign.tick() => {
-                    // Parts another process queued are picked up next turn.
-                    self.foreign_changes();
+                    // Parts another process queued are reserved next.
+                    if self.foreign_changes() {
+                        pipe.may_have_queued();
+                    }
                 }
                 _ = expire.tick() => self.expire_incomplete(),
                 () = sleep_until(drops_due.unwrap_or_else(Instant::now)), if drops_due.is_some() => {
@@ -111,16 +134,8 @@ impl Engine {
         } else {
             end
         };
-        // What the session heard last (answers decoded before a bad frame
-        // or a failed write) is stored, not dropped.
-        let (heard, _) = self.heard(&mut session, &mut pending);
-        self.commit_turn(&mut session, &pending, heard, true);
-        // Written and not answered: it may or may not have reached the
-        // gateway; it goes again on the next link, flagged. Only this
-        // link writes parts, so every written part is one of these.
-        if let Err(e) = self.store.sms_unanswered(None) {
-            tracing::error!("cannot put unanswered SMS parts back in the outbox: {e}");
-        }
+        self.store_the_rest(&mut session, &mut pending, &mut pipe)
+            .await;
         let why = match &end {
             LinkEnd::Lost(why) | LinkEnd::Refused(why) | LinkEnd::Io(why) => why.as_str(),
             LinkEnd::Shutdown | LinkEnd::Done => "the link was closed",
@@ -130,10 +145,42 @@ impl Engine {
         end
     }
 
+    /// The link is over: what it heard last is stored, not dropped (the
+    /// commit in flight, then answers decoded before a bad frame or a
+    /// failed write); reserved parts that never went are queued again as
+    /// they were, and written ones whose answer will never come are queued
+    /// again flagged (they may have reached the gateway). Only this link
+    /// writes parts, so every written part is one of these.
+    async fn store_the_rest(
+        &mut self,
+        session: &mut Session,
+        pending: &mut Pending,
+        pipe: &mut Pipeline,
+    ) {
+        if pipe.committing.is_some() {
+            let done = committed(&mut pipe.committing).await;
+            let _ = self.commit_done(session, pipe, done);
+        }
+        self.heard(session, pending, &mut pipe.heard);
+        if !pipe.heard.is_empty() {
+            self.start_commit(&self.committer, session, pipe, false);
+            let done = committed(&mut pipe.committing).await;
+            let _ = self.commit_done(session, pipe, done);
+        }
+        let unsent = pipe.unreserve_all();
+        if let Err(e) = self.store.sms_unreserve(&unsent) {
+            tracing::error!("cannot put reserved SMS parts back in the outbox: {e}");
+        }
+        if let Err(e) = self.store.sms_unanswered(None) {
+            tracing::error!("cannot put unanswered SMS parts back in the outbox: {e}");
+        }
+    }
+
     /// Nothing in flight, nothing asked, nothing queued.
-    fn idle(&self, session: &Session, pending: &Pending) -> bool {
+    fn idle(&self, session: &Session, pending: &Pending, pipe: &Pipeline) -> bool {
         session.in_flight() == 0
             && pending.is_empty()
+            && pipe.is_idle()
             && self.store.sms_outbox_len().is_ok_and(|n| n == 0)
     }
 

@@ -18,10 +18,13 @@
 //!   listeners what became of a message.
 //! - `link`: one link's loop around a `Session`.
 //! - `turn`: what a link heard, committed with the next parts in one
-//!   transaction; DELIVERs answered after it.
+//!   transaction; DELIVERs answered after it; reserved parts SUBMITted.
+//! - `committer`: the store's thread those commits run on, and a link's
+//!   pipeline to it (one commit in flight, parts reserved ahead).
 //! - `requests`: commands on a live link, the answers they wait for.
 //! - `wire`: store rows into PDUs and back, the local clock.
 
+mod committer;
 mod engine;
 mod link;
 mod queue;

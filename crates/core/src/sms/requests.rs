@@ -8,6 +8,7 @@ use tether_cmpp::pdu::Query;
 use tether_cmpp::session::Session;
 use tokio::time::Instant;
 
+use super::committer::Pipeline;
 use super::engine::{Engine, INCOMPLETE_AFTER};
 use super::{GatewayCounters, Reply, SmsCommand};
 use crate::clock::now_ms;
@@ -64,26 +65,29 @@ impl Engine {
         command: SmsCommand,
         session: &mut Session,
         pending: &mut Pending,
+        pipe: &mut Pipeline,
     ) {
         let now = std::time::Instant::now();
         match command {
             SmsCommand::Cancel { id, reply } if pending.connected => {
-                // Parts still queued are cancelled here; a part written and
-                // not answered may go whatever we do.
-                let (parts, written) =
-                    match self
-                        .store
-                        .sms_cancel_unsent(id)
-                        .and_then(|(updates, written)| {
-                            self.tell(&updates);
-                            Ok((self.store.sms_scheduled_ids(id)?, written))
-                        }) {
-                        Ok(found) => found,
-                        Err(e) => {
-                            let _ = reply.send(Err(e.into()));
-                            return;
-                        }
-                    };
+                // Parts still queued (or reserved and not written) are
+                // cancelled here; a part written and not answered may go
+                // whatever we do.
+                let reserved = pipe.unreserve(id);
+                let (parts, written) = match self
+                    .store
+                    .sms_unreserve(&reserved)
+                    .and_then(|()| self.store.sms_cancel_unsent(id))
+                    .and_then(|(updates, written)| {
+                        self.tell(&updates);
+                        Ok((self.store.sms_scheduled_ids(id)?, written))
+                    }) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                        return;
+                    }
+                };
                 if parts.is_empty() {
                     let _ = reply.send(Ok(false));
                     return;
@@ -131,7 +135,7 @@ impl Engine {
             }
             SmsCommand::Send(first) => {
                 if let Some(next) = self.queue_burst(first) {
-                    self.link_command(next, session, pending);
+                    self.link_command(next, session, pending, pipe);
                 }
             }
             other => {

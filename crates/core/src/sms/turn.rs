@@ -1,11 +1,14 @@
-//! One turn of a link: what the session heard, committed with the parts
-//! the window has room for in one transaction (`Store::sms_turn`); then
-//! the DELIVERs stored are answered and the parts SUBMITted.
+//! One turn of a link: what the session heard is gathered ([`Heard`])
+//! and committed on the store's thread (`committer`) together with the
+//! parts the window will take next; when a commit is done, the DELIVERs
+//! in it are answered, its events told, and its parts SUBMITted as the
+//! window has room.
 
 use tether_cmpp::session::{Event as LinkEvent, Session};
 use tokio::time::Instant;
 
 use super::GatewayCounters;
+use super::committer::{Committer, Done, Pipeline};
 use super::engine::Engine;
 use super::link::LinkEnd;
 use super::requests::Pending;
@@ -15,26 +18,46 @@ use crate::engine::drops;
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::ConnectionState;
-use crate::store::sms::{IncomingSms, PartAnswer, Report, Turn};
+use crate::store::sms::{IncomingSms, PartAnswer, Report};
 
-/// What one turn heard, stored together.
+/// Parts reserved ahead of the window at least: a window's worth more
+/// than it holds, so that answers arriving while a commit runs find the
+/// next parts ready.
+const RESERVE_AT_LEAST: usize = 2;
+/// Parts reserved ahead at most (a crash leaves these flagged "may have
+/// been sent twice": they were marked written and may have gone).
+const RESERVE_AT_MOST: usize = 256;
+
+/// What the link heard and not stored yet.
 #[derive(Default)]
 pub(super) struct Heard {
-    answers: Vec<PartAnswer>,
-    given_up: Vec<i64>,
-    incoming: Vec<(u32, u64, IncomingSms)>,
-    /// With the Sequence_Id of their DELIVER.
-    reports: Vec<(u32, Report)>,
+    pub answers: Vec<PartAnswer>,
+    pub given_up: Vec<i64>,
+    pub incoming: Vec<IncomingSms>,
+    pub reports: Vec<Report>,
+    /// The DELIVERs behind `incoming` and `reports`, by Sequence_Id and
+    /// Msg_Id: answered once they are stored.
+    pub delivers: Vec<(u32, u64)>,
+}
+
+impl Heard {
+    pub(super) fn is_empty(&self) -> bool {
+        self.answers.is_empty()
+            && self.given_up.is_empty()
+            && self.incoming.is_empty()
+            && self.reports.is_empty()
+    }
 }
 
 impl Engine {
-    /// Applies what the session heard; the end of the link, if it ended.
+    /// Takes what the session heard into `heard`; the end of the link,
+    /// if it ended.
     pub(super) fn heard(
         &mut self,
         session: &mut Session,
         pending: &mut Pending,
-    ) -> (Heard, Option<LinkEnd>) {
-        let mut heard = Heard::default();
+        heard: &mut Heard,
+    ) -> Option<LinkEnd> {
         let mut end = None;
         while let Some(event) = session.poll_event() {
             match event {
@@ -75,16 +98,19 @@ impl Engine {
                     sequence_id,
                     deliver,
                 } => match wire::arrived(&deliver, now_ms()) {
-                    Arrived::Sms(sms) => heard.incoming.push((sequence_id, deliver.msg_id, sms)),
-                    Arrived::Report { msg_id, dest, stat } => heard.reports.push((
-                        sequence_id,
-                        Report {
+                    Arrived::Sms(sms) => {
+                        heard.delivers.push((sequence_id, deliver.msg_id));
+                        heard.incoming.push(sms);
+                    }
+                    Arrived::Report { msg_id, dest, stat } => {
+                        heard.delivers.push((sequence_id, deliver.msg_id));
+                        heard.reports.push(Report {
                             deliver_id: Some(deliver.msg_id),
                             msg_id,
                             dest,
                             stat,
-                        },
-                    )),
+                        });
+                    }
                     Arrived::Unreadable(why) => {
                         if let Some(report) = self.drops.record("sms", &why, Instant::now()) {
                             drops::log(&report);
@@ -125,7 +151,7 @@ impl Engine {
                 }
             }
         }
-        (heard, end)
+        end
     }
 
     fn refusal(&self, status: u32) -> LinkEnd {
@@ -145,41 +171,54 @@ impl Engine {
         }
     }
 
-    /// Commits a turn (see the module); whether parts were SUBMITted.
-    pub(super) fn commit_turn(
-        &mut self,
-        session: &mut Session,
-        pending: &Pending,
-        heard: Heard,
-        ending: bool,
-    ) -> bool {
-        let now = std::time::Instant::now();
-        let open = !ending
-            && pending.connected
-            && pending.stop_by.is_none()
-            && !pending.terminating
-            && session.may_send(now).is_ok();
-        let take = if open {
-            session.config().window.saturating_sub(session.in_flight())
+    /// Starts a commit if none is in flight and there is something to
+    /// write: what was heard, and reservations when the window will want
+    /// parts (`open`: it may take more on this link).
+    pub(super) fn start_commit(
+        &self,
+        committer: &Committer,
+        session: &Session,
+        pipe: &mut Pipeline,
+        open: bool,
+    ) {
+        if pipe.committing.is_some() {
+            return;
+        }
+        let window = session.config().window;
+        let ahead = pipe
+            .taken_since
+            .clamp(RESERVE_AT_LEAST * window, RESERVE_AT_MOST);
+        let take = if open && pipe.more_waiting {
+            ahead.saturating_sub(pipe.reserved.len())
         } else {
             0
         };
-        let incoming: Vec<IncomingSms> = heard.incoming.iter().map(|(_, _, i)| i.clone()).collect();
-        let reports: Vec<Report> = heard.reports.iter().map(|(_, r)| r.clone()).collect();
-        let turn = Turn {
-            answers: &heard.answers,
-            given_up: &heard.given_up,
-            tried_more_than_once: session.config().attempts > 1,
-            incoming: &incoming,
-            reports: &reports,
-            take,
+        if take == 0 && pipe.heard.is_empty() {
+            return;
+        }
+        pipe.start(committer, session.config().attempts > 1, take);
+    }
+
+    /// A commit is done: its events told, its DELIVERs answered, its
+    /// reserved parts ready for the window. `Err`: the store's thread is
+    /// gone, the link cannot go on.
+    pub(super) fn commit_done(
+        &mut self,
+        session: &mut Session,
+        pipe: &mut Pipeline,
+        done: Option<Done>,
+    ) -> Result<(), LinkEnd> {
+        pipe.committing = None;
+        let Some(Done { writes, outcome }) = done else {
+            return Err(LinkEnd::Lost("the SMS store's writer stopped".into()));
         };
-        let outcome = match self.store.sms_turn(&turn) {
+        let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
-                // Nothing answered: the gateway sends its DELIVERs again.
+                // Nothing answered: the gateway sends its DELIVERs again;
+                // the answers' parts stay "written" and go again, flagged.
                 tracing::error!("cannot store what the SMS gateway said: {e}");
-                return false;
+                return Ok(());
             }
         };
         for part in &outcome.parts {
@@ -189,21 +228,41 @@ impl Engine {
         for message in outcome.messages {
             let _ = self.events.send(Event::Message { message });
         }
-        for (sequence_id, deliver_id, _) in &heard.incoming {
-            session.answer_deliver(*sequence_id, *deliver_id, 0);
+        for (sequence_id, deliver_id) in writes.heard.delivers {
+            session.answer_deliver(sequence_id, deliver_id, 0);
         }
-        for (sequence_id, report) in &heard.reports {
-            session.answer_deliver(*sequence_id, report.deliver_id.unwrap_or(0), 0);
+        pipe.reserved(writes.take, outcome.parts);
+        if writes
+            .heard
+            .answers
+            .iter()
+            .any(|a| a.result == 8 && !a.again)
+        {
+            // Not taken (slow down): queued again, to be reserved again.
+            pipe.may_have_queued();
         }
-        for part in &outcome.parts {
-            let submit = wire::submit(&self.account, part);
+        Ok(())
+    }
+
+    /// SUBMITs reserved parts while the window has room; whether any went.
+    pub(super) fn submit_reserved(&self, session: &mut Session, pipe: &mut Pipeline) -> bool {
+        let now = std::time::Instant::now();
+        let mut any = false;
+        while session.may_send(now).is_ok() {
+            let Some(part) = pipe.reserved.pop_front() else {
+                break;
+            };
+            let submit = wire::submit(&self.account, &part);
             if session
                 .submit(part.id.cast_unsigned(), submit, now)
                 .is_err()
             {
-                let _ = self.store.sms_unanswered(Some(&[part.id]));
+                pipe.reserved.push_front(part);
+                break;
             }
+            pipe.taken_since += 1;
+            any = true;
         }
-        !outcome.parts.is_empty()
+        any
     }
 }

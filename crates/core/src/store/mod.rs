@@ -9,7 +9,9 @@
 //! survives a process crash or `kill -9` (it is in the WAL file, which the OS
 //! keeps); only an OS crash or power loss may drop the last few commits, which
 //! the at-least-once protocol tolerates (the broker still holds unacked data).
-//! The SMS engine's writer commits with `synchronous=FULL`
+//! The SMS engine has two writers: its task's (queuing, retries, cancels)
+//! and its links' (`sms::committer`, a thread committing what a link hears
+//! while the link goes on); both commit with `synchronous=FULL`
 //! ([`Store::sync_every_commit`]): a DELIVER it answered is gone from the
 //! gateway, so its commit must survive a power loss too.
 //!

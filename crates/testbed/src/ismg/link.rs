@@ -10,7 +10,9 @@ use tether_cmpp::{Frame, decode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 
+use super::clock::AnswerClock;
 use super::{IsmgEvent, Shared};
 use std::time::Instant;
 
@@ -38,6 +40,8 @@ struct Link {
     closing: bool,
     /// SUBMIT answers held back by `answer_delay`, in order.
     delayed: VecDeque<(Instant, Vec<u8>)>,
+    /// Says when each of those is due (with a delay configured).
+    clock: Option<AnswerClock>,
 }
 
 async fn serve(stream: TcpStream, shared: Arc<Shared>) {
@@ -62,19 +66,22 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         in_flight: 0,
         closing: false,
         delayed: VecDeque::new(),
+        clock: None,
     };
+    let due = Arc::new(Notify::new());
+    if !shared.options.answer_delay.is_zero() {
+        match AnswerClock::start(Arc::clone(&due)) {
+            Ok(clock) => link.clock = Some(clock),
+            // Without it the answers would never go: no link.
+            Err(_) => return,
+        }
+    }
     let mut tick = tokio::time::interval(tick_every);
     let mut buf = Vec::with_capacity(4096);
     while !link.closing {
         let outgoing = shared.outgoing.notified();
-        let answer_at = link
-            .delayed
-            .front()
-            .map(|(at, _)| tokio::time::Instant::from_std(*at));
         tokio::select! {
-            () = tokio::time::sleep_until(answer_at.unwrap_or_else(tokio::time::Instant::now)), if answer_at.is_some() => {
-                link.write_due().await;
-            }
+            () = due.notified() => link.write_due().await,
             read = reader.read_buf(&mut buf) => match read {
                 Ok(0) | Err(_) => break,
                 Ok(_) => link.read_frames(&mut buf).await,
@@ -259,7 +266,11 @@ impl Link {
                     body: Body::SubmitResp { msg_id, result },
                 }
                 .encode(self.version);
-                self.delayed.push_back((Instant::now() + delay, bytes));
+                let at = Instant::now() + delay;
+                self.delayed.push_back((at, bytes));
+                if let Some(clock) = &self.clock {
+                    clock.wake_at(at);
+                }
             }
         }
         let Some(taken) = taken else {

@@ -14,6 +14,7 @@
 //! It runs on a thread of its own, like the proxy, so it serves plain
 //! `#[test]`s and any runtime alike.
 
+mod clock;
 mod link;
 mod state;
 

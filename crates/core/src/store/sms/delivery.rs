@@ -26,7 +26,7 @@ pub(super) fn updates(
             continue;
         };
         let status = delivery.status();
-        conn.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1")?
+        conn.prepare_cached("UPDATE messages SET status = ?2 WHERE id = ?1 AND status != ?2")?
             .execute(params![message, status.code()])?;
         out.push(SmsUpdate {
             id: uuid_from_blob(message, "sms_parts.message_id")?,

@@ -175,6 +175,26 @@ impl Store {
         Ok(())
     }
 
+    /// Parts marked written that never went (reserved for a window that
+    /// did not take them): queued again as they were before.
+    pub fn sms_unreserve(&mut self, part_ids: &[i64]) -> Result<(), StoreError> {
+        if part_ids.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE sms_parts SET state = 0, attempts = max(attempts - 1, 0)
+                  WHERE id = ?1 AND state = 1",
+            )?;
+            for id in part_ids {
+                stmt.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Queues a failed message's failed parts again.
     pub fn sms_retry(&mut self, id: MessageId) -> Result<Option<SmsUpdate>, StoreError> {
         let tx = self.conn.transaction()?;
