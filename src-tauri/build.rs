@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "sms_login",
     "sms_cost",
     "sms_deliveries",
+    "sms_send_at",
+    "sms_cancel",
     "rooms",
     "join_room",
     "leave_room",

@@ -125,6 +125,8 @@ pub fn run() -> Result<(), AppStartError> {
             commands::sms::sms_login,
             commands::sms::sms_cost,
             commands::sms::sms_deliveries,
+            commands::sms::sms_send_at,
+            commands::sms::sms_cancel,
             commands::rooms::rooms,
             commands::rooms::join_room,
             commands::rooms::leave_room,

@@ -317,7 +317,7 @@ async fn parts_marked_ahead_and_never_written_go_next_time_unflagged() {
     .expect("five parts marked written");
     // One marked and never written can still be cancelled for sure.
     let last = ids.pop().unwrap();
-    client.cancel(last).await.unwrap();
+    assert!(client.cancel(last).await.unwrap(), "nothing of it went");
     let cancelled = client.delivery(last).await.unwrap().unwrap();
     assert_eq!(cancelled.failure.as_deref(), Some("CANCELED"));
     assert_eq!(cancelled.twice, Twice::No);
@@ -452,6 +452,25 @@ async fn a_scheduled_message_can_be_cancelled_and_counters_queried() {
     let counters = client.query("20261205", "").await.unwrap();
     assert_eq!(counters.mt_messages, 1);
     assert_eq!(counters.day, "20261205");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_still_queued_is_cancelled_without_a_link() {
+    // A port nobody listens on: the text waits in the outbox.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(port), "s3cret", dir.path()).await;
+    let msg = client.send(phone(), "never mind").await.unwrap();
+    assert!(client.cancel(msg.id).await.unwrap(), "nothing of it went");
+    let delivery = client.delivery(msg.id).await.unwrap().unwrap();
+    assert_eq!(delivery.failure.as_deref(), Some("CANCELED"));
+    assert_eq!(client.outbox_len().await.unwrap(), 0);
+    // Cancelled already: nothing more to stop.
+    assert!(!client.cancel(msg.id).await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

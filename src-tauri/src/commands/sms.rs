@@ -1,14 +1,16 @@
 //! SMS accounts (an SP's link to an operator's gateway over CMPP) and what
 //! only texts to phones have: the composer's cost and each text's delivery.
 
+use chrono::{Local, TimeZone};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tether_core::account::sms::{CmppVersion, ConnectionMode, Fees};
 use tether_core::account::{AccountBook, SmsAccount};
 use tether_core::channel::AccountClient;
-use tether_core::model::SmsDelivery;
+use tether_core::model::{ConversationId, SmsDelivery, StoredMessage};
 use tether_core::protocol::MessageId;
 use tether_core::signin::{self, SIGN_IN_WAIT};
+use tether_core::sms::SmsClient;
 use ts_rs::TS;
 
 use super::accounts::{self, AccountView};
@@ -197,4 +199,44 @@ pub async fn sms_deliveries(
     ids: Vec<MessageId>,
 ) -> Result<Vec<(MessageId, SmsDelivery)>, AppError> {
     Ok(state.client().await?.sms_deliveries(ids).await?)
+}
+
+/// Queues a text the gateway is to send at `at_ms` (ms since the epoch;
+/// CMPP's At_Time, to the second, on this computer's clock and offset).
+#[tauri::command]
+pub async fn sms_send_at(
+    state: State<'_, AppState>,
+    conversation: String,
+    text: String,
+    at_ms: i64,
+) -> Result<StoredMessage, AppError> {
+    let client = state.client().await?;
+    let sms = sms_of(&client)?;
+    let ConversationId::Phone(to) = ConversationId::parse_key(&conversation)
+        .map_err(|_| AppError::bad_input(format!("'{conversation}' is not a conversation")))?
+    else {
+        return Err(AppError::bad_input(
+            "Only a conversation with a phone number takes a scheduled text.",
+        ));
+    };
+    let when = Local
+        .timestamp_millis_opt(at_ms)
+        .single()
+        .filter(|when| *when > Local::now())
+        .ok_or_else(|| AppError::bad_input("Choose a send time in the future."))?;
+    Ok(sms.send_at(to, &text, &when).await?)
+}
+
+/// Stops a text that has not gone yet (scheduled, or still queued): true
+/// when nothing of it will go.
+#[tauri::command]
+pub async fn sms_cancel(state: State<'_, AppState>, id: MessageId) -> Result<bool, AppError> {
+    let client = state.client().await?;
+    Ok(sms_of(&client)?.cancel(id).await?)
+}
+
+fn sms_of(client: &AccountClient) -> Result<&SmsClient, AppError> {
+    client.sms().ok_or_else(|| {
+        AppError::bad_input("This account chats; only an SMS account schedules texts.")
+    })
 }

@@ -30,4 +30,4 @@ pub use conversation::{
 };
 pub use message::{Gap, MessageStatus, StoredMessage};
 pub use people::{PresenceRecord, PresenceState, Room};
-pub use sms::{SmsDelivery, Twice};
+pub use sms::{SmsDelivery, Twice, at_time_ms};

@@ -1,5 +1,6 @@
 //! What became of an SMS we sent: its parts, as the gateway answered them.
 
+use chrono::{FixedOffset, NaiveDate, TimeZone};
 use serde::Serialize;
 
 use super::MessageStatus;
@@ -35,6 +36,11 @@ pub struct SmsDelivery {
     pub twice: Twice,
     /// Sent with an At_Time: the gateway holds it until then.
     pub scheduled: bool,
+    /// When the gateway is to send it (ms since the epoch), if scheduled
+    /// here (a text scheduled through the SMS gateway user says only
+    /// `scheduled`).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub scheduled_for_ms: Option<i64>,
 }
 
 impl SmsDelivery {
@@ -51,4 +57,35 @@ impl SmsDelivery {
             MessageStatus::Queued
         }
     }
+}
+
+/// The moment an At_Time names (the SMPP absolute form
+/// `YYMMDDhhmmsstnnp`: local time, tenths, and the offset from UTC in
+/// quarter hours, `+` or `-`), in ms since the epoch; `None` for any
+/// other form (relative times end in `R`).
+pub fn at_time_ms(at_time: &str) -> Option<i64> {
+    let b = at_time.as_bytes();
+    if b.len() != 16 || !b[..15].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let quarters = i32::try_from(n(13)).ok()?;
+    let offset = match b[15] {
+        b'+' => FixedOffset::east_opt(quarters * 900)?,
+        b'-' => FixedOffset::west_opt(quarters * 900)?,
+        _ => return None,
+    };
+    let year = 2000 + i32::try_from(n(0)).ok()?;
+    let local = NaiveDate::from_ymd_opt(year, n(2), n(4))?.and_hms_milli_opt(
+        n(6),
+        n(8),
+        n(10),
+        u32::from(b[12] - b'0') * 100,
+    )?;
+    Some(
+        offset
+            .from_local_datetime(&local)
+            .single()?
+            .timestamp_millis(),
+    )
 }

@@ -119,6 +119,9 @@ impl SmsStatusBody {
                 failure: failure.map(str::to_owned),
                 twice,
                 scheduled,
+                // The bridge's status says only whether; the user who
+                // scheduled it knows when.
+                scheduled_for_ms: None,
             },
         })
     }

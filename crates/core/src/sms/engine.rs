@@ -320,7 +320,8 @@ impl Engine {
         self.store.sms_outbox_len().is_ok_and(|n| n > 0)
     }
 
-    /// A command that needs no link. Cancel and query do: they fail.
+    /// A command between links. A query fails; a cancel stops what is
+    /// still here, and fails only for what the gateway holds.
     pub fn offline_command(&mut self, command: SmsCommand) -> ControlFlow<()> {
         match command {
             SmsCommand::Send(first) => {
@@ -331,10 +332,17 @@ impl Engine {
             SmsCommand::Retry { id, reply } => {
                 let _ = reply.send(self.retry(id));
             }
-            SmsCommand::Cancel { reply, .. } => {
-                let _ = reply.send(Err(ClientError::GatewayUnavailable(
-                    "no link to the gateway is up; cancel again once connected".into(),
-                )));
+            SmsCommand::Cancel { id, reply } => {
+                // What is still here stops here; the gateway must be asked
+                // for what it holds.
+                let _ = reply.send(match self.cancel_here(id, &[]) {
+                    Err(e) => Err(e.into()),
+                    Ok((held, written, stopped)) if held.is_empty() => Ok(stopped && !written),
+                    Ok(_) => Err(ClientError::GatewayUnavailable(
+                        "the gateway holds it and no link to it is up; cancel again once connected"
+                            .into(),
+                    )),
+                });
             }
             SmsCommand::Query { reply, .. } => {
                 let _ = reply.send(Err(ClientError::GatewayUnavailable(

@@ -295,8 +295,10 @@ impl SmsClient {
         self.ask(|reply| SmsCommand::Retry { id, reply }).await
     }
 
-    /// Asks the gateway not to deliver a scheduled message: whether it
-    /// agreed for every part.
+    /// Stops a message: parts still here are cancelled, and the gateway
+    /// is asked not to deliver the parts it holds (scheduled). True when
+    /// nothing of it will go: no part was on its way unanswered and the
+    /// gateway agreed for every part it held.
     pub async fn cancel(&self, id: MessageId) -> Result<bool, ClientError> {
         self.ask(|reply| SmsCommand::Cancel { id, reply }).await
     }

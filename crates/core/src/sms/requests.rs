@@ -14,6 +14,8 @@ use super::{GatewayCounters, Reply, SmsCommand};
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
+use crate::protocol::MessageId;
+use crate::store::StoreError;
 
 /// How long a clean shutdown waits for the gateway's TERMINATE_RESP.
 pub(super) const TERMINATE_WAIT: Duration = Duration::from_secs(2);
@@ -74,14 +76,7 @@ impl Engine {
                 // cancelled here; a part written and not answered may go
                 // whatever we do.
                 let reserved = pipe.unreserve(id);
-                let (parts, written) = match self
-                    .store
-                    .sms_unreserve(&reserved)
-                    .and_then(|()| self.store.sms_cancel_unsent(id))
-                    .and_then(|(updates, written)| {
-                        self.tell(&updates);
-                        Ok((self.store.sms_scheduled_ids(id)?, written))
-                    }) {
+                let (parts, written, stopped_here) = match self.cancel_here(id, &reserved) {
                     Ok(found) => found,
                     Err(e) => {
                         let _ = reply.send(Err(e.into()));
@@ -89,7 +84,9 @@ impl Engine {
                     }
                 };
                 if parts.is_empty() {
-                    let _ = reply.send(Ok(false));
+                    // Nothing at the gateway: cancelled if something was
+                    // stopped here and nothing is on its way.
+                    let _ = reply.send(Ok(stopped_here && !written));
                     return;
                 }
                 let group = pending.token();
@@ -144,6 +141,25 @@ impl Engine {
                 let _ = self.offline_command(other);
             }
         }
+    }
+
+    /// Cancels what of a message is still here (queued, or `reserved`
+    /// and never written): the parts the gateway holds (scheduled, by
+    /// part and Msg_Id), whether a part is on its way unanswered, and
+    /// whether anything was stopped here.
+    pub(super) fn cancel_here(
+        &mut self,
+        id: MessageId,
+        reserved: &[i64],
+    ) -> Result<(Vec<(i64, u64)>, bool, bool), StoreError> {
+        self.store.sms_unreserve(reserved)?;
+        let (updates, written) = self.store.sms_cancel_unsent(id)?;
+        self.tell(&updates);
+        Ok((
+            self.store.sms_scheduled_ids(id)?,
+            written,
+            !updates.is_empty(),
+        ))
     }
 
     /// A CANCEL's answer (`token` 0: none, just settle empty groups).

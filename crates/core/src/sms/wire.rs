@@ -136,6 +136,13 @@ mod tests {
         let west = FixedOffset::west_opt(5 * 3600).unwrap();
         let when = west.with_ymd_and_hms(2027, 1, 2, 3, 4, 5).unwrap();
         assert_eq!(at_time(&when), "270102030405020-");
+        // And back: the moment itself, whatever the offset.
+        assert_eq!(
+            crate::model::at_time_ms(&at_time(&when)),
+            Some(when.timestamp_millis())
+        );
+        assert_eq!(crate::model::at_time_ms("270102030405020R"), None);
+        assert_eq!(crate::model::at_time_ms("271302030405020+"), None);
         let january = china.with_ymd_and_hms(2027, 1, 5, 8, 30, 0).unwrap();
         assert_eq!(timestamp_of(&january).digits(), "0105083000");
     }

@@ -25,4 +25,10 @@ failure: string | null, twice: Twice,
 /**
  * Sent with an At_Time: the gateway holds it until then.
  */
-scheduled: boolean, };
+scheduled: boolean, 
+/**
+ * When the gateway is to send it (ms since the epoch), if scheduled
+ * here (a text scheduled through the SMS gateway user says only
+ * `scheduled`).
+ */
+scheduled_for_ms: number | null, };

@@ -116,7 +116,8 @@ pub async fn cancel(
     } else {
         Err(CliError::SmsFailed {
             id,
-            why: "the gateway no longer holds it (sent already, or never scheduled)".into(),
+            why: "it went already, or may have: the gateway no longer holds it, or a part was on its way"
+                .into(),
         })
     }
 }

@@ -80,6 +80,7 @@ fn all_bodies() -> Vec<Body> {
                 failure: Some("MA:0001".into()),
                 twice: crate::model::Twice::Maybe,
                 scheduled: false,
+                scheduled_for_ms: None,
             },
         }),
     ]

@@ -61,6 +61,7 @@ fn arb_body() -> impl Strategy<Value = Body> {
                         failure,
                         twice,
                         scheduled,
+                        scheduled_for_ms: None,
                     },
                 })
             }),

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use rusqlite::{Connection, params};
 
 use super::outbox::SmsUpdate;
+use crate::model::at_time_ms;
 use crate::model::{SmsDelivery, Twice};
 use crate::store::StoreError;
 use crate::store::rows::uuid_from_blob;
@@ -42,7 +43,7 @@ pub(super) fn delivery(
     message: &[u8],
 ) -> Result<Option<SmsDelivery>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT state, failure, twice, at_time != '' FROM sms_parts
+        "SELECT state, failure, twice, at_time FROM sms_parts
           WHERE message_id = ?1 ORDER BY part",
     )?;
     let rows = stmt.query_map([message], |r| {
@@ -50,7 +51,7 @@ pub(super) fn delivery(
             r.get::<_, i64>(0)?,
             r.get::<_, Option<String>>(1)?,
             r.get::<_, i64>(2)?,
-            r.get::<_, bool>(3)?,
+            r.get::<_, String>(3)?,
         ))
     })?;
     let mut d = SmsDelivery {
@@ -60,9 +61,10 @@ pub(super) fn delivery(
         failure: None,
         twice: Twice::No,
         scheduled: false,
+        scheduled_for_ms: None,
     };
     for row in rows {
-        let (state, failure, twice, scheduled) = row?;
+        let (state, failure, twice, at_time) = row?;
         d.parts = d.parts.saturating_add(1);
         if state >= TAKEN {
             d.sent += 1;
@@ -78,7 +80,10 @@ pub(super) fn delivery(
             1 => Twice::Maybe,
             _ => Twice::Yes,
         });
-        d.scheduled |= scheduled;
+        if !at_time.is_empty() {
+            d.scheduled = true;
+            d.scheduled_for_ms = d.scheduled_for_ms.or_else(|| at_time_ms(&at_time));
+        }
     }
     Ok((d.parts > 0).then_some(d))
 }

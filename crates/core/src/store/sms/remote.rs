@@ -80,6 +80,7 @@ fn parse(json: &str) -> Result<SmsDelivery, StoreError> {
             _ => Twice::No,
         },
         scheduled: v["scheduled"].as_bool().unwrap_or(false),
+        scheduled_for_ms: None,
     })
 }
 
@@ -112,6 +113,7 @@ mod tests {
             failure: Some("UNDELIV".into()),
             twice: Twice::Maybe,
             scheduled: false,
+            scheduled_for_ms: None,
         };
         let stranger = uuid::Uuid::now_v7();
         let changed = store
