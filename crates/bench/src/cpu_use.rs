@@ -22,6 +22,8 @@ const MIN_TICKS: u64 = 50;
 pub struct Snapshot {
     machine: Option<MachineTicks>,
     broker: Option<u64>,
+    /// A broker process was asked about (`broker` None: not read).
+    broker_asked: bool,
     threads: Vec<ThreadTicks>,
 }
 
@@ -32,11 +34,19 @@ impl Snapshot {
         Snapshot {
             machine: MachineTicks::read().ok(),
             broker: broker_pid.and_then(cpu::process_ticks),
+            broker_asked: broker_pid.is_some(),
             threads: cpu::thread_ticks().unwrap_or_default(),
         }
     }
+
+    /// Reads the machine and this process's threads, where no broker
+    /// process takes part (the SMS benchmarks' gateway is a thread here).
+    pub fn in_process() -> Snapshot {
+        Snapshot::take(None)
+    }
 }
 
+#[derive(Clone, Copy)]
 /// A part of the machine's time named in the report: the threads of this
 /// process named `thread_name` (compared as `/proc` cuts names, to 15
 /// bytes), under `label`.
@@ -53,6 +63,8 @@ pub struct CpuUse {
     broker: u64,
     /// A span could not read the broker's time: its figure is unknown.
     broker_unread: bool,
+    /// A broker process took part (its figure is shown).
+    has_broker: bool,
     /// By thread name.
     threads: BTreeMap<String, u64>,
     /// Spans left out: the machine's time could not be read.
@@ -87,6 +99,7 @@ impl CpuUse {
             machine: now.since(was),
             broker: broker.unwrap_or(0),
             broker_unread: broker.is_none(),
+            has_broker: before.broker_asked,
             threads,
             unread: 0,
         }
@@ -99,6 +112,7 @@ impl CpuUse {
         self.machine.total += other.machine.total;
         self.broker += other.broker;
         self.broker_unread |= other.broker_unread;
+        self.has_broker |= other.has_broker;
         for (name, ticks) in other.threads {
             *self.threads.entry(name).or_insert(0) += ticks;
         }
@@ -131,7 +145,9 @@ impl CpuUse {
                 (p.label, self.threads.get(name).copied())
             })
             .collect();
-        named.push(("Mosquitto", (!self.broker_unread).then_some(self.broker)));
+        if self.has_broker {
+            named.push(("Mosquitto", (!self.broker_unread).then_some(self.broker)));
+        }
         // What the named parts leave; per-thread and machine-wide counts
         // are rounded apart, so on short spans it can come out below zero
         // (shown as it is rather than hidden).
@@ -165,6 +181,7 @@ mod tests {
         Snapshot {
             machine: Some(MachineTicks { busy, total }),
             broker,
+            broker_asked: true,
             threads: threads
                 .iter()
                 .map(|&(tid, ticks)| ThreadTicks {
@@ -247,6 +264,7 @@ mod tests {
         let unread = Snapshot {
             machine: None,
             broker: None,
+            broker_asked: true,
             threads: Vec::new(),
         };
         let mut used = CpuUse::over(&unread, &snapshot(50, 100, None, &[]), 10);

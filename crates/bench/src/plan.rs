@@ -96,8 +96,11 @@ pub struct Sizes {
     pub p6_sizes: Vec<usize>,
     pub p6_queries: usize,
     pub p6_start_ups: usize,
-    /// SMS per S1 run.
+    /// SMS per S1 run with the gateway answering after 5 ms.
     pub s1_messages: usize,
+    /// SMS per S1 run with the gateway answering at once (quick runs: more
+    /// of them, so that their CPU time can be told).
+    pub s1_fast_messages: usize,
     pub s2_messages: usize,
     /// Times the gateway is killed during S2.
     pub s2_kills: usize,
@@ -121,6 +124,7 @@ impl Sizes {
             p6_queries: 200,
             p6_start_ups: 5,
             s1_messages: 5_000,
+            s1_fast_messages: 20_000,
             s2_messages: 10_000,
             s2_kills: 5,
             s3_idle_secs: 3,
@@ -142,6 +146,7 @@ impl Sizes {
             p6_queries: 20,
             p6_start_ups: 2,
             s1_messages: 200,
+            s1_fast_messages: 800,
             s2_messages: 200,
             s2_kills: 2,
             s3_idle_secs: 1,

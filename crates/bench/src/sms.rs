@@ -26,6 +26,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::broadcast;
 
+use crate::cpu_use::{CpuUse, Snapshot};
 use crate::error::BenchError;
 use crate::plan::Sizes;
 
@@ -144,11 +145,16 @@ async fn settled(client: &SmsClient, status: MessageStatus) -> Result<bool, Benc
 /// S1, Tether: `n` messages sent at once (as a script or the gateway
 /// bridge sends them); from the first send to the last taken by the
 /// gateway.
-pub(crate) async fn durable_rate(n: usize, delay: Duration, dir: &Path) -> Result<f64, BenchError> {
+pub(crate) async fn durable_rate(
+    n: usize,
+    delay: Duration,
+    dir: &Path,
+) -> Result<(f64, CpuUse), BenchError> {
     let ismg = gateway(delay)?;
     let client = client(account(ismg.port()), dir).await?;
     connected(&client).await?;
     let mut events = client.subscribe();
+    let cpu_before = Snapshot::in_process();
     let start = Instant::now();
     let mut sends = tokio::task::JoinSet::new();
     for i in 0..n {
@@ -160,13 +166,14 @@ pub(crate) async fn durable_rate(n: usize, delay: Duration, dir: &Path) -> Resul
     }
     until_status(&client, &mut events, MessageStatus::Sent, n).await?;
     let rate = n as f64 / start.elapsed().as_secs_f64();
+    let cpu = CpuUse::over(&cpu_before, &Snapshot::in_process(), n);
     client.shutdown().await;
-    Ok(rate)
+    Ok((rate, cpu))
 }
 
 /// S1, baseline: the same SUBMITs through the same session rules over a
 /// bare socket, nothing stored.
-pub(crate) async fn bare_rate(n: usize, delay: Duration) -> Result<f64, BenchError> {
+pub(crate) async fn bare_rate(n: usize, delay: Duration) -> Result<(f64, CpuUse), BenchError> {
     let ismg = gateway(delay)?;
     let stream = TcpStream::connect(("127.0.0.1", ismg.port()))
         .await
@@ -201,6 +208,7 @@ pub(crate) async fn bare_rate(n: usize, delay: Duration) -> Result<f64, BenchErr
         ..Submit::default()
     };
     let (mut queued, mut answered) = (0usize, 0usize);
+    let cpu_before = Snapshot::in_process();
     let mut start = None;
     let mut buf = Vec::with_capacity(64 * 1024);
     let deadline = Instant::now() + STEP;
@@ -255,7 +263,8 @@ pub(crate) async fn bare_rate(n: usize, delay: Duration) -> Result<f64, BenchErr
         }
     }
     let elapsed = start.map_or(Duration::ZERO, |s| s.elapsed());
-    Ok(n as f64 / elapsed.as_secs_f64())
+    let cpu = CpuUse::over(&cpu_before, &Snapshot::in_process(), n);
+    Ok((n as f64 / elapsed.as_secs_f64(), cpu))
 }
 
 /// What S2 found.

@@ -1,5 +1,6 @@
 //! A link's store writes, on a thread of their own: what a turn heard
-//! (answers, reports, incoming SMS) is committed while the link goes on
+//! (answers, reports, incoming SMS) and the texts sent meanwhile are
+//! committed while the link goes on
 //! reading and writing, and the parts the window will take next are
 //! marked "may have been written" in the same transaction, ahead of their
 //! SUBMIT ([`Pipeline::reserved`]), so that a SUBMIT never waits for the
@@ -17,6 +18,7 @@ use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::oneshot;
 
+use super::queue::Burst;
 use super::turn::Heard;
 use crate::error::ClientError;
 use crate::protocol::MessageId;
@@ -25,6 +27,8 @@ use crate::store::{Store, StoreError};
 
 /// What one commit writes.
 pub(super) struct Writes {
+    /// Texts sent since the last commit, queued first.
+    pub burst: Burst,
     pub heard: Heard,
     pub tried_more_than_once: bool,
     /// Queued parts to reserve for the window.
@@ -61,6 +65,7 @@ impl Committer {
                 while let Ok(Job { writes, done }) = queue.recv() {
                     let heard = &writes.heard;
                     let outcome = store.sms_turn(&Turn {
+                        queue: &writes.burst.rows,
                         answers: &heard.answers,
                         given_up: &heard.given_up,
                         tried_more_than_once: writes.tried_more_than_once,
@@ -79,6 +84,8 @@ impl Committer {
 /// A link's writes between the session and the store.
 #[derive(Default)]
 pub(super) struct Pipeline {
+    /// Sent since the last commit started.
+    pub burst: Burst,
     /// Heard since the last commit started.
     pub heard: Heard,
     /// The commit in flight.
@@ -112,6 +119,7 @@ impl Pipeline {
     pub(super) fn start(&mut self, committer: &Committer, tried_more_than_once: bool, take: usize) {
         let (done, answer) = oneshot::channel();
         let writes = Writes {
+            burst: std::mem::take(&mut self.burst),
             heard: std::mem::take(&mut self.heard),
             tried_more_than_once,
             take,
@@ -139,9 +147,17 @@ impl Pipeline {
         self.reserved.extend(parts);
     }
 
-    /// Nothing heard, nothing committing, nothing reserved.
+    /// Nothing to commit, nothing committing, nothing reserved.
     pub(super) fn is_idle(&self) -> bool {
-        self.committing.is_none() && self.heard.is_empty() && self.reserved.is_empty()
+        self.committing.is_none()
+            && self.burst.is_empty()
+            && self.heard.is_empty()
+            && self.reserved.is_empty()
+    }
+
+    /// Something waits to be committed.
+    pub(super) fn has_writes(&self) -> bool {
+        !self.burst.is_empty() || !self.heard.is_empty()
     }
 
     /// Takes a message's reserved parts back (it is being cancelled).

@@ -325,7 +325,9 @@ impl Engine {
     pub fn offline_command(&mut self, command: SmsCommand) -> ControlFlow<()> {
         match command {
             SmsCommand::Send(first) => {
-                if let Some(next) = self.queue_burst(first) {
+                let (burst, next) = self.gather_burst(first);
+                self.queue_now(burst);
+                if let Some(next) = next {
                     return self.offline_command(next);
                 }
             }
@@ -337,7 +339,7 @@ impl Engine {
                 // for what it holds.
                 let _ = reply.send(match self.cancel_here(id, &[]) {
                     Err(e) => Err(e.into()),
-                    Ok((held, written, stopped)) if held.is_empty() => Ok(stopped && !written),
+                    Ok(here) if here.held.is_empty() => Ok(here.stopped && !here.on_its_way),
                     Ok(_) => Err(ClientError::GatewayUnavailable(
                         "the gateway holds it and no link to it is up; cancel again once connected"
                             .into(),

@@ -162,7 +162,7 @@ impl Engine {
             let _ = self.commit_done(session, pipe, done);
         }
         self.heard(session, pending, &mut pipe.heard);
-        if !pipe.heard.is_empty() {
+        if pipe.has_writes() {
             self.start_commit(&self.committer, session, pipe, false);
             let done = committed(&mut pipe.committing).await;
             let _ = self.commit_done(session, pipe, done);

@@ -3,13 +3,31 @@
 //! became of it.
 
 use super::engine::{Engine, MAX_BURST};
-use super::{SendRequest, SmsCommand};
+use super::{Reply, SendRequest, SmsCommand};
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::{ConversationId, MessageStatus, StoredMessage};
 use crate::protocol::MessageId;
 use crate::store::sms::{NewPart, SmsUpdate};
+
+/// Texts ready to queue, and where each one's answer goes.
+#[derive(Default)]
+pub(super) struct Burst {
+    pub rows: Vec<(StoredMessage, Vec<NewPart>)>,
+    pub replies: Vec<Reply<StoredMessage>>,
+}
+
+impl Burst {
+    pub(super) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub(super) fn append(&mut self, mut other: Burst) {
+        self.rows.append(&mut other.rows);
+        self.replies.append(&mut other.replies);
+    }
+}
 
 impl Engine {
     /// The first time this process sends a message another process
@@ -27,15 +45,17 @@ impl Engine {
         }
     }
 
-    /// Queues `first` and the sends already waiting behind it in one
-    /// transaction (a burst costs one commit); returns the first other
-    /// command taken off the queue, to run next, in order.
-    pub fn queue_burst(&mut self, first: SendRequest) -> Option<SmsCommand> {
-        let mut burst = vec![first];
+    /// Takes `first` and the sends already waiting behind it (a burst,
+    /// queued in one transaction); answers at once those that need
+    /// nothing queued (an id stored already, an empty text); returns the
+    /// rest, and the first other command taken off the queue, to run
+    /// next, in order.
+    pub fn gather_burst(&mut self, first: SendRequest) -> (Burst, Option<SmsCommand>) {
+        let mut requests = vec![first];
         let mut next = None;
-        while burst.len() < MAX_BURST {
+        while requests.len() < MAX_BURST {
             match self.commands.try_recv() {
-                Ok(SmsCommand::Send(request)) => burst.push(request),
+                Ok(SmsCommand::Send(request)) => requests.push(request),
                 Ok(other) => {
                     next = Some(other);
                     break;
@@ -43,9 +63,8 @@ impl Engine {
                 Err(_) => break,
             }
         }
-        let mut ready = Vec::new();
-        let mut replies = Vec::new();
-        for request in burst {
+        let mut burst = Burst::default();
+        for request in requests {
             if let Some(id) = request.id {
                 match self.store.message(id) {
                     Ok(Some(stored)) => {
@@ -59,40 +78,50 @@ impl Engine {
                     }
                 }
             }
-            if ready
-                .iter()
-                .any(|(m, _): &(StoredMessage, Vec<NewPart>)| Some(m.id) == request.id)
-            {
-                let _ = request.reply.send(Err(ClientError::NotQueued(
-                    "the same message twice in one burst".into(),
-                )));
-                continue;
-            }
             match self.prepare(request.id, request.to, &request.text, request.at_time) {
                 Ok(prepared) => {
-                    ready.push(prepared);
-                    replies.push(request.reply);
+                    burst.rows.push(prepared);
+                    burst.replies.push(request.reply);
                 }
                 Err(e) => {
                     let _ = request.reply.send(Err(e));
                 }
             }
         }
-        if let Err(e) = self.store.sms_enqueue_many(&ready) {
-            let why = e.to_string();
-            for reply in replies {
-                let _ = reply.send(Err(ClientError::NotQueued(why.clone())));
+        (burst, next)
+    }
+
+    /// Queues a burst in a transaction of its own (between links).
+    pub fn queue_now(&mut self, burst: Burst) {
+        let stored = self.store.sms_enqueue_many(&burst.rows);
+        self.burst_stored(burst, stored.map_err(|e| e.to_string()));
+    }
+
+    /// Tells a burst's senders and listeners that it is stored (`stored`:
+    /// for each message, whether it was queued now; false: its id was
+    /// stored already, and the stored message answers).
+    pub fn burst_stored(&mut self, burst: Burst, stored: Result<Vec<bool>, String>) {
+        let queued = match stored {
+            Ok(queued) => queued,
+            Err(why) => {
+                for reply in burst.replies {
+                    let _ = reply.send(Err(ClientError::NotQueued(why.clone())));
+                }
+                return;
             }
-            return next;
-        }
-        for ((msg, _), reply) in ready.into_iter().zip(replies) {
+        };
+        for (((msg, _), reply), new) in burst.rows.into_iter().zip(burst.replies).zip(queued) {
+            if !new {
+                let stored = self.store.message(msg.id).map_err(ClientError::from);
+                let _ = reply.send(stored.and_then(|m| m.ok_or(ClientError::Stopped)));
+                continue;
+            }
             self.mine.insert(msg.id);
             let _ = self.events.send(Event::Message {
                 message: msg.clone(),
             });
             let _ = reply.send(Ok(msg));
         }
-        next
     }
 
     /// A message and its parts, ready to store.

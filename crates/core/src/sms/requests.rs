@@ -61,6 +61,16 @@ impl Pending {
     }
 }
 
+/// What a cancel did here, before asking the gateway.
+pub(super) struct CancelledHere {
+    /// The parts the gateway holds (scheduled), by part and Msg_Id.
+    pub held: Vec<(i64, u64)>,
+    /// A part was written and is unanswered: it may go whatever we do.
+    pub on_its_way: bool,
+    /// Something queued here was stopped.
+    pub stopped: bool,
+}
+
 impl Engine {
     pub(super) fn link_command(
         &mut self,
@@ -76,7 +86,11 @@ impl Engine {
                 // cancelled here; a part written and not answered may go
                 // whatever we do.
                 let reserved = pipe.unreserve(id);
-                let (parts, written, stopped_here) = match self.cancel_here(id, &reserved) {
+                let CancelledHere {
+                    held: parts,
+                    on_its_way: written,
+                    stopped: stopped_here,
+                } = match self.cancel_here(id, &reserved) {
                     Ok(found) => found,
                     Err(e) => {
                         let _ = reply.send(Err(e.into()));
@@ -131,7 +145,10 @@ impl Engine {
                 session.terminate(now);
             }
             SmsCommand::Send(first) => {
-                if let Some(next) = self.queue_burst(first) {
+                // Queued with the link's next commit, on the store's thread.
+                let (burst, next) = self.gather_burst(first);
+                pipe.burst.append(burst);
+                if let Some(next) = next {
                     self.link_command(next, session, pending, pipe);
                 }
             }
@@ -144,22 +161,20 @@ impl Engine {
     }
 
     /// Cancels what of a message is still here (queued, or `reserved`
-    /// and never written): the parts the gateway holds (scheduled, by
-    /// part and Msg_Id), whether a part is on its way unanswered, and
-    /// whether anything was stopped here.
+    /// and never written).
     pub(super) fn cancel_here(
         &mut self,
         id: MessageId,
         reserved: &[i64],
-    ) -> Result<(Vec<(i64, u64)>, bool, bool), StoreError> {
+    ) -> Result<CancelledHere, StoreError> {
         self.store.sms_unreserve(reserved)?;
-        let (updates, written) = self.store.sms_cancel_unsent(id)?;
+        let (updates, on_its_way) = self.store.sms_cancel_unsent(id)?;
         self.tell(&updates);
-        Ok((
-            self.store.sms_scheduled_ids(id)?,
-            written,
-            !updates.is_empty(),
-        ))
+        Ok(CancelledHere {
+            held: self.store.sms_scheduled_ids(id)?,
+            on_its_way,
+            stopped: !updates.is_empty(),
+        })
     }
 
     /// A CANCEL's answer (`token` 0: none, just settle empty groups).

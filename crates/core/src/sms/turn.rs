@@ -8,7 +8,7 @@ use tether_cmpp::session::{Event as LinkEvent, Session};
 use tokio::time::Instant;
 
 use super::GatewayCounters;
-use super::committer::{Committer, Done, Pipeline};
+use super::committer::{Committer, Done, Pipeline, Writes};
 use super::engine::Engine;
 use super::link::LinkEnd;
 use super::requests::Pending;
@@ -20,10 +20,10 @@ use crate::event::Event;
 use crate::model::ConnectionState;
 use crate::store::sms::{IncomingSms, PartAnswer, Report};
 
-/// Parts reserved ahead of the window at least: a window's worth more
-/// than it holds, so that answers arriving while a commit runs find the
-/// next parts ready.
-const RESERVE_AT_LEAST: usize = 2;
+/// Parts reserved ahead of the window at least, in windows: a window's
+/// worth more than it holds, so that answers arriving while a commit runs
+/// find the next parts ready.
+const WINDOWS_AHEAD_AT_LEAST: usize = 2;
 /// Parts reserved ahead at most (a crash leaves these flagged "may have
 /// been sent twice": they were marked written and may have gone).
 const RESERVE_AT_MOST: usize = 256;
@@ -187,13 +187,13 @@ impl Engine {
         let window = session.config().window;
         let ahead = pipe
             .taken_since
-            .clamp(RESERVE_AT_LEAST * window, RESERVE_AT_MOST);
+            .clamp(WINDOWS_AHEAD_AT_LEAST * window, RESERVE_AT_MOST);
         let take = if open && pipe.more_waiting {
             ahead.saturating_sub(pipe.reserved.len())
         } else {
             0
         };
-        if take == 0 && pipe.heard.is_empty() {
+        if take == 0 && !pipe.has_writes() {
             return;
         }
         pipe.start(committer, session.config().attempts > 1, take);
@@ -212,15 +212,20 @@ impl Engine {
         let Some(Done { writes, outcome }) = done else {
             return Err(LinkEnd::Lost("the SMS store's writer stopped".into()));
         };
-        let outcome = match outcome {
+        let Writes {
+            burst, heard, take, ..
+        } = writes;
+        let mut outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
                 // Nothing answered: the gateway sends its DELIVERs again;
                 // the answers' parts stay "written" and go again, flagged.
                 tracing::error!("cannot store what the SMS gateway said: {e}");
+                self.burst_stored(burst, Err(e.to_string()));
                 return Ok(());
             }
         };
+        self.burst_stored(burst, Ok(std::mem::take(&mut outcome.queued)));
         for part in &outcome.parts {
             self.announce(part.message_id);
         }
@@ -228,16 +233,11 @@ impl Engine {
         for message in outcome.messages {
             let _ = self.events.send(Event::Message { message });
         }
-        for (sequence_id, deliver_id) in writes.heard.delivers {
+        for (sequence_id, deliver_id) in heard.delivers {
             session.answer_deliver(sequence_id, deliver_id, 0);
         }
-        pipe.reserved(writes.take, outcome.parts);
-        if writes
-            .heard
-            .answers
-            .iter()
-            .any(|a| a.result == 8 && !a.again)
-        {
+        pipe.reserved(take, outcome.parts);
+        if heard.answers.iter().any(|a| a.result == 8 && !a.again) {
             // Not taken (slow down): queued again, to be reserved again.
             pipe.may_have_queued();
         }

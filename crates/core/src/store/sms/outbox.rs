@@ -80,40 +80,24 @@ impl Store {
         msg: &StoredMessage,
         parts: &[NewPart],
     ) -> Result<(), StoreError> {
-        self.sms_enqueue_many(&[(msg.clone(), parts.to_vec())])
+        self.sms_enqueue_many(&[(msg.clone(), parts.to_vec())])?;
+        Ok(())
     }
 
     /// Several messages and their parts in one transaction (a burst of
-    /// sends: one commit instead of one each).
+    /// sends: one commit instead of one each). A message whose id is
+    /// stored already is left as it is: for each, whether it was queued
+    /// now.
     pub fn sms_enqueue_many(
         &mut self,
         messages: &[(StoredMessage, Vec<NewPart>)],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<bool>, StoreError> {
         let tx = self.conn.transaction()?;
         let mut batch = Batch::default();
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO sms_parts(message_id, part, total, dest, msg_fmt, content, at_time)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for (msg, parts) in messages {
-                insert_message(&tx, msg, &mut batch)?;
-                for p in parts {
-                    insert.execute(params![
-                        msg.id.as_bytes().as_slice(),
-                        p.part,
-                        p.total,
-                        p.dest,
-                        p.msg_fmt,
-                        p.content,
-                        p.at_time
-                    ])?;
-                }
-            }
-        }
+        let queued = enqueue_in(&tx, messages, &mut batch)?;
         batch.finish(&tx)?;
         tx.commit()?;
-        Ok(())
+        Ok(queued)
     }
 
     /// Up to `limit` queued parts, oldest first.
@@ -300,6 +284,36 @@ impl Store {
         }
         Ok(found)
     }
+}
+
+/// Queues messages and their parts, skipping ids stored already (a
+/// request seen twice goes once); for each, whether it was queued now.
+pub(super) fn enqueue_in(
+    conn: &Connection,
+    messages: &[(StoredMessage, Vec<NewPart>)],
+    batch: &mut Batch,
+) -> Result<Vec<bool>, StoreError> {
+    let mut exists = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?1)")?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO sms_parts(message_id, part, total, dest, msg_fmt, content, at_time)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut queued = Vec::with_capacity(messages.len());
+    for (msg, parts) in messages {
+        let key = msg.id.as_bytes().as_slice();
+        if exists.query_row([key], |r| r.get::<_, bool>(0))? {
+            queued.push(false);
+            continue;
+        }
+        insert_message(conn, msg, batch)?;
+        for p in parts {
+            insert.execute(params![
+                key, p.part, p.total, p.dest, p.msg_fmt, p.content, p.at_time
+            ])?;
+        }
+        queued.push(true);
+    }
+    Ok(queued)
 }
 
 /// Up to `limit` queued parts, oldest first.

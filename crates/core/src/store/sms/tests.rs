@@ -296,3 +296,48 @@ fn the_sms_writer_can_sync_every_commit() {
     store.sync_every_commit().unwrap();
     assert_eq!(level(&store), 2, "FULL");
 }
+
+#[test]
+fn a_message_queued_twice_goes_once() {
+    let mut store = Store::open_in_memory().unwrap();
+    let msg = message("once");
+    let row = (msg.clone(), parts(2));
+    // Twice in one burst, then again in a later one (a request the SMS
+    // gateway user saw twice).
+    let queued = store
+        .sms_enqueue_many(&[row.clone(), (message("other"), parts(1)), row.clone()])
+        .unwrap();
+    assert_eq!(queued, [true, true, false]);
+    assert_eq!(store.sms_enqueue_many(&[row]).unwrap(), [false]);
+    assert_eq!(store.sms_outbox_len().unwrap(), 3);
+    assert_eq!(store.sms_outbox_messages().unwrap(), 2);
+}
+
+#[test]
+fn a_turn_queues_what_was_sent_and_reserves_it_at_once() {
+    let mut store = Store::open_in_memory().unwrap();
+    let msg = message("with the turn");
+    let outcome = store
+        .sms_turn(&Turn {
+            queue: &[(msg.clone(), parts(2))],
+            take: 16,
+            ..Turn::default()
+        })
+        .unwrap();
+    assert_eq!(outcome.queued, [true]);
+    let taken: Vec<_> = outcome
+        .parts
+        .iter()
+        .map(|p| (p.message_id, p.part))
+        .collect();
+    assert_eq!(taken, [(msg.id, 1), (msg.id, 2)]);
+    // Reserved: marked written, and given back as they were.
+    let ids: Vec<i64> = outcome.parts.iter().map(|p| p.id).collect();
+    store.sms_unreserve(&ids).unwrap();
+    let again = store.sms_written(&ids).unwrap();
+    assert!(again.is_empty(), "not flagged: never written before");
+    assert_eq!(
+        store.sms_delivery(msg.id).unwrap().unwrap().twice,
+        Twice::No
+    );
+}

@@ -1,6 +1,6 @@
-//! One turn of an SMS link in one transaction: what it heard (answers,
-//! lost answers, incoming SMS, reports) and the parts it hands to the
-//! window next. A link's turn used to be four or five commits; at a
+//! One turn of an SMS link in one transaction: what was sent meanwhile,
+//! what it heard (answers, lost answers, incoming SMS, reports) and the
+//! parts it hands to the window next. A link's turn used to be four or five commits; at a
 //! gateway answering at once that was most of a message's cost (S1).
 
 use std::collections::BTreeSet;
@@ -8,15 +8,19 @@ use std::collections::BTreeSet;
 use super::answers::{answered_in, reports_in};
 use super::delivery::updates;
 use super::incoming::incoming_in;
-use super::outbox::{given_up_in, waiting_in, written_in};
-use super::{IncomingSms, PartAnswer, Report, SmsPart, SmsUpdate};
+use super::outbox::{enqueue_in, given_up_in, waiting_in, written_in};
+use super::{IncomingSms, NewPart, PartAnswer, Report, SmsPart, SmsUpdate};
 use crate::model::StoredMessage;
 use crate::store::batch::Batch;
 use crate::store::{Store, StoreError};
 
-/// What one turn heard, and how many parts the window has room for.
+/// What one turn heard, what was sent meanwhile, and how many parts the
+/// window has room for.
 #[derive(Debug, Default)]
 pub struct Turn<'a> {
+    /// Messages to queue first (a link's sends go with its next commit,
+    /// so that its thread never waits for the store's lock).
+    pub queue: &'a [(StoredMessage, Vec<NewPart>)],
     pub answers: &'a [PartAnswer],
     /// Written parts the gateway did not answer after N attempts.
     pub given_up: &'a [i64],
@@ -30,7 +34,8 @@ pub struct Turn<'a> {
 
 impl Turn<'_> {
     fn heard_nothing(&self) -> bool {
-        self.answers.is_empty()
+        self.queue.is_empty()
+            && self.answers.is_empty()
             && self.given_up.is_empty()
             && self.incoming.is_empty()
             && self.reports.is_empty()
@@ -46,6 +51,9 @@ pub struct TurnOutcome {
     pub messages: Vec<StoredMessage>,
     /// Parts marked written: SUBMIT them now.
     pub parts: Vec<SmsPart>,
+    /// For each message of `Turn::queue`, whether it was queued now (not
+    /// stored already).
+    pub queued: Vec<bool>,
 }
 
 impl Store {
@@ -63,6 +71,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut touched = BTreeSet::new();
         let mut batch = Batch::default();
+        let queued = enqueue_in(&tx, turn.queue, &mut batch)?;
         answered_in(&tx, turn.answers, &mut touched)?;
         given_up_in(&tx, turn.given_up, turn.tried_more_than_once, &mut touched)?;
         let messages = incoming_in(&tx, turn.incoming, &mut batch)?;
@@ -81,6 +90,7 @@ impl Store {
             updates,
             messages,
             parts,
+            queued,
         })
     }
 }
