@@ -124,7 +124,7 @@ impl Sizes {
             p6_queries: 200,
             p6_start_ups: 5,
             s1_messages: 5_000,
-            s1_fast_messages: 20_000,
+            s1_fast_messages: 50_000,
             s2_messages: 10_000,
             s2_kills: 5,
             s3_idle_secs: 3,

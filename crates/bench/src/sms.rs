@@ -142,20 +142,57 @@ async fn settled(client: &SmsClient, status: MessageStatus) -> Result<bool, Benc
     })
 }
 
-/// S1, Tether: `n` messages sent at once (as a script or the gateway
-/// bridge sends them); from the first send to the last taken by the
-/// gateway.
+/// When S1's texts are queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Queued {
+    /// While the gateway is down (as after an outage, or a script's
+    /// burst); timed from the link's login: the link's own rate.
+    BeforeTheLink,
+    /// All at once on a live link; timed from the first send: queuing
+    /// through the API (and its events) counted too.
+    WhileLinked,
+}
+
+/// S1, Tether: `n` texts to the last SUBMIT the gateway took, durable
+/// (each part marked written before it goes, each answer and report
+/// committed, DELIVERs answered after their commit), reports on.
 pub(crate) async fn durable_rate(
     n: usize,
     delay: Duration,
     dir: &Path,
+    queued: Queued,
 ) -> Result<(f64, CpuUse), BenchError> {
-    let ismg = gateway(delay)?;
-    let client = client(account(ismg.port()), dir).await?;
-    connected(&client).await?;
+    // A port nobody answers on yet: texts queued now wait in the outbox.
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map_err(BenchError::io("picking a port"))?
+        .port();
+    let client = client(account(port), dir).await?;
+    if queued == Queued::BeforeTheLink {
+        send_all(&client, n).await?;
+    }
+    // Listening from here: the queuing's own events are not the link's.
     let mut events = client.subscribe();
+    let mut options = IsmgOptions::new();
+    options.answer_delay = delay;
+    let _ismg =
+        Ismg::start_on(options, port).map_err(BenchError::io("starting the gateway simulator"))?;
+    client.retry_now().await;
+    connected(&client).await?;
     let cpu_before = Snapshot::in_process();
     let start = Instant::now();
+    if queued == Queued::WhileLinked {
+        send_all(&client, n).await?;
+    }
+    until_status(&client, &mut events, MessageStatus::Sent, n).await?;
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    let cpu = CpuUse::over(&cpu_before, &Snapshot::in_process(), n);
+    client.shutdown().await;
+    Ok((rate, cpu))
+}
+
+/// `n` texts sent at once, as a script or the gateway bridge sends them.
+async fn send_all(client: &SmsClient, n: usize) -> Result<(), BenchError> {
     let mut sends = tokio::task::JoinSet::new();
     for i in 0..n {
         let (client, to) = (client.clone(), phone()?);
@@ -164,11 +201,7 @@ pub(crate) async fn durable_rate(
     while let Some(sent) = sends.join_next().await {
         sent.map_err(|_| BenchError::Setup("a send panicked".into()))??;
     }
-    until_status(&client, &mut events, MessageStatus::Sent, n).await?;
-    let rate = n as f64 / start.elapsed().as_secs_f64();
-    let cpu = CpuUse::over(&cpu_before, &Snapshot::in_process(), n);
-    client.shutdown().await;
-    Ok((rate, cpu))
+    Ok(())
 }
 
 /// S1, baseline: the same SUBMITs through the same session rules over a

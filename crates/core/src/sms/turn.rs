@@ -26,7 +26,7 @@ use crate::store::sms::{IncomingSms, PartAnswer, Report};
 const WINDOWS_AHEAD_AT_LEAST: usize = 2;
 /// Parts reserved ahead at most (a crash leaves these flagged "may have
 /// been sent twice": they were marked written and may have gone).
-const RESERVE_AT_MOST: usize = 256;
+const RESERVE_AT_MOST: usize = 512;
 
 /// What the link heard and not stored yet.
 #[derive(Default)]
@@ -185,9 +185,9 @@ impl Engine {
             return;
         }
         let window = session.config().window;
-        let ahead = pipe
-            .taken_since
-            .clamp(WINDOWS_AHEAD_AT_LEAST * window, RESERVE_AT_MOST);
+        // Twice what the window took while the last reservation was on
+        // its way: what comes back must last through the next commit too.
+        let ahead = (2 * pipe.taken_since).clamp(WINDOWS_AHEAD_AT_LEAST * window, RESERVE_AT_MOST);
         let take = if open && pipe.more_waiting {
             ahead.saturating_sub(pipe.reserved.len())
         } else {

@@ -350,6 +350,55 @@ pub(super) fn waiting_in(conn: &Connection, limit: usize) -> Result<Vec<SmsPart>
     .collect()
 }
 
+/// Takes the next `limit` queued parts for writing (marked written, in
+/// one statement), oldest first; a message gets an update when a part
+/// may now go twice.
+pub(super) fn take_in(
+    conn: &Connection,
+    limit: usize,
+    touched: &mut BTreeSet<Vec<u8>>,
+) -> Result<Vec<SmsPart>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE sms_parts
+            SET state = 1, attempts = attempts + 1,
+                twice = CASE WHEN attempts > 0 THEN max(twice, 1) ELSE twice END
+          WHERE id IN (SELECT id FROM sms_parts WHERE state = 0 ORDER BY id LIMIT ?1)
+      RETURNING id, message_id, dest, msg_fmt, content, part, total, at_time, twice",
+    )?;
+    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+        Ok((
+            (
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ),
+            (r.get(5)?, r.get(6)?, r.get(7)?, r.get::<_, i64>(8)?),
+        ))
+    })?;
+    let mut parts = Vec::new();
+    for row in rows {
+        let ((id, message_id, dest, msg_fmt, content), (part, total, at_time, twice)) = row?;
+        parts.push(SmsPart {
+            id,
+            message_id: uuid_from_blob(&message_id, "sms_parts.message_id")?,
+            dest,
+            msg_fmt,
+            content,
+            part,
+            total,
+            at_time,
+        });
+        if twice > 0 {
+            touched.insert(message_id);
+        }
+    }
+    // RETURNING promises no order.
+    parts.sort_by_key(|p| p.id);
+    Ok(parts)
+}
+
 /// Marks parts written; a message gets an update when a part may now go
 /// twice.
 pub(super) fn written_in(

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use super::answers::{answered_in, reports_in};
 use super::delivery::updates;
 use super::incoming::incoming_in;
-use super::outbox::{enqueue_in, given_up_in, waiting_in, written_in};
+use super::outbox::{enqueue_in, given_up_in, take_in, waiting_in};
 use super::{IncomingSms, NewPart, PartAnswer, Report, SmsPart, SmsUpdate};
 use crate::model::StoredMessage;
 use crate::store::batch::Batch;
@@ -77,12 +77,10 @@ impl Store {
         let messages = incoming_in(&tx, turn.incoming, &mut batch)?;
         reports_in(&tx, turn.reports, &mut touched)?;
         let parts = if turn.take > 0 {
-            waiting_in(&tx, turn.take)?
+            take_in(&tx, turn.take, &mut touched)?
         } else {
             Vec::new()
         };
-        let ids: Vec<i64> = parts.iter().map(|p| p.id).collect();
-        written_in(&tx, &ids, &mut touched)?;
         batch.finish(&tx)?;
         let updates = updates(&tx, &touched)?;
         tx.commit()?;
