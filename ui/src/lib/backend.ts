@@ -192,6 +192,25 @@ export function smsDeliveries(ids: readonly string[]): Promise<Array<[string, Sm
   return call('sms_deliveries', { ids });
 }
 
+// Texts to phones (SMS accounts only)
+
+/**
+ * Queues a text the gateway is to send at `atMs` (ms since the epoch, in
+ * the future); resolves to it as stored, like `sendMessage`.
+ */
+export function smsSendAt(conversation: ConversationId, text: string, atMs: number): Promise<StoredMessage> {
+  return call('sms_send_at', { conversation, text, atMs });
+}
+
+/**
+ * Stops a text that has not gone yet (still queued here, or held by the
+ * gateway until its time): true when nothing of it will go, false when it
+ * went or may have (a part was on its way).
+ */
+export function smsCancel(id: string): Promise<boolean> {
+  return call('sms_cancel', { id });
+}
+
 // Rooms and presence (chat accounts only: SMS accounts refuse these)
 
 export function rooms(): Promise<Room[]> {

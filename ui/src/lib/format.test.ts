@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, formatRelative, formatTime } from './format';
+import { formatAt, formatDay, formatRelative, formatTime } from './format';
 import { isValidId, parseConversation } from './ids';
 import { brokerHost, conversationTitle, previewText } from './names';
 
@@ -23,6 +23,15 @@ describe('format', () => {
 
   it('formats times', () => {
     expect(formatTime(new Date(2024, 0, 1, 14, 5).getTime(), 'en-GB')).toBe('14:05');
+  });
+
+  it('formats a time to come with its date unless it is today', () => {
+    expect(formatAt(new Date(2024, 5, 15, 18, 30).getTime(), 'en-GB', now)).toBe('18:30');
+    const tomorrow = formatAt(new Date(2024, 5, 16, 9, 5).getTime(), 'en', now);
+    expect(tomorrow).toMatch(/Sun.*Jun 16.*9:05/);
+    expect(tomorrow).not.toMatch(/2024/);
+    expect(formatAt(new Date(2025, 0, 2, 9, 5).getTime(), 'en', now)).toMatch(/Jan 2, 2025.*9:05/);
+    expect(formatAt(new Date(2024, 5, 16, 9, 5).getTime(), 'zh-CN', now)).toMatch(/6月16日.*9:05/);
   });
 });
 

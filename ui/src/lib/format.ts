@@ -32,6 +32,22 @@ export function formatDateTime(ts: number, locale: string): string {
   return dateFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(ts);
 }
 
+/**
+ * A time to come, as short as is clear: the time alone today, else with
+ * its weekday and date ("Wed, Mar 5, 9:30 AM"), and the year when it is
+ * not this one.
+ */
+export function formatAt(ts: number, locale: string, now: number): string {
+  if (dayKey(ts) === dayKey(now)) return formatTime(ts, locale);
+  const sameYear = new Date(ts).getFullYear() === new Date(now).getFullYear();
+  return dateFormat(
+    locale,
+    sameYear
+      ? { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }
+      : { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+  ).format(ts);
+}
+
 /** Local calendar day of a timestamp, as a comparable number (yyyymmdd). */
 export function dayKey(ts: number): number {
   const d = new Date(ts);

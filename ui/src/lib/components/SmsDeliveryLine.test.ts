@@ -1,17 +1,21 @@
 import { render } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SmsDelivery } from '../bindings/SmsDelivery';
+import { clock } from '../clock.svelte';
 import { i18n } from '../i18n/index.svelte';
 import SmsDeliveryLine from './SmsDeliveryLine.svelte';
 
 function line(partial: Partial<SmsDelivery>): Element | null {
-  const delivery: SmsDelivery = { parts: 1, sent: 1, delivered: 0, failure: null, twice: 'no', scheduled: false, ...partial };
+  const delivery: SmsDelivery = { parts: 1, sent: 1, delivered: 0, failure: null, twice: 'no', scheduled: false, scheduled_for_ms: null, ...partial };
   const { container } = render(SmsDeliveryLine, { delivery });
   return container.querySelector('.sms-delivery');
 }
 
 describe('SmsDeliveryLine', () => {
-  afterEach(() => i18n.setChoice('system'));
+  afterEach(() => {
+    i18n.setChoice('system');
+    clock.now = Date.now();
+  });
 
   it('says nothing when there is nothing to add to the status icon', () => {
     expect(line({ parts: 1, sent: 1, delivered: 0 })).toBeNull();
@@ -50,6 +54,31 @@ describe('SmsDeliveryLine', () => {
     expect(line({ parts: 2, sent: 2, delivered: 1, scheduled: true, twice: 'maybe' })).toHaveTextContent(
       /^1 of 2 SMS delivered\s+May have been sent twice\s+Scheduled$/,
     );
+  });
+
+  it('says when a scheduled text is to go: the time today, with its date otherwise', () => {
+    i18n.setChoice('en');
+    clock.now = new Date(2031, 2, 4, 12, 0).getTime();
+    const today = line({ scheduled: true, sent: 1, scheduled_for_ms: new Date(2031, 2, 4, 21, 30).getTime() });
+    expect(today).toHaveTextContent(/^Scheduled for 9:30\sPM$/);
+    expect(today!.querySelector('span')).toHaveAttribute('title', 'The gateway holds it until its send time.');
+    const tomorrow = line({ scheduled: true, sent: 0, scheduled_for_ms: new Date(2031, 2, 5, 9, 5).getTime() });
+    expect(tomorrow).toHaveTextContent(/^Scheduled for Wed, Mar 5, 9:05\sAM$/);
+    const nextYear = line({ scheduled: true, scheduled_for_ms: new Date(2032, 0, 2, 9, 5).getTime() });
+    expect(nextYear).toHaveTextContent(/^Scheduled for Jan 2, 2032, 9:05\sAM$/);
+    // Unknown time (scheduled through the gateway user): the word alone.
+    expect(line({ scheduled: true, scheduled_for_ms: null })).toHaveTextContent(/^Scheduled$/);
+    // Delivered: no longer news.
+    expect(line({ scheduled: true, delivered: 1, scheduled_for_ms: new Date(2031, 2, 5, 9, 5).getTime() })).toBeNull();
+    i18n.setChoice('zh-CN');
+    expect(line({ scheduled: true, scheduled_for_ms: new Date(2031, 2, 5, 9, 5).getTime() })).toHaveTextContent(
+      /^定于 3月5日周三 9:05 发送$/,
+    );
+  });
+
+  it('shows no failure for a text the user cancelled', () => {
+    expect(line({ failure: 'CANCELED', scheduled: true, scheduled_for_ms: Date.now() + 3_600_000 })).toBeNull();
+    expect(line({ failure: 'CANCELED', twice: 'maybe' })).not.toHaveTextContent('Failed');
   });
 
   it('is in Chinese for a zh-CN user, the gateway’s code as it came', () => {

@@ -14,7 +14,7 @@ const PHONE = '13800138000';
 const ME = '1065901234';
 
 function delivery(partial: Partial<SmsDelivery>): SmsDelivery {
-  return { parts: 1, sent: 1, delivered: 0, failure: null, twice: 'no', scheduled: false, ...partial };
+  return { parts: 1, sent: 1, delivered: 0, failure: null, twice: 'no', scheduled: false, scheduled_for_ms: null, ...partial };
 }
 
 describe('a conversation with a phone', () => {

@@ -246,11 +246,24 @@ export const en = {
     },
     /** An SMS the gateway took whose report said it failed. */
     notDelivered: 'Not delivered',
+    /** A text the user stopped before it went (not a failure). */
+    cancelled: 'Cancelled',
+    /** Stopping a text still queued here or held by the gateway until its time. */
+    cancelSms: {
+      action: 'Cancel sending',
+      question: 'Cancel this text?',
+      keep: 'Keep it',
+      confirm: 'Cancel text',
+      mayHaveGone: 'It may have gone already: the gateway no longer held it.',
+      failed: 'The text was not cancelled',
+    },
     /** Under a message the broker kept refusing (set aside, see FailedActions). */
     failed: {
       title: 'Message not sent',
       explain: 'The server closed the connection each time this message was sent, so it was set aside; your other messages went on. Try again, or delete it.',
       smsExplain: 'The gateway did not deliver this text. Try again, or delete it.',
+      cancelledTitle: 'Text cancelled',
+      cancelledExplain: 'You cancelled this text, so it was not sent. Try again to send it, or delete it.',
       retry: 'Try again',
       delete: 'Delete',
     },
@@ -267,6 +280,8 @@ export const en = {
     twice: 'Sent twice',
     twiceHint: 'The gateway took part of it twice: the phone will likely show it twice.',
     scheduled: 'Scheduled',
+    /** `when`: a time today ("14:05"), else with its date. */
+    scheduledFor: (when: string) => `Scheduled for ${when}`,
     scheduledHint: 'The gateway holds it until its send time.',
   },
   typing: {
@@ -285,6 +300,17 @@ export const en = {
     smsCost: (parts: number, left: number) => `${parts} SMS · ${left} left`,
     smsCostUnicode: 'Sent as Unicode: 70 characters fit in one SMS, 67 in each part of a longer text.',
     smsCostPlain: 'Plain text: up to 160 characters fit in one SMS.',
+    /** Sending a text later: the gateway holds it until the chosen time. */
+    schedule: {
+      open: 'Schedule send',
+      at: 'Send at',
+      hint: 'The SMS gateway holds the text and sends it at this time.',
+      confirm: 'Schedule',
+      cancel: 'Cancel',
+      invalid: 'Choose a date and time.',
+      tooSoon: 'Choose a time at least a minute from now.',
+      failed: 'The text was not scheduled',
+    },
   },
   connection: {
     connecting: 'Connecting…',

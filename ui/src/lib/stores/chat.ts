@@ -4,8 +4,10 @@ import * as backend from '../backend';
 import type { ConversationId } from '../bindings/ConversationId';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { phoneConversation, roomConversation, userConversation } from '../ids';
+import { CANCELED } from '../smsSchedule';
 import { isWindowActive } from '../window';
 import { conversations } from './conversations.svelte';
+import { deliveries } from './deliveries.svelte';
 import { dispatch } from './events';
 import { messages } from './messages.svelte';
 import { rooms } from './rooms.svelte';
@@ -38,6 +40,38 @@ export async function sendText(text: string): Promise<void> {
   if (messages.hasNewer) await messages.open(conversation);
   const message = await backend.sendMessage(conversation, text);
   dispatch({ type: 'message', message });
+}
+
+/**
+ * Schedules a text to the open phone conversation for `atMs`; it joins the
+ * chat like a sent one. Rejects with an AppError.
+ */
+export async function scheduleText(text: string, atMs: number): Promise<void> {
+  const conversation = messages.conversation;
+  if (conversation === null) return;
+  if (messages.hasNewer) await messages.open(conversation);
+  const message = await backend.smsSendAt(conversation, text, atMs);
+  dispatch({ type: 'message', message });
+  // Its send time, for the line under it (until the shell's events say more).
+  void deliveries.load([message]);
+}
+
+/**
+ * Stops a text that has not gone; resolves to whether nothing of it will
+ * go (false: it went, or may have). Rejects with an AppError.
+ */
+export async function cancelSms(message: StoredMessage): Promise<boolean> {
+  const cancelled = await backend.smsCancel(message.id);
+  if (!cancelled) return false;
+  // The shell's events will say so too; this shows it at once.
+  dispatch({ type: 'status', id: message.id, status: 'failed' });
+  const delivery = deliveries.of(message.id);
+  if (delivery) {
+    dispatch({ type: 'sms_delivery', id: message.id, delivery: { ...delivery, failure: delivery.failure ?? CANCELED } });
+  } else {
+    void deliveries.load([message]);
+  }
+  return true;
 }
 
 /** Queues a failed message again; rejects with an AppError. */

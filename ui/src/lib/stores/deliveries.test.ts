@@ -8,7 +8,7 @@ import { MessagesStore } from './messages.svelte';
 const PHONE = 'p:13800138000';
 
 function delivery(partial: Partial<SmsDelivery> = {}): SmsDelivery {
-  return { parts: 1, sent: 1, delivered: 0, failure: null, twice: 'no', scheduled: false, ...partial };
+  return { parts: 1, sent: 1, delivered: 0, failure: null, twice: 'no', scheduled: false, scheduled_for_ms: null, ...partial };
 }
 
 describe('deliveries store', () => {

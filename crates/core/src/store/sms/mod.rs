@@ -7,8 +7,10 @@
 //! part's report said DELIVRD, or `Failed` as soon as one part failed.
 //!
 //! # Layout
-//! - `outbox`: queuing a message's parts, handing them out, putting back
-//!   those whose answer will never come, retries, cancels.
+//! - `outbox`: queuing a message's parts, retries, cancels, what became
+//!   of a message.
+//! - `window`: parts taken for the link's window (marked written before
+//!   they go), given up on, put back when their answer will never come.
 //! - `answers`: SUBMIT_RESPs and status reports, matched by Msg_Id in
 //!   whichever order they come.
 //! - `delivery`: what a message's parts add up to.
@@ -26,6 +28,7 @@ mod remote;
 #[cfg(test)]
 mod tests;
 mod turn;
+mod window;
 
 pub use incoming::{IncomingSms, PartOf};
 pub use outbox::{NewPart, PartAnswer, Report, SmsPart, SmsUpdate};

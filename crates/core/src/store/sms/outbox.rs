@@ -1,5 +1,5 @@
-//! The SMS outbox: messages queued as parts, parts handed out and written,
-//! put back when their answer will never come, retried, cancelled.
+//! The SMS outbox: messages queued as parts, retried, cancelled, and what
+//! became of them (the parts' way to the link's window is `window`).
 
 use std::collections::BTreeSet;
 
@@ -7,11 +7,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::delivery::{delivery, updates};
 use super::msg_id_from_sql;
-use crate::model::{MessageStatus, SmsDelivery, StoredMessage};
+use super::window::{unanswered_in, waiting_in, written_in};
+use crate::clock::now_ms;
+use crate::model::{MessageStatus, SmsDelivery, StoredMessage, at_time_ms};
 use crate::protocol::MessageId;
 use crate::store::batch::Batch;
 use crate::store::inserts::insert_message;
-use crate::store::rows::uuid_from_blob;
+
 use crate::store::{Store, StoreError};
 
 /// One part of a message to queue.
@@ -182,9 +184,31 @@ impl Store {
     /// Queues a failed message's failed parts again.
     pub fn sms_retry(&mut self, id: MessageId) -> Result<Option<SmsUpdate>, StoreError> {
         let tx = self.conn.transaction()?;
+        let key = id.as_bytes().as_slice();
+        // A send time that has passed (a scheduled text cancelled, then
+        // retried) goes now: an At_Time in the past is the gateway's to
+        // refuse.
+        let passed: Vec<i64> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, at_time FROM sms_parts
+                  WHERE message_id = ?1 AND state = -1 AND at_time != ''",
+            )?;
+            let rows = stmt.query_map([key], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))?;
+            let mut passed = Vec::new();
+            for row in rows {
+                let (part, at_time) = row?;
+                if at_time_ms(&at_time).is_none_or(|at| at <= now_ms()) {
+                    passed.push(part);
+                }
+            }
+            passed
+        };
+        for part in passed {
+            tx.execute("UPDATE sms_parts SET at_time = '' WHERE id = ?1", [part])?;
+        }
         let n = tx.execute(
             "UPDATE sms_parts SET state = 0, failure = NULL WHERE message_id = ?1 AND state = -1",
-            [id.as_bytes().as_slice()],
+            [key],
         )?;
         let touched: BTreeSet<Vec<u8>> = [id.as_bytes().to_vec()].into();
         let updates = if n > 0 {
@@ -314,161 +338,4 @@ pub(super) fn enqueue_in(
         queued.push(true);
     }
     Ok(queued)
-}
-
-/// Up to `limit` queued parts, oldest first.
-pub(super) fn waiting_in(conn: &Connection, limit: usize) -> Result<Vec<SmsPart>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, message_id, dest, msg_fmt, content, part, total, at_time
-           FROM sms_parts WHERE state = 0 ORDER BY id LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, Vec<u8>>(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, message_id, dest, msg_fmt, content, part, total, at_time) = row?;
-        Ok(SmsPart {
-            id,
-            message_id: uuid_from_blob(&message_id, "sms_parts.message_id")?,
-            dest,
-            msg_fmt,
-            content,
-            part,
-            total,
-            at_time,
-        })
-    })
-    .collect()
-}
-
-/// Takes the next `limit` queued parts for writing (marked written, in
-/// one statement), oldest first; a message gets an update when a part
-/// may now go twice.
-pub(super) fn take_in(
-    conn: &Connection,
-    limit: usize,
-    touched: &mut BTreeSet<Vec<u8>>,
-) -> Result<Vec<SmsPart>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE sms_parts
-            SET state = 1, attempts = attempts + 1,
-                twice = CASE WHEN attempts > 0 THEN max(twice, 1) ELSE twice END
-          WHERE id IN (SELECT id FROM sms_parts WHERE state = 0 ORDER BY id LIMIT ?1)
-      RETURNING id, message_id, dest, msg_fmt, content, part, total, at_time, twice",
-    )?;
-    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-        Ok((
-            (
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-            ),
-            (r.get(5)?, r.get(6)?, r.get(7)?, r.get::<_, i64>(8)?),
-        ))
-    })?;
-    let mut parts = Vec::new();
-    for row in rows {
-        let ((id, message_id, dest, msg_fmt, content), (part, total, at_time, twice)) = row?;
-        parts.push(SmsPart {
-            id,
-            message_id: uuid_from_blob(&message_id, "sms_parts.message_id")?,
-            dest,
-            msg_fmt,
-            content,
-            part,
-            total,
-            at_time,
-        });
-        if twice > 0 {
-            touched.insert(message_id);
-        }
-    }
-    // RETURNING promises no order.
-    parts.sort_by_key(|p| p.id);
-    Ok(parts)
-}
-
-/// Marks parts written; a message gets an update when a part may now go
-/// twice.
-pub(super) fn written_in(
-    conn: &Connection,
-    part_ids: &[i64],
-    touched: &mut BTreeSet<Vec<u8>>,
-) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE sms_parts
-            SET state = 1, attempts = attempts + 1,
-                twice = CASE WHEN attempts > 0 THEN max(twice, 1) ELSE twice END
-          WHERE id = ?1 AND state = 0
-      RETURNING message_id, twice",
-    )?;
-    for id in part_ids {
-        let row: Option<(Vec<u8>, i64)> = stmt
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some((message, twice)) = row
-            && twice > 0
-        {
-            touched.insert(message);
-        }
-    }
-    Ok(())
-}
-
-/// What a part the gateway never answered says: it failed, and the user
-/// may retry, knowing it may have gone.
-pub const NO_ANSWER: &str = "no answer from the gateway after every try; it may have been sent";
-
-/// Written parts the gateway did not answer after N attempts: failed
-/// with [`NO_ANSWER`], "maybe twice" if tried again (not put back in the
-/// queue: the same link would write them at once, again and again). A late
-/// answer still takes them to sent.
-pub(super) fn given_up_in(
-    conn: &Connection,
-    part_ids: &[i64],
-    tried_more_than_once: bool,
-    touched: &mut BTreeSet<Vec<u8>>,
-) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE sms_parts
-            SET state = -1, failure = ?2,
-                twice = CASE WHEN ?3 THEN max(twice, 1) ELSE twice END
-          WHERE id = ?1 AND state = 1 RETURNING message_id",
-    )?;
-    for id in part_ids {
-        let message: Option<Vec<u8>> = stmt
-            .query_row(params![id, NO_ANSWER, tried_more_than_once], |r| r.get(0))
-            .optional()?;
-        touched.extend(message);
-    }
-    Ok(())
-}
-
-/// Written parts back to queued (`None`: all of them).
-pub(super) fn unanswered_in(conn: &Connection, part_ids: Option<&[i64]>) -> Result<(), StoreError> {
-    match part_ids {
-        None => {
-            conn.prepare_cached("UPDATE sms_parts SET state = 0 WHERE state = 1")?
-                .execute([])?;
-        }
-        Some(ids) => {
-            let mut stmt =
-                conn.prepare_cached("UPDATE sms_parts SET state = 0 WHERE id = ?1 AND state = 1")?;
-            for id in ids {
-                stmt.execute([id])?;
-            }
-        }
-    }
-    Ok(())
 }

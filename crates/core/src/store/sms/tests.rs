@@ -341,3 +341,27 @@ fn a_turn_queues_what_was_sent_and_reserves_it_at_once() {
         Twice::No
     );
 }
+
+#[test]
+fn a_cancelled_text_retried_after_its_time_goes_now() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (past, future) = (message("too late"), message("still ahead"));
+    let at = |time: &str| {
+        let mut p = parts(1);
+        p[0].at_time = time.into();
+        p
+    };
+    // 2001 has passed; 2099 has not.
+    store.sms_enqueue(&past, &at("010101120000032+")).unwrap();
+    store.sms_enqueue(&future, &at("990101120000032+")).unwrap();
+    for msg in [&past, &future] {
+        store.sms_cancel_unsent(msg.id).unwrap();
+        store.sms_retry(msg.id).unwrap().unwrap();
+    }
+    let waiting = store.sms_waiting(10).unwrap();
+    let times: Vec<_> = waiting.iter().map(|p| p.at_time.as_str()).collect();
+    assert_eq!(times, ["", "990101120000032+"]);
+    assert!(!store.sms_delivery(past.id).unwrap().unwrap().scheduled);
+    let ahead = store.sms_delivery(future.id).unwrap().unwrap();
+    assert!(ahead.scheduled && ahead.scheduled_for_ms.is_some());
+}
