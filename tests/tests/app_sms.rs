@@ -122,6 +122,28 @@ async fn an_sp_texts_a_phone_from_the_app_sees_reports_and_replies() {
     find_text(&c, "article.message .sms-delivery", "MA:0001").await;
     screenshot(&desktop, "sms-failed").await;
 
+    step("a text scheduled for later, then cancelled before it goes");
+    let composer = find(&c, "textarea[id$='-text']").await;
+    composer.send_keys("see you at eight").await.unwrap();
+    common::app::click(&c, ".schedule button.trigger").await;
+    // The panel offers an hour from now.
+    common::app::click_text(&c, ".schedule .panel button", "Schedule").await;
+    // The gateway took it and holds it until then.
+    wait_status(&c, "see you at eight", "sent").await;
+    find_text(&c, "article.message .sms-delivery", "Scheduled for").await;
+    let held = ismg.seen();
+    let taken = held.to(OTHER_PHONE);
+    assert!(
+        !taken.last().unwrap().at_time.is_empty(),
+        "with its At_Time"
+    );
+    screenshot(&desktop, "sms-scheduled").await;
+    common::app::click_text(&c, "article.message button.action", "Cancel sending").await;
+    common::app::click_text(&c, "article.message button.danger", "Cancel text").await;
+    wait_status(&c, "see you at eight", "failed").await;
+    find_text(&c, "article.message", "Cancelled").await;
+    assert_eq!(ismg.seen().cancels, 1, "the gateway was asked");
+
     step("a reply from the phone");
     // Read with the window in front: no notification for this one.
     desktop.focus_window("^Tether$").unwrap();
