@@ -120,6 +120,8 @@ async fn an_sp_texts_a_phone_from_the_app_sees_reports_and_replies() {
         .unwrap();
     wait_status(&c, "this one will not arrive", "failed").await;
     find_text(&c, "article.message .sms-delivery", "MA:0001").await;
+    // The gateway took it: sent, not delivered.
+    find_text(&c, "article.message", "Not delivered").await;
     screenshot(&desktop, "sms-failed").await;
 
     step("a text scheduled for later, then cancelled before it goes");

@@ -43,7 +43,7 @@ pub(super) fn delivery(
     message: &[u8],
 ) -> Result<Option<SmsDelivery>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT state, failure, twice, at_time FROM sms_parts
+        "SELECT state, failure, twice, at_time, msg_id IS NOT NULL FROM sms_parts
           WHERE message_id = ?1 ORDER BY part",
     )?;
     let rows = stmt.query_map([message], |r| {
@@ -52,6 +52,7 @@ pub(super) fn delivery(
             r.get::<_, Option<String>>(1)?,
             r.get::<_, i64>(2)?,
             r.get::<_, String>(3)?,
+            r.get::<_, bool>(4)?,
         ))
     })?;
     let mut d = SmsDelivery {
@@ -64,9 +65,11 @@ pub(super) fn delivery(
         scheduled_for_ms: None,
     };
     for row in rows {
-        let (state, failure, twice, at_time) = row?;
+        let (state, failure, twice, at_time, taken) = row?;
         d.parts = d.parts.saturating_add(1);
-        if state >= TAKEN {
+        // A part the gateway took (it has a Msg_Id) and then reported
+        // failed was sent, just not delivered.
+        if state >= TAKEN || (state == FAILED && taken) {
             d.sent += 1;
         }
         if state == DELIVERED {

@@ -99,6 +99,7 @@ fn a_report_before_its_answer_is_kept_and_matched() {
         Some("UNDELIV"),
         "verbatim"
     );
+    assert_eq!(up[0].delivery.sent, 1, "taken, then not delivered");
 }
 
 #[test]
