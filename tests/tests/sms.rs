@@ -454,6 +454,35 @@ async fn a_scheduled_message_can_be_cancelled_and_counters_queried() {
     assert_eq!(counters.day, "20261205");
 }
 
+/// A store that cannot be written for a while (here: another process
+/// holds its write lock past the busy timeout; a full disk looks the same
+/// to the link) loses nothing: what the link heard and was sent waits and
+/// is committed when the store is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_fails_for_a_while_loses_nothing() {
+    let ismg = Ismg::start(IsmgOptions::new()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(account(ismg.port()), "s3cret", dir.path()).await;
+    let mut events = client.subscribe();
+    connected(&client).await;
+    let before = client.send(phone(), "before the outage").await.unwrap();
+    status_reached(&mut events, before.id, MessageStatus::Delivered).await;
+    let blocker = rusqlite::Connection::open(dir.path().join("sms.db")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let sending = {
+        let client = client.clone();
+        tokio::spawn(async move { client.send(phone(), "during the outage").await })
+    };
+    // The store's busy timeout is 5 s: its commits fail for a while.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    blocker.execute_batch("COMMIT").unwrap();
+    let during = sending.await.unwrap().expect("queued once the store is back");
+    status_reached(&mut events, during.id, MessageStatus::Delivered).await;
+    let delivery = client.delivery(during.id).await.unwrap().unwrap();
+    assert_eq!(delivery.twice, Twice::No, "went once");
+    assert_eq!(ismg.seen().to(PHONE).len(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_text_still_queued_is_cancelled_without_a_link() {
     // A port nobody listens on: the text waits in the outbox.

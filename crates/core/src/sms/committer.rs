@@ -18,6 +18,7 @@ use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::oneshot;
 
+use super::SmsCommand;
 use super::queue::Burst;
 use super::turn::Heard;
 use crate::error::ClientError;
@@ -101,6 +102,11 @@ pub(super) struct Pipeline {
     pub queued_lately: u64,
     /// `queued_lately` when the reservation in flight began.
     asked_at: u64,
+    /// A commit failed: the next waits until then.
+    pub held_until: Option<tokio::time::Instant>,
+    /// Cancels asked while a commit was in flight: done when it is, so
+    /// that the parts it reserves are known (and taken back) first.
+    pub deferred: Vec<SmsCommand>,
     /// Parts the window took since the last reservation: the next one
     /// brings as many again, so that a fast gateway never waits for the
     /// disk and a slow one does not have many parts marked ahead.
@@ -150,6 +156,7 @@ impl Pipeline {
     /// Nothing to commit, nothing committing, nothing reserved.
     pub(super) fn is_idle(&self) -> bool {
         self.committing.is_none()
+            && self.deferred.is_empty()
             && self.burst.is_empty()
             && self.heard.is_empty()
             && self.reserved.is_empty()

@@ -95,6 +95,12 @@ impl Engine {
                     if let Err(end) = self.commit_done(&mut session, &mut pipe, done) {
                         break end;
                     }
+                    for command in std::mem::take(&mut pipe.deferred) {
+                        self.link_command(command, &mut session, &mut pending, &mut pipe);
+                    }
+                }
+                () = sleep_until(pipe.held_until.unwrap_or_else(Instant::now)), if pipe.held_until.is_some() => {
+                    pipe.held_until = None;
                 }
                 () = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                     session.handle_timeout(std::time::Instant::now());
@@ -114,7 +120,9 @@ impl Engine {
                     break LinkEnd::Shutdown;
                 }
                 _ = foreign.tick() => {
-                    // Parts another process queued are reserved next.
+                    // Parts another process queued are reserved next (the
+                    // version also moves with this link's own commits,
+                    // which costs one look for parts a second).
                     if self.foreign_changes() {
                         pipe.may_have_queued();
                     }
@@ -147,10 +155,12 @@ impl Engine {
 
     /// The link is over: what it heard last is stored, not dropped (the
     /// commit in flight, then answers decoded before a bad frame or a
-    /// failed write); reserved parts that never went are queued again as
-    /// they were, and written ones whose answer will never come are queued
-    /// again flagged (they may have reached the gateway). Only this link
-    /// writes parts, so every written part is one of these.
+    /// failed write; once more if a commit failed); reserved parts that
+    /// never went are queued again as they were, and written ones whose
+    /// answer will never come are queued again flagged (they may have
+    /// reached the gateway). Only this link writes parts, so every written
+    /// part is one of these. Cancels that waited for a commit run last,
+    /// as between links.
     async fn store_the_rest(
         &mut self,
         session: &mut Session,
@@ -163,13 +173,23 @@ impl Engine {
         }
         self.heard(session, pending, &mut pipe.heard);
         if pipe.has_writes() {
+            pipe.held_until = None;
             self.start_commit(&self.committer, session, pipe, false);
             let done = committed(&mut pipe.committing).await;
             let _ = self.commit_done(session, pipe, done);
         }
+        if pipe.has_writes() {
+            // The store still fails: the senders are told; the gateway
+            // sends its unanswered DELIVERs again on the next link.
+            let burst = std::mem::take(&mut pipe.burst);
+            self.burst_stored(burst, Err("the store cannot be written".into()));
+        }
         let unsent = pipe.unreserve_all();
         if let Err(e) = self.store.sms_unreserve(&unsent) {
             tracing::error!("cannot put reserved SMS parts back in the outbox: {e}");
+        }
+        for command in std::mem::take(&mut pipe.deferred) {
+            let _ = self.offline_command(command);
         }
         if let Err(e) = self.store.sms_unanswered(None) {
             tracing::error!("cannot put unanswered SMS parts back in the outbox: {e}");

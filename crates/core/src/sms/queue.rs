@@ -27,6 +27,13 @@ impl Burst {
         self.rows.append(&mut other.rows);
         self.replies.append(&mut other.replies);
     }
+
+    /// Puts `earlier` (sent before, not stored: its commit failed) in
+    /// front of what was sent since.
+    pub(super) fn put_back(&mut self, mut earlier: Burst) {
+        earlier.append(std::mem::take(self));
+        *self = earlier;
+    }
 }
 
 impl Engine {

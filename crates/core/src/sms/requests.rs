@@ -81,6 +81,11 @@ impl Engine {
     ) {
         let now = std::time::Instant::now();
         match command {
+            SmsCommand::Cancel { id, reply } if pipe.committing.is_some() => {
+                // The commit in flight may be reserving this message's
+                // parts: cancel once they are known.
+                pipe.deferred.push(SmsCommand::Cancel { id, reply });
+            }
             SmsCommand::Cancel { id, reply } if pending.connected => {
                 // Parts still queued (or reserved and not written) are
                 // cancelled here; a part written and not answered may go

@@ -28,6 +28,9 @@ const WINDOWS_AHEAD_AT_LEAST: usize = 2;
 /// been sent twice": they were marked written and may have gone).
 const RESERVE_AT_MOST: usize = 512;
 
+/// How long a link waits before trying a commit that failed again.
+pub(super) const STORE_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What the link heard and not stored yet.
 #[derive(Default)]
 pub(super) struct Heard {
@@ -41,6 +44,17 @@ pub(super) struct Heard {
 }
 
 impl Heard {
+    /// Puts `earlier` (heard before, and not stored: its commit failed)
+    /// in front of what was heard since.
+    pub(super) fn put_back(&mut self, mut earlier: Heard) {
+        earlier.answers.append(&mut self.answers);
+        earlier.given_up.append(&mut self.given_up);
+        earlier.incoming.append(&mut self.incoming);
+        earlier.reports.append(&mut self.reports);
+        earlier.delivers.append(&mut self.delivers);
+        *self = earlier;
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.answers.is_empty()
             && self.given_up.is_empty()
@@ -181,7 +195,7 @@ impl Engine {
         pipe: &mut Pipeline,
         open: bool,
     ) {
-        if pipe.committing.is_some() {
+        if pipe.committing.is_some() || pipe.held_until.is_some() {
             return;
         }
         let window = session.config().window;
@@ -200,8 +214,10 @@ impl Engine {
     }
 
     /// A commit is done: its events told, its DELIVERs answered, its
-    /// reserved parts ready for the window. `Err`: the store's thread is
-    /// gone, the link cannot go on.
+    /// reserved parts ready for the window. A commit that failed is put
+    /// back whole, to be tried again after [`STORE_RETRY`] (nothing of it
+    /// is answered meanwhile). `Err`: the store's thread is gone, the link
+    /// cannot go on.
     pub(super) fn commit_done(
         &mut self,
         session: &mut Session,
@@ -218,10 +234,15 @@ impl Engine {
         let mut outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
-                // Nothing answered: the gateway sends its DELIVERs again;
-                // the answers' parts stay "written" and go again, flagged.
-                tracing::error!("cannot store what the SMS gateway said: {e}");
-                self.burst_stored(burst, Err(e.to_string()));
+                // A full disk, an I/O error: what was heard and sent stays
+                // here and is tried again, not dropped (the gateway's
+                // answers would be lost and their parts go twice).
+                tracing::error!(
+                    "cannot store what the SMS gateway said ({e}); trying again in {STORE_RETRY:?}"
+                );
+                pipe.heard.put_back(heard);
+                pipe.burst.put_back(burst);
+                pipe.held_until = Some(tokio::time::Instant::now() + STORE_RETRY);
                 return Ok(());
             }
         };

@@ -206,8 +206,19 @@ impl Store {
         for part in passed {
             tx.execute("UPDATE sms_parts SET at_time = '' WHERE id = ?1", [part])?;
         }
+        // A Msg_Id the gateway gave an earlier copy stays matched (its
+        // report may still come) but is no longer the part's own: the
+        // copy sent now gets its own, and until then the part counts as
+        // not taken.
+        tx.execute(
+            "INSERT OR IGNORE INTO sms_extra_ids(msg_id, part_id)
+             SELECT msg_id, id FROM sms_parts
+              WHERE message_id = ?1 AND state = -1 AND msg_id IS NOT NULL",
+            [key],
+        )?;
         let n = tx.execute(
-            "UPDATE sms_parts SET state = 0, failure = NULL WHERE message_id = ?1 AND state = -1",
+            "UPDATE sms_parts SET state = 0, failure = NULL, msg_id = NULL
+              WHERE message_id = ?1 AND state = -1",
             [key],
         )?;
         let touched: BTreeSet<Vec<u8>> = [id.as_bytes().to_vec()].into();

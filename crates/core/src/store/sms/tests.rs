@@ -366,3 +366,23 @@ fn a_cancelled_text_retried_after_its_time_goes_now() {
     let ahead = store.sms_delivery(future.id).unwrap().unwrap();
     assert!(ahead.scheduled && ahead.scheduled_for_ms.is_some());
 }
+
+#[test]
+fn a_retried_text_is_sent_only_by_what_its_new_copy_does() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (msg, waiting) = queued(&mut store, 1);
+    let part = waiting[0].id;
+    store.sms_written(&[part]).unwrap();
+    store.sms_answered(&[answer(part, 41, 0)]).unwrap();
+    store.sms_report(41, "13800138000", "EXPIRED").unwrap();
+    assert_eq!(store.sms_delivery(msg.id).unwrap().unwrap().sent, 1);
+    store.sms_retry(msg.id).unwrap().unwrap();
+    // Queued again: not taken until the new copy is.
+    assert_eq!(store.sms_delivery(msg.id).unwrap().unwrap().sent, 0);
+    store.sms_written(&[part]).unwrap();
+    let up = store.sms_answered(&[answer(part, 0, 13)]).unwrap();
+    assert_eq!(up[0].delivery.sent, 0, "the new copy was refused");
+    // The first copy's late report still finds its part.
+    let up = store.sms_report(41, "13800138000", "DELIVRD").unwrap();
+    assert_eq!(up.len(), 1, "matched through the earlier Msg_Id");
+}
