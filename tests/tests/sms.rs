@@ -476,7 +476,10 @@ async fn a_store_that_fails_for_a_while_loses_nothing() {
     // The store's busy timeout is 5 s: its commits fail for a while.
     tokio::time::sleep(Duration::from_secs(7)).await;
     blocker.execute_batch("COMMIT").unwrap();
-    let during = sending.await.unwrap().expect("queued once the store is back");
+    let during = sending
+        .await
+        .unwrap()
+        .expect("queued once the store is back");
     status_reached(&mut events, during.id, MessageStatus::Delivered).await;
     let delivery = client.delivery(during.id).await.unwrap().unwrap();
     assert_eq!(delivery.twice, Twice::No, "went once");
