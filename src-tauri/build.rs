@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "history_after",
     "gaps",
     "send_message",
+    "message",
     "retry_failed",
     "delete_failed",
     "mark_read",

@@ -117,6 +117,7 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::history_after,
             commands::chat::gaps,
             commands::chat::send_message,
+            commands::chat::message,
             commands::chat::retry_failed,
             commands::chat::delete_failed,
             commands::chat::mark_read,

@@ -86,7 +86,9 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
 
     step("bob writes");
     // Bob writes from the CLI; alice sees it, as text.
-    bob(&["send", "--to", "alice", "hello from the cli"]).expect_code(0);
+    let first = bob(&["send", "--to", "alice", "hello from the cli"]);
+    first.expect_code(0);
+    let first_id = first.json()[0]["id"].as_str().unwrap().to_owned();
     let xss = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
     bob(&["send", "--to", "alice", xss]).expect_code(0);
     // Read receipts go out only while the window has the focus.
@@ -130,6 +132,57 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
         "bob never got alice's message: {lines:#?}"
     );
     wait_status(&c, "hi bob, from the app", "delivered").await;
+
+    step("replies, both ways");
+    // Alice answers bob's first message with its Reply action (shown when
+    // the keyboard is in the message); the quote travels with the reply.
+    c.execute(
+        "[...document.querySelectorAll('article.message')]
+           .find(a => a.textContent.includes(arguments[0]))
+           .querySelector('button.reply').focus()",
+        vec![json!("hello from the cli")],
+    )
+    .await
+    .unwrap();
+    click(&c, "article.message button.reply:focus").await;
+    find_text(&c, ".reply-bar", "hello from the cli").await;
+    let composer = find(&c, "textarea[id$='-text']").await;
+    composer
+        .send_keys(&format!("yes, that one{ENTER}"))
+        .await
+        .unwrap();
+    wait_status(&c, "yes, that one", "sent").await;
+    assert!(
+        c.find(Locator::Css(".reply-bar")).await.is_err(),
+        "the bar is gone"
+    );
+    let heard = bob(&["listen", "--count", "1", "--timeout", "30"]);
+    heard.expect_code(0);
+    let lines = heard.json();
+    let reply = lines
+        .iter()
+        .find(|l| l["type"] == "message" && l["message"]["text"] == "yes, that one")
+        .unwrap_or_else(|| panic!("bob never got the reply: {lines:#?}"));
+    assert_eq!(reply["message"]["reply_to"], first_id.as_str());
+    // Bob answers alice's message from the CLI; the app quotes it.
+    let mine = bob(&["history", "--with", "alice"]);
+    mine.expect_code(0);
+    let asked = mine
+        .json()
+        .into_iter()
+        .find(|m| m["text"] == "hi bob, from the app")
+        .unwrap();
+    let asked_id = asked["id"].as_str().unwrap().to_owned();
+    bob(&[
+        "send",
+        "--to",
+        "alice",
+        "--reply-to",
+        &asked_id,
+        "great, see you",
+    ])
+    .expect_code(0);
+    find_text(&c, "article.message .quote", "hi bob, from the app").await;
     screenshot(&desktop, "chat").await;
 
     step("notification");

@@ -393,3 +393,75 @@ async fn rooms_search_and_history_work_from_the_command_line() {
         (&"r:dev".into(), &true.into())
     );
 }
+
+/// `tether send --reply-to ID` answers a message: the other side's copy
+/// says which one (and a reply to nothing known still arrives, quoting
+/// what the receiver may not have).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_from_the_command_line_says_what_it_answers() {
+    let broker = Mosquitto::start().unwrap();
+    let url = broker.url();
+    let url = url.as_str();
+    let alice_home = tempfile::tempdir().unwrap();
+    let bob_home = tempfile::tempdir().unwrap();
+    let as_user = |home: &std::path::Path, user: &str, args: &[&str]| {
+        let mut cmd = tether(home, &["--broker", url, "--user", user]);
+        cmd.args(args);
+        cmd
+    };
+    let mut listen = Running::spawn(as_user(
+        alice_home.path(),
+        "alice",
+        &["listen", "--count", "2"],
+    ));
+    listen.wait_json("alice connected", is_connected).await;
+    let asked = run_async(
+        as_user(
+            alice_home.path(),
+            "alice",
+            &["send", "--to", "bob", "lunch?"],
+        ),
+        "",
+        RUN,
+    )
+    .await;
+    asked.expect_code(0);
+    let question = asked.json()[0]["id"].as_str().unwrap().to_owned();
+    let answered = run_async(
+        as_user(
+            bob_home.path(),
+            "bob",
+            &[
+                "send",
+                "--to",
+                "alice",
+                "--reply-to",
+                &question,
+                "yes, at one",
+            ],
+        ),
+        "",
+        RUN,
+    )
+    .await;
+    answered.expect_code(0);
+    assert_eq!(answered.json()[0]["reply_to"], question.as_str());
+    let got = listen
+        .wait_json("bob's reply", |l| {
+            l["type"] == "message" && l["message"]["text"] == "yes, at one"
+        })
+        .await;
+    assert_eq!(got["message"]["reply_to"], question.as_str());
+    let bad = run_async(
+        as_user(
+            bob_home.path(),
+            "bob",
+            &["send", "--to", "alice", "--reply-to", "nope", "x"],
+        ),
+        "",
+        RUN,
+    )
+    .await;
+    bad.expect_code(2);
+    listen.interrupt();
+}

@@ -161,6 +161,9 @@ pub struct SendArgs {
     pub target: Target,
     /// The message. Without it, each line of standard input is one message.
     pub text: Vec<String>,
+    /// The id of the message this answers (shown quoted above it).
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub reply_to: Option<tether_core::protocol::MessageId>,
     /// Seconds to wait for the broker to acknowledge before giving up (the
     /// message stays queued and goes out the next time tether runs).
     #[arg(long, default_value_t = 10)]

@@ -82,6 +82,26 @@ impl AccountClient {
         }
     }
 
+    /// Like [`AccountClient::send`], answering `reply_to` (chat only: a
+    /// text message cannot carry which message it answers).
+    pub async fn send_reply(
+        &self,
+        to: ConversationId,
+        text: String,
+        reply_to: Option<MessageId>,
+    ) -> Result<StoredMessage, ClientError> {
+        match (self, reply_to) {
+            (AccountClient::Chat(c), _) => c.send_reply(to, text, reply_to).await,
+            (AccountClient::Sms(_), None) => self.send(to, text).await,
+            (AccountClient::Sms(_), Some(_)) => Err(ClientError::NoRepliesBySms),
+        }
+    }
+
+    /// One message by id, in whichever conversation.
+    pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
+        self.reader().message(id).await
+    }
+
     pub async fn retry_failed(&self, id: MessageId) -> Result<(), ClientError> {
         match self {
             AccountClient::Chat(c) => c.retry_failed(id).await,

@@ -28,6 +28,9 @@ pub enum ClientError {
     /// A chat conversation asked of an SMS account.
     #[error("{0} is a chat, not a telephone number: send it from a chat account")]
     NotAPhone(crate::model::ConversationId),
+    /// A reply asked of an SMS account: a text cannot say what it answers.
+    #[error("a text message cannot quote the message it answers: send it without the quote")]
+    NoRepliesBySms,
     #[error("message {0} is not waiting as failed (it may have been retried or deleted already)")]
     NotFailed(crate::protocol::MessageId),
     #[error("{0}")]
@@ -52,6 +55,7 @@ impl ClientError {
             | ClientError::NotFailed(_)
             | ClientError::WrongChannel(_)
             | ClientError::NotAPhone(_)
+            | ClientError::NoRepliesBySms
             | ClientError::SmsTooLong(_) => ErrorCode::BadInput,
             ClientError::GatewayUnavailable(_) => ErrorCode::Unreachable,
             ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,

@@ -72,6 +72,11 @@ impl StoreReader {
         self.run(move |s| s.search(&query, limit)).await
     }
 
+    /// One message by id, in whichever conversation (a reply's quote).
+    pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
+        self.run(move |s| s.message(id)).await
+    }
+
     /// Unread messages across all conversations (tray badge).
     pub async fn unread_total(&self) -> Result<u64, ClientError> {
         self.run(|s| s.unread_total()).await

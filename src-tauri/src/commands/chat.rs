@@ -90,9 +90,21 @@ pub async fn send_message(
     state: State<'_, AppState>,
     conversation: String,
     text: String,
+    reply_to: Option<MessageId>,
 ) -> Result<StoredMessage, AppError> {
     let conversation = self::conversation(&conversation)?;
-    Ok(state.client().await?.send(conversation, text).await?)
+    let client = state.client().await?;
+    Ok(client.send_reply(conversation, text, reply_to).await?)
+}
+
+/// One message by id (the original a reply quotes, when it is not in the
+/// page shown); `None` if this account never had it.
+#[tauri::command]
+pub async fn message(
+    state: State<'_, AppState>,
+    id: MessageId,
+) -> Result<Option<StoredMessage>, AppError> {
+    Ok(state.client().await?.message(id).await?)
 }
 
 /// Queues a message the broker kept refusing again (see

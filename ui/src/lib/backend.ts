@@ -154,8 +154,18 @@ export function gaps(conversation: ConversationId): Promise<Gap[]> {
   return call('gaps', { conversation });
 }
 
-export function sendMessage(conversation: ConversationId, text: string): Promise<StoredMessage> {
-  return call('send_message', { conversation, text });
+/** Sends `text`; `replyTo` is the id of the message it answers (chat conversations only). */
+export function sendMessage(
+  conversation: ConversationId,
+  text: string,
+  replyTo: string | null = null,
+): Promise<StoredMessage> {
+  return call('send_message', { conversation, text, replyTo });
+}
+
+/** Any message of the signed-in account by id (the original of a quote), or null. */
+export function messageById(id: string): Promise<StoredMessage | null> {
+  return call('message', { id });
 }
 
 /** Queues a message the broker kept refusing (status `failed`) again. */

@@ -78,5 +78,6 @@ export function estimateHeight(row: Row): number {
       run = 0;
     } else run++;
   }
-  return (row.header && !row.message.outgoing ? 30 : 8) + 36 + (lines - 1) * 20;
+  const quote = row.message.reply_to !== null ? 38 : 0;
+  return (row.header && !row.message.outgoing ? 30 : 8) + 36 + (lines - 1) * 20 + quote;
 }

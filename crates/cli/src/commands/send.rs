@@ -59,12 +59,14 @@ async fn send_all(
             )));
         }
         for line in lines.into_iter().filter(|l| !l.trim().is_empty()) {
-            let message = client.send(to.clone(), line).await?;
+            let message = client.send_reply(to.clone(), line, args.reply_to).await?;
             print_json(&message)?;
             sent.push(message.id);
         }
     } else {
-        let message = client.send(to, args.text.join(" ")).await?;
+        let message = client
+            .send_reply(to, args.text.join(" "), args.reply_to)
+            .await?;
         print_json(&message)?;
         sent.push(message.id);
     }

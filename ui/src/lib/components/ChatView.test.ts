@@ -54,7 +54,7 @@ describe('ChatView', () => {
     expect(screen.getByText('earlier')).toBeInTheDocument();
     const ue = userEvent.setup();
     await ue.type(screen.getByLabelText('Message to bob'), 'hello bob{Enter}');
-    expect(calls.find((c) => c.cmd === 'send_message')?.args).toEqual({ conversation: 'u:bob', text: 'hello bob' });
+    expect(calls.find((c) => c.cmd === 'send_message')?.args).toEqual({ conversation: 'u:bob', text: 'hello bob', replyTo: null });
     expect(await screen.findByText('hello bob')).toBeInTheDocument();
     expect(screen.getByText('Queued')).toBeInTheDocument();
     dispatch({ type: 'status', id: sent!.id, status: 'delivered' });

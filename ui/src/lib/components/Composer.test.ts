@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Composer from './Composer.svelte';
 
-function setup(onSend = vi.fn<(text: string) => Promise<void>>(() => Promise.resolve())) {
+function setup(onSend = vi.fn<(text: string, replyTo: string | null) => Promise<void>>(() => Promise.resolve())) {
   const onTyping = vi.fn<(active: boolean) => void>();
   const view = render(Composer, { conversation: `u:bob-${Math.random()}`, label: 'Message to bob', onSend, onTyping });
   const box = screen.getByLabelText('Message to bob');
@@ -18,7 +18,7 @@ describe('Composer', () => {
   it('sends on Enter and clears the field', async () => {
     const { box, onSend, ue } = setup();
     await ue.type(box, 'hello{Enter}');
-    expect(onSend).toHaveBeenCalledWith('hello');
+    expect(onSend).toHaveBeenCalledWith('hello', null);
     expect(box).toHaveValue('');
   });
 
@@ -28,7 +28,7 @@ describe('Composer', () => {
     expect(onSend).not.toHaveBeenCalled();
     expect(box).toHaveValue('line 1\nline 2');
     await ue.type(box, '{Enter}');
-    expect(onSend).toHaveBeenCalledWith('line 1\nline 2');
+    expect(onSend).toHaveBeenCalledWith('line 1\nline 2', null);
   });
 
   it('does not send while an input method is composing', async () => {

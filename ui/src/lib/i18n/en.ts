@@ -237,6 +237,15 @@ export const en = {
     unsupported: 'Unsupported message',
     unsupportedHint: 'It was sent by a newer version of the protocol.',
     showRaw: 'Show raw data',
+    /** Answering a message (chats and rooms; not SMS). */
+    reply: {
+      action: 'Reply',
+      label: (sender: string) => `Reply to ${sender}`,
+      /** The quote above an answer; clicking it shows the original. */
+      quote: (sender: string, line: string) => `In reply to ${sender}: ${line}. Show the original message`,
+      loading: 'Loading the original message…',
+      unavailable: 'Original message not available',
+    },
     status: {
       queued: 'Queued',
       sent: 'Sent',
@@ -296,6 +305,11 @@ export const en = {
     hint: 'Enter to send · Shift+Enter for a new line',
     sendFailed: 'The message was not sent',
     smsPlaceholder: 'Write a text message',
+    /** The bar above the text while answering a message. */
+    reply: {
+      replyingTo: (sender: string) => `Replying to ${sender}`,
+      cancel: 'Cancel reply',
+    },
     /** "SMS" is the same in the singular and the plural. */
     smsCost: (parts: number, left: number) => `${parts} SMS · ${left} left`,
     smsCostUnicode: 'Sent as Unicode: 70 characters fit in one SMS, 67 in each part of a longer text.',

@@ -209,6 +209,13 @@ export const zhCN: Dictionary = {
     unsupported: '不支持的消息',
     unsupportedHint: '该消息由更新版本的协议发送。',
     showRaw: '显示原始数据',
+    reply: {
+      action: '回复',
+      label: (sender) => `回复 ${sender}`,
+      quote: (sender, line) => `回复 ${sender}：${line}。查看原消息`,
+      loading: '正在加载原消息…',
+      unavailable: '原消息不可用',
+    },
     status: {
       queued: '排队中',
       sent: '已发送',
@@ -261,6 +268,10 @@ export const zhCN: Dictionary = {
     hint: 'Enter 发送 · Shift+Enter 换行',
     sendFailed: '消息未发送',
     smsPlaceholder: '输入短信',
+    reply: {
+      replyingTo: (sender) => `正在回复 ${sender}`,
+      cancel: '取消回复',
+    },
     smsCost: (parts, left) => `${parts} 条短信 · 还可输入 ${left} 字`,
     smsCostUnicode: '以 Unicode 发送：一条短信可容纳 70 个字，长短信每条 67 个字。',
     smsCostPlain: '纯文本：一条短信最多可容纳 160 个字符。',

@@ -32,13 +32,16 @@ export async function openSearchHit(hit: StoredMessage): Promise<void> {
   await opening;
 }
 
-/** Sends text to the open conversation; rejects with an AppError. */
-export async function sendText(text: string): Promise<void> {
+/**
+ * Sends text to the open conversation, as an answer to the message with id
+ * `replyTo` if given; rejects with an AppError.
+ */
+export async function sendText(text: string, replyTo: string | null = null): Promise<void> {
   const conversation = messages.conversation;
   if (conversation === null) return;
   // What is sent shows at the bottom, so the chat goes back to the present.
   if (messages.hasNewer) await messages.open(conversation);
-  const message = await backend.sendMessage(conversation, text);
+  const message = await backend.sendMessage(conversation, text, replyTo);
   dispatch({ type: 'message', message });
 }
 

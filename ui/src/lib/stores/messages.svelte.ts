@@ -45,6 +45,8 @@ export class MessagesStore {
   hasNewer = $state(false);
   /** The message to bring into view and highlight (a search hit), or null. */
   focus = $state<string | null>(null);
+  /** Bumped each time `focus` is asked for, so the same message can be brought back again. */
+  focusSerial = $state(0);
   /** A history page is being fetched. */
   loading = $state(false);
   /** A page of newer messages is being fetched. */
@@ -105,7 +107,7 @@ export class MessagesStore {
       void deliveries.load([...older, hit, ...newer]);
       this.hasMore = older.length >= half;
       this.hasNewer = newer.length >= half;
-      this.focus = hit.id;
+      this.highlight(hit.id);
     } catch (e) {
       if (generation === this.#generation) {
         this.error = toAppError(e);
@@ -118,6 +120,12 @@ export class MessagesStore {
         this.loadingNewer = false;
       }
     }
+  }
+
+  /** Brings a loaded message into view and highlights it, like a search hit. */
+  highlight(id: string): void {
+    this.focus = id;
+    this.focusSerial++;
   }
 
   /** Empties the window for `conversation`. */

@@ -11,6 +11,7 @@ import { deliveries } from './deliveries.svelte';
 import { startEvents, stopEvents } from './events';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
+import { replies } from './replies.svelte';
 import { startRequests } from './requests';
 import { rooms } from './rooms.svelte';
 import { search } from './search.svelte';
@@ -64,6 +65,7 @@ function resetAccountStores(): void {
   rooms.reset();
   search.clear();
   deliveries.reset();
+  replies.reset();
 }
 
 export class SessionStore {

@@ -1,0 +1,107 @@
+// Replies: the message the user is answering in each conversation (shown
+// above the composer until sent or cancelled), and the originals that
+// quotes in the list show (from the loaded messages, else asked for once
+// per id and kept).
+
+import { SvelteMap } from 'svelte/reactivity';
+import * as backend from '../backend';
+import type { ConversationId } from '../bindings/ConversationId';
+import type { StoredMessage } from '../bindings/StoredMessage';
+import { isPhoneConversation } from '../ids';
+import { messages } from './messages.svelte';
+
+/** Originals kept; past this the oldest fetched are let go (asked for again if shown). */
+const MAX_KEPT = 2000;
+/** Characters of a quoted line kept (CSS cuts it to the width with an ellipsis). */
+const QUOTE_CHARS = 200;
+
+/** Whether messages of this conversation can be answered (chats and rooms, not SMS). */
+export function canReplyIn(conversation: ConversationId): boolean {
+  return !isPhoneConversation(conversation);
+}
+
+/** The first non-blank line of a message's text, at most `max` characters (plain text). */
+export function firstLine(text: string, max = QUOTE_CHARS): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const flat = line.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export class RepliesStore {
+  /** Conversation → the message being answered there. */
+  #targets = new SvelteMap<ConversationId, StoredMessage>();
+  /** Originals fetched by id: the message, or null when the backend has none. */
+  #fetched = new SvelteMap<string, StoredMessage | null>();
+  /** Ids being fetched (not reactive: only de-duplicates requests). */
+  #pending = new Set<string>();
+  #generation = 0;
+
+  /** The message being answered in `conversation`, or null. */
+  of(conversation: ConversationId): StoredMessage | null {
+    return this.#targets.get(conversation) ?? null;
+  }
+
+  /** Starts answering `message` in its conversation (replacing another answer there). */
+  start(message: StoredMessage): void {
+    if (!canReplyIn(message.conversation)) return;
+    this.#targets.set(message.conversation, message);
+  }
+
+  /** Stops answering in `conversation`. */
+  cancel(conversation: ConversationId): void {
+    this.#targets.delete(conversation);
+  }
+
+  /**
+   * The original a quote points at: the loaded message, else the fetched
+   * one; null when there is none, undefined while not known yet.
+   */
+  original(id: string): StoredMessage | null | undefined {
+    // Reading the list makes callers update when pages load.
+    void messages.messages;
+    return messages.get(id) ?? this.#fetched.get(id);
+  }
+
+  /** Asks the backend for an original not loaded nor known, once per id. */
+  async fetch(id: string): Promise<void> {
+    if (messages.get(id) || this.#fetched.has(id) || this.#pending.has(id)) return;
+    const generation = this.#generation;
+    this.#pending.add(id);
+    let found: StoredMessage | null = null;
+    try {
+      found = await backend.messageById(id);
+    } catch {
+      // Shown as unavailable; not asked again (a row must not retry in a loop).
+    } finally {
+      if (generation === this.#generation) this.#pending.delete(id);
+    }
+    if (generation !== this.#generation) return;
+    this.#fetched.set(id, found ?? null);
+    if (this.#fetched.size > MAX_KEPT) {
+      const oldest = this.#fetched.keys().next().value;
+      if (oldest !== undefined) this.#fetched.delete(oldest);
+    }
+  }
+
+  /**
+   * Shows an original: highlighted in place when loaded, else the open
+   * conversation reopens around it, as a search hit does.
+   */
+  jumpTo(original: StoredMessage): void {
+    if (original.conversation === messages.conversation && messages.get(original.id)) {
+      messages.highlight(original.id);
+    } else {
+      void messages.openAt(original);
+    }
+  }
+
+  /** Forgets everything (account switch or sign-out). */
+  reset(): void {
+    this.#generation++;
+    this.#targets.clear();
+    this.#fetched.clear();
+    this.#pending.clear();
+  }
+}
+
+export const replies = new RepliesStore();
