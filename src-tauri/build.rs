@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "gaps",
     "send_message",
     "message",
+    "drafts",
+    "set_draft",
     "retry_failed",
     "delete_failed",
     "mark_read",

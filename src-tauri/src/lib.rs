@@ -118,6 +118,8 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::gaps,
             commands::chat::send_message,
             commands::chat::message,
+            commands::chat::drafts,
+            commands::chat::set_draft,
             commands::chat::retry_failed,
             commands::chat::delete_failed,
             commands::chat::mark_read,

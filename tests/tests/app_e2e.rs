@@ -401,6 +401,15 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     .await;
     screenshot(&desktop, "chat-dark").await;
 
+    step("a draft");
+    // Half a thought to bob, then another chat: the list says "Draft: …".
+    // (Bob's line in the list; the room's mentions bob too.)
+    click_text(&c, "nav.conversations button", "You: sent while offline").await;
+    find_text(&c, ".chat header", "bob").await;
+    type_into(&c, "textarea[id$='-text']", "an unsent thought").await;
+    click_text(&c, "nav.conversations button", "standup").await;
+    find_text(&c, "nav.conversations button", "Draft: an unsent thought").await;
+
     step("quit from the tray");
     // The user moves and resizes the window, then quits from the tray: the
     // app exits (its tray item goes) and the window's place is remembered.
@@ -440,6 +449,15 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
             .await
             .is_err()
     );
+    // The draft came back with the store, into bob's composer.
+    click_text(&c, "nav.conversations button", "Draft: an unsent thought").await;
+    find_text(&c, ".chat header", "bob").await;
+    wait_js(
+        &c,
+        "return document.querySelector('textarea[id$=\"-text\"]').value",
+        json!("an unsent thought"),
+    )
+    .await;
     c.close().await.unwrap();
 
     step("secrets on disk");

@@ -17,6 +17,7 @@ describe('App', () => {
     mockBackend({
       auto_login: () => ({ name: 'a', broker: 'mqtt://h:1883', user: 'alice', this_computer: false, remembered: true, active: true }),
       accounts_list: () => [],
+      drafts: () => [],
       conversations: () => [{ id: 'u:bob', title: null, last_ts: 1, last_text: 'hi', last_sender: 'bob', unread: 1 }],
       presence: () => [],
       rooms: () => [],

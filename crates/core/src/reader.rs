@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::ClientError;
-use crate::model::{ConversationId, ConversationSummary, SmsDelivery, StoredMessage};
+use crate::model::{ConversationId, ConversationSummary, Draft, SmsDelivery, StoredMessage};
 use crate::protocol::MessageId;
 use crate::store::{Store, StoreError};
 
@@ -20,8 +20,8 @@ impl StoreReader {
 
     /// Runs `f` on the reading connection, on a blocking thread. It reads,
     /// but for [`Store::search`] (which first indexes what waits) and what
-    /// needs nothing of the engine (an SMS read mark): SQLite orders those
-    /// writes with the engine's own transactions.
+    /// needs nothing of the engine (an SMS read mark, a draft): SQLite
+    /// orders those writes with the engine's own transactions.
     pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ClientError>
     where
         T: Send + 'static,
@@ -75,6 +75,17 @@ impl StoreReader {
     /// One message by id, in whichever conversation (a reply's quote).
     pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
         self.run(move |s| s.message(id)).await
+    }
+
+    /// Every draft of the account (see [`crate::model::Draft`]).
+    pub async fn drafts(&self) -> Result<Vec<Draft>, ClientError> {
+        self.run(|s| s.drafts()).await
+    }
+
+    /// Keeps (or, empty, removes) a conversation's draft. Written on this
+    /// connection: nothing of the engine is involved.
+    pub async fn set_draft(&self, draft: Draft) -> Result<(), ClientError> {
+        self.run(move |s| s.set_draft(&draft)).await
     }
 
     /// Unread messages across all conversations (tray badge).

@@ -3,7 +3,8 @@
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tether_core::Event;
-use tether_core::model::{ConversationId, ConversationSummary, Gap, StoredMessage};
+use tether_core::clock::now_ms;
+use tether_core::model::{ConversationId, ConversationSummary, Draft, Gap, StoredMessage};
 use tether_core::protocol::MessageId;
 
 use tether_core::error::ErrorCode;
@@ -95,6 +96,30 @@ pub async fn send_message(
     let conversation = self::conversation(&conversation)?;
     let client = state.client().await?;
     Ok(client.send_reply(conversation, text, reply_to).await?)
+}
+
+/// Every draft of the signed-in account.
+#[tauri::command]
+pub async fn drafts(state: State<'_, AppState>) -> Result<Vec<Draft>, AppError> {
+    Ok(state.client().await?.reader().drafts().await?)
+}
+
+/// Keeps what the user is writing in `conversation` (an empty text and no
+/// reply removes it).
+#[tauri::command]
+pub async fn set_draft(
+    state: State<'_, AppState>,
+    conversation: String,
+    text: String,
+    reply_to: Option<MessageId>,
+) -> Result<(), AppError> {
+    let draft = Draft {
+        conversation: self::conversation(&conversation)?,
+        text,
+        reply_to,
+        updated_ms: now_ms(),
+    };
+    Ok(state.client().await?.reader().set_draft(draft).await?)
 }
 
 /// One message by id (the original a reply quotes, when it is not in the

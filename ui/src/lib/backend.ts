@@ -7,6 +7,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import type { ConnectionState } from './bindings/ConnectionState';
 import type { ConversationId } from './bindings/ConversationId';
 import type { ConversationSummary } from './bindings/ConversationSummary';
+import type { Draft } from './bindings/Draft';
 import type { Event } from './bindings/Event';
 import type { Gap } from './bindings/Gap';
 import type { LanView } from './bindings/LanView';
@@ -188,6 +189,21 @@ export function search(query: string, limit: number): Promise<StoredMessage[]> {
 
 export function typing(conversation: ConversationId, active: boolean): Promise<void> {
   return call('typing', { conversation, active });
+}
+
+// Drafts (what was typed and not sent, per conversation, kept across restarts)
+
+/** Every draft of the signed-in account. */
+export function drafts(): Promise<Draft[]> {
+  return call('drafts');
+}
+
+/**
+ * Saves the draft of `conversation`: its text and the id of the message it
+ * answers. A blank `text` with no `replyTo` deletes it.
+ */
+export function setDraft(conversation: ConversationId, text: string, replyTo: string | null): Promise<void> {
+  return call('set_draft', { conversation, text, replyTo });
 }
 
 // Texts to phones (any account; SMS accounts send them)

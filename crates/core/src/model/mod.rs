@@ -19,6 +19,7 @@
 
 mod connection;
 mod conversation;
+mod draft;
 mod message;
 mod people;
 mod ser;
@@ -28,6 +29,7 @@ pub use connection::ConnectionState;
 pub use conversation::{
     ConversationId, ConversationSummary, KeyError, PhoneNumber, PhoneNumberError,
 };
+pub use draft::Draft;
 pub use message::{Gap, MessageStatus, StoredMessage};
 pub use people::{PresenceRecord, PresenceState, Room};
 pub use sms::{SmsDelivery, Twice, at_time_ms};

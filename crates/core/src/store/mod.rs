@@ -23,10 +23,12 @@
 //! transaction writes once at its end), `indexing` (catching the search
 //! index up), `checkpoint` (the WAL checkpoint thread), `rows` (decoding
 //! helpers), `owner` (which process owns the account's broker session),
-//! [`sms`] (SMS parts, reports and incoming SMS).
+//! [`sms`] (SMS parts, reports and incoming SMS), `drafts` (what the user
+//! was writing, per conversation).
 
 mod batch;
 mod checkpoint;
+mod drafts;
 mod error;
 mod indexing;
 mod inserts;

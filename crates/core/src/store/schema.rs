@@ -292,6 +292,18 @@ CREATE TABLE sms_remote (
 ) WITHOUT ROWID;
 "#;
 
+/// Version 7: drafts, one per conversation (keyed by the conversation's
+/// key, `u:bob`, so that a draft needs no message and no `conversations`
+/// row yet).
+const V7: &str = r#"
+CREATE TABLE drafts (
+    conv     TEXT PRIMARY KEY,
+    text     TEXT NOT NULL,
+    reply_to BLOB,
+    updated  INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
 const STEPS: &[M<'static>] = &[
     M::up(V1),
@@ -300,6 +312,7 @@ const STEPS: &[M<'static>] = &[
     M::up(V4),
     M::up(V5),
     M::up(V6),
+    M::up(V7),
 ];
 
 /// The migration runner over [`STEPS`].

@@ -1,15 +1,17 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clock } from '../clock.svelte';
 import { i18n } from '../i18n/index.svelte';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { openConversation } from '../stores/chat';
 import { connection } from '../stores/connection.svelte';
 import { conversations } from '../stores/conversations.svelte';
+import { drafts, SAVE_DELAY_MS } from '../stores/drafts.svelte';
 import { dispatch } from '../stores/events';
 import { messages } from '../stores/messages.svelte';
 import { presence } from '../stores/presence.svelte';
+import { replies } from '../stores/replies.svelte';
 import { rooms } from '../stores/rooms.svelte';
 import { toasts } from '../stores/toasts.svelte';
 import { typing } from '../stores/typing.svelte';
@@ -26,11 +28,59 @@ describe('ChatView', () => {
     toasts.clear();
     presence.reset();
     connection.reset();
+    drafts.reset();
+    replies.reset();
   });
 
   afterEach(() => {
     connection.reset();
+    drafts.reset();
+    vi.useRealTimers();
     i18n.setChoice('system');
+  });
+
+  it('keeps each conversation\'s draft, saving the one left at once', async () => {
+    vi.useFakeTimers();
+    const calls = mockBackend({ history: () => [] });
+    const saves = () => calls.filter((c) => c.cmd === 'set_draft').map((c) => c.args);
+    await openConversation('u:bob');
+    render(ChatView);
+    const ue = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+    await ue.type(screen.getByLabelText('Message to bob'), 'for bob');
+    const question = msg({ conversation: 'u:bob', sender: 'bob' });
+    replies.start(question);
+    await openConversation('r:dev');
+    await vi.advanceTimersByTimeAsync(0);
+    // Saved when bob's chat closed, not 400 ms later.
+    expect(saves()).toEqual([{ conversation: 'u:bob', text: 'for bob', replyTo: question.id }]);
+    const dev = screen.getByLabelText('Message to #dev');
+    expect(dev).toHaveValue('');
+    await ue.type(dev, 'for dev');
+    await openConversation('u:bob');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByLabelText('Message to bob')).toHaveValue('for bob');
+    expect(screen.getByText('Replying to bob')).toBeInTheDocument();
+    await openConversation('r:dev');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByLabelText('Message to #dev')).toHaveValue('for dev');
+    expect(saves().map((a) => a.text)).toEqual(['for bob', 'for dev']);
+  });
+
+  it('leaves a draft to its account when the account changes', async () => {
+    vi.useFakeTimers();
+    const calls = mockBackend({ history: () => [] });
+    await openConversation('u:bob');
+    render(ChatView);
+    const ue = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+    await ue.type(screen.getByLabelText('Message to bob'), 'for alice\'s bob');
+    // What a switch does once the drafts were saved: the stores start over.
+    messages.reset();
+    replies.reset();
+    drafts.reset();
+    await vi.advanceTimersByTimeAsync(SAVE_DELAY_MS * 2);
+    expect(screen.queryByLabelText('Message to bob')).toBeNull();
+    expect(drafts.get('u:bob')).toBeNull();
+    expect(calls.filter((c) => c.cmd === 'set_draft')).toEqual([]);
   });
 
   it('asks to pick a conversation when none is open', () => {

@@ -4,10 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { i18n } from '../i18n/index.svelte';
 import { connection } from '../stores/connection.svelte';
 import { conversations } from '../stores/conversations.svelte';
+import { drafts } from '../stores/drafts.svelte';
 import { focusRequests } from '../stores/focus.svelte';
 import { messages } from '../stores/messages.svelte';
 import { presence } from '../stores/presence.svelte';
 import { session } from '../stores/session.svelte';
+import { openConversation } from '../stores/chat';
 import { flush, mockBackend, msg } from '../testing';
 import ConversationList from './ConversationList.svelte';
 
@@ -35,7 +37,45 @@ describe('ConversationList', () => {
 
   afterEach(() => {
     connection.reset();
+    drafts.reset();
     i18n.setChoice('system');
+  });
+
+  it('shows the first line of a draft instead of the last message, but not for the open conversation', async () => {
+    drafts.reset();
+    drafts.set('u:bob', '\n<i>see</i> you\tthere\nsecond line', null);
+    drafts.set('r:dev', 'ship it now', null);
+    await openConversation('r:dev');
+    render(ConversationList);
+    const [bob, dev] = screen.getAllByRole('button');
+    expect(bob).toHaveTextContent('Draft: <i>see</i> you there');
+    expect(bob).not.toHaveTextContent('second line');
+    expect(within(bob!).getByText('Draft:')).toHaveClass('draft');
+    expect(bob!.querySelector('i')).toBeNull();
+    expect(within(bob!).queryByText('<b>hi</b>')).toBeNull();
+    // The open one's draft is in its composer.
+    expect(within(dev!).getByText('You: ship it')).toBeInTheDocument();
+    expect(within(dev!).queryByText('Draft:')).toBeNull();
+
+    await openConversation('u:bob');
+    await flush();
+    expect(within(bob!).getByText('<b>hi</b>')).toBeInTheDocument();
+    expect(dev).toHaveTextContent('Draft: ship it now');
+
+    // Only a reply pending is a draft too; an emptied one is none.
+    drafts.set('r:dev', '', 'm1');
+    await flush();
+    expect(within(dev!).getByText('Draft:')).toBeInTheDocument();
+    expect(dev).not.toHaveTextContent('You: ship it');
+    drafts.set('r:dev', ' ', null);
+    await flush();
+    expect(within(dev!).getByText('You: ship it')).toBeInTheDocument();
+
+    i18n.setChoice('zh-CN');
+    drafts.set('r:dev', '好的', null);
+    await flush();
+    expect(within(dev!).getByText('草稿：')).toHaveClass('draft');
+    expect(dev).toHaveTextContent('草稿： 好的');
   });
 
   it('shows names, previews as text, unread badges and presence, newest first', () => {

@@ -124,6 +124,7 @@ describe('Login to an SMS gateway', () => {
       sms_login: () => account,
       subscribe_events: () => null,
       conversations: () => [],
+      drafts: () => [],
       connection_state: () => ({ state: 'connected', since_ms: 1 }),
       accounts_list: () => [account],
     });

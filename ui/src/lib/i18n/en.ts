@@ -186,6 +186,8 @@ export const en = {
     unread: (n: number) => `${n} unread`,
     you: 'You',
     noMessages: 'No messages yet',
+    /** Before the first line of an unsent draft in the list. */
+    draft: 'Draft:',
     unsupported: 'Unsupported message',
     newSms: 'New SMS',
     phoneNumber: 'Phone number',

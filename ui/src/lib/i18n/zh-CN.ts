@@ -160,6 +160,7 @@ export const zhCN: Dictionary = {
     unread: (n) => `${n} 条未读`,
     you: '我',
     noMessages: '暂无消息',
+    draft: '草稿：',
     unsupported: '不支持的消息',
     newSms: '新短信',
     phoneNumber: '手机号码',

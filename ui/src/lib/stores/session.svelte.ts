@@ -8,6 +8,7 @@ import { toAppError, type AccountView, type AppError } from '../types';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
 import { deliveries } from './deliveries.svelte';
+import { drafts } from './drafts.svelte';
 import { startEvents, stopEvents } from './events';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
@@ -66,6 +67,7 @@ function resetAccountStores(): void {
   search.clear();
   deliveries.reset();
   replies.reset();
+  drafts.reset();
 }
 
 export class SessionStore {
@@ -120,6 +122,8 @@ export class SessionStore {
     this.busy = true;
     this.error = null;
     try {
+      // Saved to the account they belong to, before another is signed in.
+      await drafts.flush();
       const account = await signIn();
       await this.#enter(account);
       return true;
@@ -140,6 +144,7 @@ export class SessionStore {
     this.busy = true;
     this.error = null;
     try {
+      await drafts.flush();
       const account = await backend.switchAccount(name);
       await this.#enter(account);
     } catch (e) {
@@ -159,6 +164,7 @@ export class SessionStore {
 
   /** Signs out (history stays) and shows the login screen. */
   async logout(): Promise<void> {
+    await drafts.flush();
     try {
       await backend.logout();
     } finally {
@@ -235,8 +241,9 @@ export class SessionStore {
     // The main view opens with its chat list and link state: one first
     // layout and paint instead of an empty view, then a full one (the
     // first paint of the main view is the costliest; see P8 in
-    // docs/BENCHMARKS.md). Neither call throws.
-    await Promise.all([conversations.load(), connection.refresh()]);
+    // docs/BENCHMARKS.md). The drafts come with it, so a conversation opened
+    // at once shows its own. None of these calls throws.
+    await Promise.all([conversations.load(), connection.refresh(), drafts.load()]);
     this.view = 'main';
     // Only notification clicks use it: without it the app still works.
     startRequests().catch((e: unknown) => console.warn('shell requests unavailable', toAppError(e)));

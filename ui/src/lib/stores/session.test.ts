@@ -3,6 +3,7 @@ import type { AccountView } from '../types';
 import { channelCapture, flush, mockBackend, msg, reject } from '../testing';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
+import { drafts } from './drafts.svelte';
 import { stopEvents } from './events';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
@@ -22,6 +23,7 @@ function backend(extra: Record<string, (args: Record<string, unknown>) => unknow
     connection_state: () => ({ state: 'connected', since_ms: 1 }),
     outbox_len: () => 0,
     history: () => [],
+    drafts: () => [],
     ...extra,
   });
   return { calls, channel };
@@ -106,6 +108,40 @@ describe('session store', () => {
     expect(channel.subscribed).toBe(2);
     await flush();
     expect(conversations.list).toEqual([]);
+  });
+
+  it('saves what waits before switching, then shows the other account\'s drafts', async () => {
+    const bob: AccountView = { ...work, remembered: true, name: 'bob', user: 'bob' };
+    let signedIn = 'alice';
+    const { calls } = backend({
+      auto_login: () => alice,
+      switch_account: () => {
+        signedIn = 'bob';
+        return bob;
+      },
+      logout: () => {
+        signedIn = '';
+        return null;
+      },
+      drafts: () => [{ conversation: 'u:carol', text: `from ${signedIn}`, reply_to: null, updated_ms: 1 }],
+      set_draft: (args) => (args.signedIn = signedIn),
+    });
+    await session.start();
+    expect(drafts.get('u:carol')).toEqual({ text: 'from alice', replyTo: null });
+    drafts.set('u:dave', 'unsent', null);
+    await session.switchTo('bob');
+    // Saved to alice's store, before the switch.
+    expect(calls.filter((c) => c.cmd === 'set_draft').map((c) => c.args)).toEqual([
+      { conversation: 'u:dave', text: 'unsent', replyTo: null, signedIn: 'alice' },
+    ]);
+    expect(drafts.get('u:dave')).toBeNull();
+    expect(drafts.get('u:carol')).toEqual({ text: 'from bob', replyTo: null });
+
+    drafts.set('u:erin', 'bye', null);
+    await session.logout();
+    expect(calls.filter((c) => c.cmd === 'set_draft').map((c) => c.args.signedIn)).toEqual(['alice', 'bob']);
+    expect(drafts.get('u:carol')).toBeNull();
+    drafts.reset();
   });
 
   it('goes back to the login form, prefilled, when the broker refuses the password', async () => {

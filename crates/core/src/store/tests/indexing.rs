@@ -105,7 +105,8 @@ fn an_upgraded_store_counts_its_messages_as_indexed() {
     // indexed at commit as V3 did.
     s.conn
         .execute_batch(
-            "DROP TABLE sms_remote; DROP TABLE sms_extra_ids; DROP TABLE sms_parts; DROP TABLE sms_reports;
+            "DROP TABLE drafts;
+             DROP TABLE sms_remote; DROP TABLE sms_extra_ids; DROP TABLE sms_parts; DROP TABLE sms_reports;
              DROP TABLE sms_delivers; DROP TABLE sms_incoming_parts;
              DROP TABLE subscriptions; ALTER TABLE outbox DROP COLUMN strikes;
              ALTER TABLE outbox DROP COLUMN set_aside; DROP TABLE search_state;",
