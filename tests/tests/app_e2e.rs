@@ -95,6 +95,8 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     desktop.focus_window("^Tether$").unwrap();
     click_text(&c, "nav.conversations button", "bob").await;
     find_text(&c, "article.message", "hello from the cli").await;
+    // Both were unread when the chat opened: the divider says so.
+    find_text(&c, ".list .unread", "2 new messages").await;
     find_text(&c, "article.message", "onerror").await;
     wait_js(
         &c,

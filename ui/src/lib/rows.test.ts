@@ -32,3 +32,13 @@ describe('buildRows', () => {
     expect(estimateHeight(long!)).toBeGreaterThan(estimateHeight(short!));
   });
 });
+
+describe('buildRows with an unread divider', () => {
+  it('puts the divider directly above the marked message, which gets a header', () => {
+    const ms = [msg({ text: 'a' }), msg({ text: 'b' }), msg({ text: 'c' })];
+    const rows = buildRows(ms, [], { id: ms[1]!.id, count: 2 });
+    const kinds = rows.map((r) => (r.kind === 'message' ? r.message.text + (r.header ? '+' : '') : r.kind));
+    expect(kinds).toEqual(['head', 'day', 'a+', 'unread', 'b+', 'c']);
+    expect(buildRows(ms, [], null).some((r) => r.kind === 'unread')).toBe(false);
+  });
+});

@@ -1,19 +1,22 @@
 // Turns the open conversation's messages and gap reports into display
 // rows: the list head (loading / beginning notice), day separators, gap
-// markers and messages (with a sender header only where the sender or the
+// markers, the "new messages" divider and messages (with a sender header only where the sender or the
 // pace changes).
 
 import type { StoredMessage } from './bindings/StoredMessage';
 import type { GapEntry } from './stores/timeline';
 import { gapPositions } from './stores/timeline';
+import type { UnreadMark } from './unread';
 
 export type Row =
   | { kind: 'head', key: string }
   | { kind: 'day', key: string, ts: number }
   | { kind: 'gap', key: string, gap: GapEntry }
+  | { kind: 'unread', key: string, count: number }
   | { kind: 'message', key: string, message: StoredMessage, header: boolean };
 
 export const HEAD_KEY = '__head';
+export const UNREAD_KEY = '__unread';
 
 /** Messages further apart than this start a new group with a header. */
 const GROUP_MS = 5 * 60_000;
@@ -26,7 +29,12 @@ function dayBounds(ts: number): [number, number] {
   return [start, end];
 }
 
-export function buildRows(messages: readonly StoredMessage[], gaps: readonly GapEntry[]): Row[] {
+/** `unread`: a divider goes above that message (see unreadMark). */
+export function buildRows(
+  messages: readonly StoredMessage[],
+  gaps: readonly GapEntry[],
+  unread: UnreadMark | null = null,
+): Row[] {
   const rows: Row[] = [{ kind: 'head', key: HEAD_KEY }];
   const gapsAt = new Map<number, GapEntry[]>();
   if (gaps.length > 0) {
@@ -57,6 +65,10 @@ export function buildRows(messages: readonly StoredMessage[], gaps: readonly Gap
     ) {
       header = true;
     }
+    if (unread !== null && m.id === unread.id) {
+      rows.push({ kind: 'unread', key: UNREAD_KEY, count: unread.count });
+      header = true;
+    }
     rows.push({ kind: 'message', key: m.id, message: m, header });
     previous = m;
   }
@@ -68,6 +80,7 @@ export function estimateHeight(row: Row): number {
   if (row.kind === 'head') return 44;
   if (row.kind === 'day') return 36;
   if (row.kind === 'gap') return 40;
+  if (row.kind === 'unread') return 36;
   const text = row.message.text;
   let lines = 1;
   let run = 0;

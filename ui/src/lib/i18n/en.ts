@@ -232,6 +232,9 @@ export const en = {
     retry: 'Retry',
     beginning: 'This is the beginning of the conversation.',
     jumpToLatest: 'Jump to latest',
+    /** The divider above the first message that was unread when the chat opened. */
+    newMessages: (n: number) => `${n} new ${plural(n, 'message', 'messages')}`,
+    jumpToUnread: (n: number) => `Jump to the first of ${n} new ${plural(n, 'message', 'messages')}`,
     today: 'Today',
     yesterday: 'Yesterday',
     gap: (n: number, sender: string) =>

@@ -204,6 +204,8 @@ export const zhCN: Dictionary = {
     retry: '重试',
     beginning: '这是会话的开始。',
     jumpToLatest: '跳到最新',
+    newMessages: (n) => `${n} 条新消息`,
+    jumpToUnread: (n) => `跳到 ${n} 条新消息中的第一条`,
     today: '今天',
     yesterday: '昨天',
     gap: (n, sender) => `${sender} 的 ${n} 条消息已丢失`,

@@ -20,7 +20,8 @@ export function markOpenReadIfActive(): void {
 }
 
 export async function openConversation(id: ConversationId): Promise<void> {
-  const opening = messages.open(id);
+  // The unread count before it is marked read: the list's "new messages" divider.
+  const opening = messages.open(id, conversations.find(id)?.unread ?? 0);
   markOpenReadIfActive();
   await opening;
 }

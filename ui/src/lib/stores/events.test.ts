@@ -6,6 +6,7 @@ import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
 import { rooms } from './rooms.svelte';
 import { typing } from './typing.svelte';
+import { announcer } from './announcer.svelte';
 
 describe('event dispatch', () => {
   beforeEach(() => {
@@ -76,5 +77,28 @@ describe('event dispatch', () => {
     dispatch({ type: 'message', message: msg({ conversation: 'u:carol' }) });
     await flush();
     expect(calls.filter((c) => c.cmd === 'mark_read')).toHaveLength(1);
+  });
+});
+
+describe('screen reader announcements', () => {
+  beforeEach(() => {
+    messages.reset();
+    conversations.reset();
+    announcer.reset();
+  });
+
+  it('announces live incoming messages of the open chat, not history, our own or other chats', async () => {
+    mockBackend({ history: () => [msg({ conversation: 'u:bob', text: 'old' })] });
+    await messages.open('u:bob');
+    expect(messages.messages).toHaveLength(1);
+    expect(announcer.text).toBe('');
+    dispatch({ type: 'message', message: msg({ conversation: 'u:bob', sender: 'me', outgoing: true, text: 'mine' }) });
+    dispatch({ type: 'message', message: msg({ conversation: 'u:carol', sender: 'carol', text: 'elsewhere' }) });
+    expect(announcer.text).toBe('');
+    vi.useFakeTimers();
+    vi.advanceTimersByTime(10_000);
+    dispatch({ type: 'message', message: msg({ conversation: 'u:bob', text: 'hello' }) });
+    expect(announcer.text).toBe('bob: hello');
+    vi.useRealTimers();
   });
 });

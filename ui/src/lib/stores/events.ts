@@ -5,6 +5,7 @@ import * as backend from '../backend';
 import type { Event } from '../bindings/Event';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { isWindowActive } from '../window';
+import { announcer } from './announcer.svelte';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
 import { deliveries } from './deliveries.svelte';
@@ -42,6 +43,8 @@ export function dispatchAll(events: readonly Event[]): void {
   if (open !== null && incoming.some((m) => !m.outgoing && m.conversation === open) && isWindowActive()) {
     void conversations.markRead(open);
   }
+  // Screen readers hear what arrives in the open chat (live events only, not history).
+  if (open !== null) announcer.note(incoming.filter((m) => m.conversation === open));
 }
 
 let subscription: backend.Subscription | null = null;

@@ -47,6 +47,11 @@ export class MessagesStore {
   focus = $state<string | null>(null);
   /** Bumped each time `focus` is asked for, so the same message can be brought back again. */
   focusSerial = $state(0);
+  /**
+   * Incoming messages that were unread when the conversation was opened
+   * (read before it was marked read): the list puts a divider above them.
+   */
+  unreadAtOpen = $state(0);
   /** A history page is being fetched. */
   loading = $state(false);
   /** A page of newer messages is being fetched. */
@@ -75,11 +80,17 @@ export class MessagesStore {
     return this.#gaps[conversation] ?? [];
   }
 
-  /** Opens a conversation and loads its newest page (again, if a search hit had it open in the past). */
-  async open(conversation: ConversationId): Promise<void> {
+  /**
+   * Opens a conversation and loads its newest page (again, if a search hit
+   * had it open in the past). `unread`: its unread count before opening
+   * (kept as it was when the same conversation is reloaded).
+   */
+  async open(conversation: ConversationId, unread?: number): Promise<void> {
     if (conversation === this.conversation && !this.hasNewer) return;
     const gaps = conversation !== this.conversation;
+    const kept = gaps ? 0 : this.unreadAtOpen;
     this.#reset(conversation);
+    this.unreadAtOpen = unread ?? kept;
     this.hasMore = true;
     await Promise.all([this.loadOlder(), gaps ? this.#loadGaps(conversation) : null]);
   }
@@ -137,6 +148,7 @@ export class MessagesStore {
     this.hasMore = false;
     this.hasNewer = false;
     this.focus = null;
+    this.unreadAtOpen = 0;
     this.loading = false;
     this.loadingNewer = false;
     this.error = null;
