@@ -86,7 +86,7 @@ pub fn show_connection(app: &AppHandle, state: &ConnectionState) {
 }
 
 pub async fn refresh_unread(app: &AppHandle, client: &AccountClient) {
-    match client.unread_total().await {
+    match client.reader().unread_total().await {
         Ok(n) => update(app, |shown| shown.1 = n),
         Err(e) => tracing::warn!("cannot count unread messages: {e}"),
     }

@@ -103,9 +103,9 @@ async fn the_shared_calls_work_on_an_sms_account() {
         |e| matches!(e, Event::Message { message } if !message.outgoing),
     )
     .await;
-    assert_eq!(client.unread_total().await.unwrap(), 1);
+    assert_eq!(client.reader().unread_total().await.unwrap(), 1);
     assert_eq!(client.mark_read(phone()).await.unwrap(), 1);
-    assert_eq!(client.unread_total().await.unwrap(), 0);
+    assert_eq!(client.reader().unread_total().await.unwrap(), 0);
 
     // Sent and delivered: its delivery comes with the page.
     let ok = client.send(phone(), "yes".into()).await.unwrap();
@@ -118,9 +118,9 @@ async fn the_shared_calls_work_on_an_sms_account() {
         })
         .await;
     }
-    let page = client.history(phone(), None, 50).await.unwrap();
+    let page = client.reader().history(phone(), None, 50).await.unwrap();
     let ids = page.iter().map(|m| m.id).chain([lost.id]).collect();
-    let deliveries = client.sms_deliveries(ids).await.unwrap();
+    let deliveries = client.reader().sms_deliveries(ids).await.unwrap();
     assert_eq!(deliveries.len(), 2, "the incoming text has none");
     assert_eq!(deliveries[0].0, ok.id);
     assert_eq!(deliveries[0].1.delivered, 1);
@@ -133,9 +133,17 @@ async fn the_shared_calls_work_on_an_sms_account() {
         |e| matches!(e, Event::Removed { id, .. } if *id == lost.id),
     )
     .await;
-    assert!(client.history(failing, None, 50).await.unwrap().is_empty());
     assert!(
         client
+            .reader()
+            .history(failing, None, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        client
+            .reader()
             .sms_deliveries(vec![lost.id])
             .await
             .unwrap()

@@ -4,7 +4,8 @@
 //!
 //! Both channels keep the same model in the same store, so the
 //! conversation list, history, search and unread counts are one
-//! implementation ([`StoreReader`]); read marks, failed messages and
+//! implementation, read through [`AccountClient::reader`]
+//! ([`StoreReader`]); read marks, failed messages and
 //! sending are asked of the channel's engine; what only one channel has
 //! (rooms and presence for chat) is asked of the inner client.
 
@@ -15,7 +16,7 @@ use crate::Client;
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::StoredMessage;
-use crate::model::{ConnectionState, ConversationId, ConversationSummary, Gap, SmsDelivery};
+use crate::model::{ConnectionState, ConversationId, Gap};
 use crate::protocol::MessageId;
 use crate::reader::StoreReader;
 use crate::sms::{Cost, SmsClient};
@@ -97,11 +98,6 @@ impl AccountClient {
         }
     }
 
-    /// One message by id, in whichever conversation.
-    pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
-        self.reader().message(id).await
-    }
-
     pub async fn retry_failed(&self, id: MessageId) -> Result<(), ClientError> {
         match self {
             AccountClient::Chat(c) => c.retry_failed(id).await,
@@ -135,38 +131,6 @@ impl AccountClient {
         }
     }
 
-    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {
-        self.reader().conversations().await
-    }
-
-    pub async fn history(
-        &self,
-        conversation: ConversationId,
-        before: Option<(i64, MessageId)>,
-        limit: usize,
-    ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.reader().history(conversation, before, limit).await
-    }
-
-    pub async fn history_after(
-        &self,
-        conversation: ConversationId,
-        after: (i64, MessageId),
-        limit: usize,
-    ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.reader()
-            .history_after(conversation, after, limit)
-            .await
-    }
-
-    pub async fn search(
-        &self,
-        query: String,
-        limit: usize,
-    ) -> Result<Vec<StoredMessage>, ClientError> {
-        self.reader().search(query, limit).await
-    }
-
     /// Messages known to be missing; SMS numbers none (a phone's texts
     /// carry no sequence).
     pub async fn gaps(&self, conversation: ConversationId) -> Result<Vec<Gap>, ClientError> {
@@ -174,19 +138,6 @@ impl AccountClient {
             AccountClient::Chat(c) => c.gaps(conversation).await,
             AccountClient::Sms(_) => Ok(Vec::new()),
         }
-    }
-
-    pub async fn unread_total(&self) -> Result<u64, ClientError> {
-        self.reader().unread_total().await
-    }
-
-    /// What became of each of `ids` that is an SMS (sent by this account's
-    /// link, or through the team's SMS gateway user).
-    pub async fn sms_deliveries(
-        &self,
-        ids: Vec<MessageId>,
-    ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
-        self.reader().sms_deliveries(ids).await
     }
 
     /// What a text to a phone costs in SMS: as this SMS account would

@@ -347,7 +347,7 @@ impl Client {
     }
 
     pub async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, ClientError> {
-        self.read(move |s| s.message(id)).await
+        self.reader.message(id).await
     }
 
     /// [`Client::sms_delivery`] of each of `ids` sent to a phone.

@@ -16,7 +16,8 @@ use crate::tray;
 /// Longest page or result list the UI may ask for at once.
 const MAX_PAGE: usize = 500;
 
-fn conversation(key: &str) -> Result<ConversationId, AppError> {
+/// The conversation a UI key names (`u:bob`, `r:dev`, `p:138…`).
+pub(super) fn conversation(key: &str) -> Result<ConversationId, AppError> {
     ConversationId::parse_key(key)
         .map_err(|_| AppError::bad_input(format!("'{key}' is not a conversation")))
 }
@@ -41,7 +42,7 @@ pub async fn subscribe_events(
 pub async fn conversations(
     state: State<'_, AppState>,
 ) -> Result<Vec<ConversationSummary>, AppError> {
-    Ok(state.client().await?.conversations().await?)
+    Ok(state.client().await?.reader().conversations().await?)
 }
 
 #[tauri::command]
@@ -56,6 +57,7 @@ pub async fn history(
     Ok(state
         .client()
         .await?
+        .reader()
         .history(conversation, before, limit)
         .await?)
 }
@@ -74,6 +76,7 @@ pub async fn history_after(
     Ok(state
         .client()
         .await?
+        .reader()
         .history_after(conversation, after, limit)
         .await?)
 }
@@ -129,7 +132,7 @@ pub async fn message(
     state: State<'_, AppState>,
     id: MessageId,
 ) -> Result<Option<StoredMessage>, AppError> {
-    Ok(state.client().await?.message(id).await?)
+    Ok(state.client().await?.reader().message(id).await?)
 }
 
 /// Queues a message the broker kept refusing again (see
@@ -167,6 +170,7 @@ pub async fn search(
     Ok(state
         .client()
         .await?
+        .reader()
         .search(query, limit.min(MAX_PAGE))
         .await?)
 }

@@ -198,7 +198,7 @@ pub async fn sms_deliveries(
     state: State<'_, AppState>,
     ids: Vec<MessageId>,
 ) -> Result<Vec<(MessageId, SmsDelivery)>, AppError> {
-    Ok(state.client().await?.sms_deliveries(ids).await?)
+    Ok(state.client().await?.reader().sms_deliveries(ids).await?)
 }
 
 /// Queues a text the gateway is to send at `at_ms` (ms since the epoch;
@@ -212,9 +212,7 @@ pub async fn sms_send_at(
 ) -> Result<StoredMessage, AppError> {
     let client = state.client().await?;
     let sms = sms_of(&client)?;
-    let ConversationId::Phone(to) = ConversationId::parse_key(&conversation)
-        .map_err(|_| AppError::bad_input(format!("'{conversation}' is not a conversation")))?
-    else {
+    let ConversationId::Phone(to) = super::chat::conversation(&conversation)? else {
         return Err(AppError::bad_input(
             "Only a conversation with a phone number takes a scheduled text.",
         ));

@@ -1,11 +1,13 @@
 //! Shared helpers: a chat peer on a real broker, (`cli`) the `tether`
-//! binary run as a process, and (`app`) the desktop app's window.
+//! binary run as a process, (`app`) the desktop app's window, and (`sms`)
+//! an SMS account on the gateway simulator.
 
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod acl;
 pub mod app;
 pub mod cli;
+pub mod sms;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
