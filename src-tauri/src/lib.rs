@@ -69,6 +69,10 @@ pub fn run() -> Result<(), AppStartError> {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
+        // Links in messages open in the system's browser (capability:
+        // http, https and mailto only; the UI asks first when a link's
+        // text and target differ).
+        .plugin(tauri_plugin_opener::init())
         // Off until the user turns it on in Settings; a login start goes
         // straight to the tray.
         .plugin(tauri_plugin_autostart::init(
@@ -120,6 +124,9 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::message,
             commands::chat::drafts,
             commands::chat::set_draft,
+            commands::changes::change_message,
+            commands::changes::edit_history,
+            commands::changes::mark_unread,
             commands::chat::retry_failed,
             commands::chat::delete_failed,
             commands::chat::mark_read,

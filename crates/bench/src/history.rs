@@ -93,6 +93,7 @@ fn fill(path: &Path, size: usize, words: &[String], rng: &mut StdRng) -> Result<
                 MessageStatus::Received
             },
             unsupported: false,
+            changes: Default::default(),
         });
         if batch.len() == FILL_BATCH {
             store.store_incoming_batch(&batch)?;

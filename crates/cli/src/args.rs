@@ -45,6 +45,12 @@ pub struct AccountArgs {
 pub enum Command {
     /// Send a message (queued durably, then delivered as soon as possible).
     Send(SendArgs),
+    /// Edit one of your messages: everyone sees the new text, marked edited.
+    Edit(EditArgs),
+    /// Delete a message: yours for everyone, or any for yourself (--for-me).
+    Delete(DeleteArgs),
+    /// Add an emoji reaction to a message, or take yours back (--remove).
+    React(ReactArgs),
     /// Print incoming events as JSON lines.
     Listen(ListenArgs),
     /// Print a conversation's history, oldest first.
@@ -166,6 +172,40 @@ pub struct SendArgs {
     pub reply_to: Option<tether_core::protocol::MessageId>,
     /// Seconds to wait for the broker to acknowledge before giving up (the
     /// message stays queued and goes out the next time tether runs).
+    #[arg(long, default_value_t = 10)]
+    pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The message's id (as `tether send` and `tether history` print it).
+    pub id: tether_core::protocol::MessageId,
+    /// Its new text.
+    #[arg(required = true)]
+    pub text: Vec<String>,
+    /// Seconds to wait for the broker to acknowledge (see `send`).
+    #[arg(long, default_value_t = 10)]
+    pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    pub id: tether_core::protocol::MessageId,
+    /// Only from this account's history (nothing is sent; any message).
+    #[arg(long)]
+    pub for_me: bool,
+    #[arg(long, default_value_t = 10)]
+    pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ReactArgs {
+    pub id: tether_core::protocol::MessageId,
+    /// One emoji (or a short word without spaces).
+    pub emoji: String,
+    /// Take this reaction back instead.
+    #[arg(long)]
+    pub remove: bool,
     #[arg(long, default_value_t = 10)]
     pub wait: u64,
 }

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tether_core::account::Paths;
+use tether_core::model::MessageChange;
 
 use args::{Cli, Command};
 use failure::CliError;
@@ -53,6 +54,24 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             commands::lan_user::run(command, users)
         }
         Command::Send(args) => commands::send::run(account, args, &paths()?).await,
+        Command::Edit(args) => {
+            let change = MessageChange::Edit(args.text.join(" "));
+            commands::change::run(account, args.id, change, args.wait, &paths()?).await
+        }
+        Command::Delete(args) => {
+            let change = match args.for_me {
+                true => MessageChange::DeleteForMe,
+                false => MessageChange::Delete,
+            };
+            commands::change::run(account, args.id, change, args.wait, &paths()?).await
+        }
+        Command::React(args) => {
+            let change = MessageChange::React {
+                emoji: args.emoji,
+                on: !args.remove,
+            };
+            commands::change::run(account, args.id, change, args.wait, &paths()?).await
+        }
         Command::Listen(args) => commands::listen::run(account, args, &paths()?).await,
         Command::History(args) => commands::read::history(account, args, &paths()?),
         Command::Search { query, limit } => {

@@ -15,8 +15,8 @@ use tokio::sync::{broadcast, watch};
 use crate::Client;
 use crate::error::ClientError;
 use crate::event::Event;
-use crate::model::StoredMessage;
 use crate::model::{ConnectionState, ConversationId, Gap};
+use crate::model::{MessageChange, StoredMessage};
 use crate::protocol::MessageId;
 use crate::reader::StoreReader;
 use crate::sms::{Cost, SmsClient};
@@ -95,6 +95,27 @@ impl AccountClient {
             (AccountClient::Chat(c), _) => c.send_reply(to, text, reply_to).await,
             (AccountClient::Sms(_), None) => self.send(to, text).await,
             (AccountClient::Sms(_), Some(_)) => Err(ClientError::NoRepliesBySms),
+        }
+    }
+
+    /// Edits, deletes or reacts to a message (chat only, but for deleting
+    /// a message for ourselves, which any account can). Returns the
+    /// message as it now is.
+    pub async fn change_message(
+        &self,
+        of: MessageId,
+        change: MessageChange,
+    ) -> Result<StoredMessage, ClientError> {
+        match (self, change) {
+            (AccountClient::Chat(c), change) => c.change_message(of, change).await,
+            (AccountClient::Sms(c), MessageChange::DeleteForMe) => {
+                c.reader().delete_for_me(of).await?;
+                c.reader()
+                    .message(of)
+                    .await?
+                    .ok_or(ClientError::NoSuchMessage(of))
+            }
+            (AccountClient::Sms(_), _) => Err(ClientError::NoChangesBySms),
         }
     }
 

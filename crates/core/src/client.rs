@@ -16,8 +16,8 @@ use crate::engine::{self, Command, SendRequest};
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::{
-    ConnectionState, ConversationId, ConversationSummary, Gap, PresenceRecord, PresenceState, Room,
-    StoredMessage,
+    ConnectionState, ConversationId, ConversationSummary, Gap, MessageChange, PresenceRecord,
+    PresenceState, Room, StoredMessage,
 };
 use crate::protocol::{MessageId, RoomId, UserId};
 use crate::reader::StoreReader;
@@ -161,6 +161,19 @@ impl Client {
             })
         })
         .await
+    }
+
+    /// Edits, deletes or reacts to a message (extension 11): applied here
+    /// at once and sent to the conversation (durably, like a message);
+    /// returns the message as it now is. Deleting for ourselves sends
+    /// nothing.
+    pub async fn change_message(
+        &self,
+        of: MessageId,
+        change: MessageChange,
+    ) -> Result<StoredMessage, ClientError> {
+        self.request(|reply| Command::Change { of, change, reply })
+            .await
     }
 
     /// Sends many messages in order, handed to the engine back to back so

@@ -31,6 +31,25 @@ pub enum ClientError {
     /// A reply asked of an SMS account: a text cannot say what it answers.
     #[error("a text message cannot quote the message it answers: send it without the quote")]
     NoRepliesBySms,
+    /// A change to a message this account does not have.
+    #[error("message {0} is not in this account's history (it may have been deleted)")]
+    NoSuchMessage(crate::protocol::MessageId),
+    /// An edit or a delete for everyone of someone else's message.
+    #[error(
+        "only its author can edit a message or delete it for everyone; you can delete it for yourself"
+    )]
+    NotYourMessage,
+    /// A change to a message deleted for everyone.
+    #[error("this message was deleted, so it can no longer be changed")]
+    MessageDeleted,
+    /// An edit, a reaction or a delete for everyone asked of an SMS.
+    #[error(
+        "a text message cannot be edited, reacted to or taken back once sent; you can delete it for yourself"
+    )]
+    NoChangesBySms,
+    /// A reaction that is not one emoji or short word.
+    #[error("a reaction is one emoji or a short word without spaces ({0})")]
+    BadReaction(&'static str),
     #[error("message {0} is not waiting as failed (it may have been retried or deleted already)")]
     NotFailed(crate::protocol::MessageId),
     #[error("{0}")]
@@ -56,6 +75,11 @@ impl ClientError {
             | ClientError::WrongChannel(_)
             | ClientError::NotAPhone(_)
             | ClientError::NoRepliesBySms
+            | ClientError::NoSuchMessage(_)
+            | ClientError::NotYourMessage
+            | ClientError::MessageDeleted
+            | ClientError::NoChangesBySms
+            | ClientError::BadReaction(_)
             | ClientError::SmsTooLong(_) => ErrorCode::BadInput,
             ClientError::GatewayUnavailable(_) => ErrorCode::Unreachable,
             ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,

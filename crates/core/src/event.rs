@@ -47,7 +47,14 @@ pub enum Event {
         #[cfg_attr(feature = "ts", ts(type = "number[]"))]
         seqs: Vec<u64>,
     },
-    /// One of our failed messages was deleted for good.
+    /// A message shows something new: an edit, its deletion for everyone,
+    /// a reaction added or removed (extension 11). Carries the whole
+    /// message as it now is.
+    Changed {
+        message: StoredMessage,
+    },
+    /// A message is gone from the history: one of our failed messages
+    /// deleted for good, or a message we deleted for ourselves.
     Removed {
         conversation: ConversationId,
         id: MessageId,

@@ -5,9 +5,11 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::ClientError;
-use crate::model::{ConversationId, ConversationSummary, Draft, SmsDelivery, StoredMessage};
+use crate::model::{
+    ConversationId, ConversationSummary, Deletion, Draft, EditRecord, SmsDelivery, StoredMessage,
+};
 use crate::protocol::MessageId;
-use crate::store::{Store, StoreError};
+use crate::store::{Change, ChangeKind, Store, StoreError};
 
 /// A cloneable handle on the reading connection.
 #[derive(Clone)]
@@ -35,6 +37,45 @@ impl StoreReader {
         .await
         .map_err(|_| ClientError::Stopped)?
         .map_err(ClientError::from)
+    }
+
+    /// The versions of an edited message's text, the original first.
+    pub async fn edit_history(&self, of: MessageId) -> Result<Vec<EditRecord>, ClientError> {
+        self.run(move |store| store.edit_history(of)).await
+    }
+
+    /// Deletes a message from this account's history only (nothing is
+    /// sent, so no engine is needed): its text, edits and reactions are
+    /// gone and it is no longer shown. Returns its conversation.
+    pub async fn delete_for_me(&self, of: MessageId) -> Result<ConversationId, ClientError> {
+        self.run(move |store| {
+            let Some(message) = store.message(of)? else {
+                return Ok(None);
+            };
+            let change = Change {
+                id: uuid::Uuid::now_v7(),
+                of,
+                conversation: message.conversation.clone(),
+                sender: message.sender.clone(),
+                ts: crate::clock::now_ms(),
+                kind: ChangeKind::Delete(Deletion::Me),
+            };
+            store.apply_own_change(&change, None)?;
+            Ok(Some(message.conversation))
+        })
+        .await?
+        .ok_or(ClientError::NoSuchMessage(of))
+    }
+
+    /// Marks a conversation unread from message `from` on (a marker for
+    /// the user; read receipts already sent stand). Returns the count.
+    pub async fn mark_unread(
+        &self,
+        conversation: ConversationId,
+        from: MessageId,
+    ) -> Result<u64, ClientError> {
+        self.run(move |store| store.mark_unread(&conversation, from))
+            .await
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ClientError> {

@@ -2,6 +2,7 @@
 //! account's client (`tether_core::channel::AccountClient`).
 
 pub mod accounts;
+pub mod changes;
 pub mod chat;
 pub mod lan;
 pub mod link;

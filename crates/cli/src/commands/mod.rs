@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod account;
+pub mod change;
 pub mod lan_user;
 pub mod listen;
 pub mod outbox;

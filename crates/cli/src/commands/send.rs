@@ -70,7 +70,17 @@ async fn send_all(
         print_json(&message)?;
         sent.push(message.id);
     }
-    let wait = Duration::from_secs(args.wait);
+    wait_for_broker(client, sent, args.wait).await
+}
+
+/// Waits up to `wait` seconds for the broker to take everything queued;
+/// an error says what stays queued, or which of `sent` it refused.
+pub async fn wait_for_broker(
+    client: &tether_core::Client,
+    sent: Vec<tether_core::protocol::MessageId>,
+    wait: u64,
+) -> Result<(), CliError> {
+    let wait = Duration::from_secs(wait);
     let flushed = tokio::select! {
         flushed = client.flush(wait) => flushed?,
         refused = session::auth_refused(client) => return Err(refused),

@@ -11,7 +11,7 @@ use super::driver::Control;
 use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
-use crate::model::{ConversationId, MessageStatus, PresenceState, StoredMessage};
+use crate::model::{ConversationId, MessageChange, MessageStatus, PresenceState, StoredMessage};
 use crate::protocol::{
     Body, Envelope, MessageId, ReceiptStatus, RoomId, RoomMetaBody, Topic, TypingBody,
 };
@@ -43,6 +43,12 @@ pub(crate) enum Command {
     Leave {
         room: RoomId,
         reply: Reply<()>,
+    },
+    /// An edit, delete or reaction of ours (extension 11).
+    Change {
+        of: MessageId,
+        change: MessageChange,
+        reply: Reply<StoredMessage>,
     },
     RetryFailed {
         id: MessageId,
@@ -110,6 +116,9 @@ impl Engine {
                 };
                 let queued = self.enqueue(&topic, &envelope, false);
                 let _ = reply.send(queued.map(|_| ()).map_err(ClientError::from));
+            }
+            Command::Change { of, change, reply } => {
+                let _ = reply.send(self.change_message(of, change));
             }
             Command::RetryFailed { id, reply } => {
                 let _ = reply.send(self.retry_failed(id));

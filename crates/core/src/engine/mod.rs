@@ -19,6 +19,7 @@
 //! - `indexing`, `drops`, `probe`, `commands`, `driver` (rumqttc's event loop).
 
 mod acks;
+mod changing;
 mod commands;
 mod driver;
 pub(crate) mod drops;

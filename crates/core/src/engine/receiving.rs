@@ -17,7 +17,7 @@ use crate::protocol::{
     Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
     RoomMetaBody, SmsStatusBody, Topic, UserId, classify,
 };
-use crate::store::{OutboxEntry, Stored};
+use crate::store::{Change, OutboxEntry, Stored};
 
 /// What one incoming publish asks of us, once validated.
 enum Incoming {
@@ -28,6 +28,8 @@ enum Incoming {
     Member(crate::protocol::RoomId, UserId, RoomMetaBody),
     /// What became of texts we sent through the SMS gateway user.
     SmsStatus(SmsStatusBody),
+    /// An edit, delete or reaction (extension 11).
+    Change(Change),
 }
 
 impl Engine {
@@ -37,6 +39,7 @@ impl Engine {
         }
         let now = Instant::now();
         let mut messages = Vec::new();
+        let mut changes = Vec::new();
         let mut others = Vec::new();
         for publish in &batch {
             match classify(&self.prefix, &self.me, &publish.topic, &publish.payload) {
@@ -53,6 +56,7 @@ impl Engine {
                 }
                 Ok(inbound) => match interpret(inbound.topic, inbound.decoded) {
                     Some(Incoming::Message(m)) => messages.push(m),
+                    Some(Incoming::Change(c)) => changes.push((c, publish.topic.clone())),
                     Some(other) => others.push(other),
                     None => {}
                 },
@@ -66,7 +70,11 @@ impl Engine {
                 }
             }
         }
-        if !self.store_messages(&messages) {
+        // Changes first: one whose message is in this batch waits for it
+        // and is applied as it is stored, so the message shows (and
+        // notifies) as changed, whatever the order in the batch. Nothing
+        // is acked unless stored.
+        if !self.apply_changes(changes) || !self.store_messages(&messages) {
             // Not acked: the broker will deliver these again on the next link.
             return;
         }
@@ -83,6 +91,13 @@ impl Engine {
             self.receipts_arrived(receipts, batch);
         }
         self.flush_acks();
+    }
+
+    /// Counts (and now and then logs) an incoming publish dropped for `reason`.
+    pub(super) fn count_drop(&mut self, reason: &'static str, topic: &str) {
+        if let Some(report) = self.drops.record(reason, topic, Instant::now()) {
+            drops::log(&report);
+        }
     }
 
     /// Hands waiting PUBACKs to rumqttc, in order, as far as its request
@@ -140,10 +155,21 @@ impl Engine {
             if message.sender == self.me {
                 continue;
             }
-            if let Stored::New { gap, filled } = outcome {
-                self.emit(Event::Message {
-                    message: message.clone(),
-                });
+            if let Stored::New { gap, filled, late } = outcome {
+                for why in &late.refused {
+                    self.count_drop(why, &message.conversation.key());
+                }
+                // Changes that came first show at once: the message as
+                // the store now has it.
+                let shown = match late.applied {
+                    true => self.store.message(message.id).ok().flatten(),
+                    false => None,
+                }
+                .unwrap_or_else(|| message.clone());
+                // Deleted for us before it came: never shown.
+                if shown.changes.deleted != Some(crate::model::Deletion::Me) {
+                    self.emit(Event::Message { message: shown });
+                }
                 if let Some(gap) = gap {
                     self.emit(Event::Gap { gap });
                 }
@@ -161,7 +187,8 @@ impl Engine {
 
     fn apply(&mut self, incoming: Incoming) {
         let result = match incoming {
-            Incoming::Message(_) => Ok(()),
+            // Stored by `receive_batch` before anything else.
+            Incoming::Message(_) | Incoming::Change(_) => Ok(()),
             // Gathered by `receive_batch` to settle together.
             Incoming::Receipt(..) => Ok(()),
             Incoming::Typing(conversation, user, active) => {
@@ -298,6 +325,7 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                     outgoing: false,
                     status: MessageStatus::Received,
                     unsupported: false,
+                    changes: Default::default(),
                 })),
                 (Body::Receipt(r), Some(ConversationId::Direct(_)), _) => {
                     Some(Incoming::Receipt(sender, r))
@@ -329,9 +357,13 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                         outgoing: false,
                         status: MessageStatus::Received,
                         unsupported: false,
+                        changes: Default::default(),
                     }))
                 }
                 (Body::SmsStatus(b), None, Topic::SmsIn { .. }) => Some(Incoming::SmsStatus(b)),
+                (body @ (Body::Edit(_) | Body::Delete(_) | Body::Reaction(_)), Some(c), _) => {
+                    super::changing::incoming_change(id, ts, c, sender, body).map(Incoming::Change)
+                }
                 _ => None,
             }
         }
@@ -349,6 +381,7 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                 outgoing: false,
                 status: MessageStatus::Received,
                 unsupported: true,
+                changes: Default::default(),
             })
         }),
         Decoded::Unsupported { id: None, .. } => None,

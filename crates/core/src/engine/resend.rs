@@ -187,6 +187,7 @@ mod tests {
             outgoing: true,
             status: MessageStatus::Sent,
             unsupported: false,
+            changes: Default::default(),
         };
         let again = resend_envelope(&me, &stored);
         assert_eq!(again.encode(), first.encode(), "byte for byte");

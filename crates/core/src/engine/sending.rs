@@ -77,6 +77,7 @@ impl Engine {
                 outgoing: true,
                 status: MessageStatus::Queued,
                 unsupported: false,
+                changes: Default::default(),
             };
             let entry = OutboxEntry {
                 topic: topic.clone(),

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::ConversationId;
+use super::change::MessageChanges;
 use super::ser::ser_user;
 use crate::protocol::{MessageId, UserId};
 
@@ -80,6 +81,11 @@ pub struct StoredMessage {
     pub status: MessageStatus,
     /// An envelope of a newer protocol version, kept raw.
     pub unsupported: bool,
+    /// Edits, deletion and reactions (extension 11); `text` is already
+    /// the latest edit's.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub changes: MessageChanges,
 }
 
 /// A run of sequence numbers that never arrived: `first..=last`.

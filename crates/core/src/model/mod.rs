@@ -9,6 +9,8 @@
 //!   room, or a [`PhoneNumber`]; its text key `u:bob`, `r:dev`, `p:+86…`)
 //!   and [`ConversationSummary`] (a line of the list).
 //! - `message`: [`StoredMessage`], [`MessageStatus`] and [`Gap`].
+//! - `change`: edits, deletes and reactions ([`MessageChanges`] on a
+//!   stored message, [`MessageChange`] asked for, [`EditRecord`]).
 //! - `people`: [`PresenceState`], [`PresenceRecord`] and [`Room`].
 //! - `connection`: [`ConnectionState`].
 //! - `sms`: [`SmsDelivery`], what became of an SMS we sent, part by part.
@@ -17,6 +19,7 @@
 //! A new message kind adds its fields or a type here, its wire form in
 //! `protocol`, its table in `store/schema.rs`.
 
+mod change;
 mod connection;
 mod conversation;
 mod draft;
@@ -25,6 +28,7 @@ mod people;
 mod ser;
 mod sms;
 
+pub use change::{Deletion, EditRecord, MessageChange, MessageChanges, Reaction};
 pub use connection::ConnectionState;
 pub use conversation::{
     ConversationId, ConversationSummary, KeyError, PhoneNumber, PhoneNumberError,

@@ -16,3 +16,7 @@ pub(super) fn ser_opt_user<S: Serializer>(u: &Option<UserId>, s: S) -> Result<S:
         None => s.serialize_none(),
     }
 }
+
+pub(super) fn ser_users<S: Serializer>(users: &[UserId], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(users.iter().map(UserId::as_str))
+}

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::PROTOCOL_VERSION;
+use super::change::{DeleteBody, EditBody, ReactionBody};
 use super::envelope::{
     Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
     ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
@@ -179,6 +180,9 @@ enum Kind {
     RoomMeta,
     Sms,
     SmsStatus,
+    Edit,
+    Delete,
+    Reaction,
 }
 
 impl Kind {
@@ -191,6 +195,9 @@ impl Kind {
             kind::ROOM_META => Some(Kind::RoomMeta),
             kind::SMS => Some(Kind::Sms),
             kind::SMS_STATUS => Some(Kind::SmsStatus),
+            kind::EDIT => Some(Kind::Edit),
+            kind::DELETE => Some(Kind::Delete),
+            kind::REACTION => Some(Kind::Reaction),
             _ => None,
         }
     }
@@ -251,6 +258,9 @@ fn decode_body(kind: Kind, body: Option<&Value>) -> Result<Body, DecodeError> {
         }
         Kind::Sms => Body::Sms(SmsBody::decode(obj)?),
         Kind::SmsStatus => Body::SmsStatus(SmsStatusBody::decode(obj)?),
+        Kind::Edit => Body::Edit(EditBody::decode(obj)?),
+        Kind::Delete => Body::Delete(DeleteBody::decode(obj)?),
+        Kind::Reaction => Body::Reaction(ReactionBody::decode(obj)?),
     };
     Ok(body)
 }

@@ -30,6 +30,9 @@ pub mod kind {
     pub const ROOM_META: &str = "room_meta";
     pub const SMS: &str = "sms";
     pub const SMS_STATUS: &str = "sms_status";
+    pub const EDIT: &str = "edit";
+    pub const DELETE: &str = "delete";
+    pub const REACTION: &str = "reaction";
 }
 
 /// One protocol message.
@@ -59,6 +62,9 @@ pub enum Body {
     RoomMeta(RoomMetaBody),
     Sms(super::sms::SmsBody),
     SmsStatus(super::sms::SmsStatusBody),
+    Edit(super::change::EditBody),
+    Delete(super::change::DeleteBody),
+    Reaction(super::change::ReactionBody),
 }
 
 /// `msg`: chat text, kept verbatim (rendering safely is the UI's job).
@@ -127,6 +133,9 @@ impl Body {
             Body::RoomMeta(_) => kind::ROOM_META,
             Body::Sms(_) => kind::SMS,
             Body::SmsStatus(_) => kind::SMS_STATUS,
+            Body::Edit(_) => kind::EDIT,
+            Body::Delete(_) => kind::DELETE,
+            Body::Reaction(_) => kind::REACTION,
         }
     }
 
@@ -160,6 +169,9 @@ impl Body {
             }
             Body::Sms(b) => b.to_value(),
             Body::SmsStatus(b) => b.to_value(),
+            Body::Edit(b) => b.to_value(),
+            Body::Delete(b) => b.to_value(),
+            Body::Reaction(b) => b.to_value(),
         }
     }
 }

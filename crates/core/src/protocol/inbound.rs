@@ -80,8 +80,19 @@ impl From<DecodeError> for Rejection {
 /// client and is dropped.
 pub fn kind_allowed(topic: &Topic, body: &Body) -> bool {
     match topic {
-        Topic::Inbox { .. } => matches!(body, Body::Msg(_) | Body::Receipt(_) | Body::Typing(_)),
-        Topic::Room { .. } => matches!(body, Body::Msg(_) | Body::Typing(_)),
+        Topic::Inbox { .. } => matches!(
+            body,
+            Body::Msg(_)
+                | Body::Receipt(_)
+                | Body::Typing(_)
+                | Body::Edit(_)
+                | Body::Delete(_)
+                | Body::Reaction(_)
+        ),
+        Topic::Room { .. } => matches!(
+            body,
+            Body::Msg(_) | Body::Typing(_) | Body::Edit(_) | Body::Delete(_) | Body::Reaction(_)
+        ),
         Topic::Presence { .. } => matches!(body, Body::Presence(_)),
         Topic::RoomMeta { .. } => matches!(body, Body::RoomMeta(_)),
         Topic::SmsOut { .. } => matches!(body, Body::Sms(_)),

@@ -1,6 +1,7 @@
 //! The Tether wire protocol v1 (see `docs/protocol.md`): ids, topics, the
 //! JSON envelope and the receiver-side rules. Pure data and functions, no I/O.
 
+mod change;
 mod decode;
 mod envelope;
 mod error;
@@ -12,6 +13,7 @@ mod topic;
 #[cfg(test)]
 mod tests;
 
+pub use change::{DeleteBody, EditBody, MAX_REACTION_BYTES, ReactionBody, check_reaction};
 pub use decode::Decoded;
 pub use envelope::{
     Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,

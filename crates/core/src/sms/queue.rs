@@ -169,6 +169,7 @@ impl Engine {
             outgoing: true,
             status: MessageStatus::Queued,
             unsupported: false,
+            changes: Default::default(),
         };
         Ok((msg, parts))
     }

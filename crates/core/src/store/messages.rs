@@ -8,10 +8,10 @@ use super::rows::{
     MESSAGE_COLUMNS, RawMessage, conversation_rowid, limit_param, to_u64, user_from_str,
     uuid_from_blob,
 };
-use super::seq;
 use super::{
     ConversationId, ConversationSummary, OutboxEntry, Store, StoreError, Stored, StoredMessage,
 };
+use super::{changes, seq};
 use crate::protocol::{MessageId, UserId};
 
 /// Whether a message with this id is stored.
@@ -43,7 +43,7 @@ pub(crate) fn history_sql(direction: Direction, with_cursor: bool) -> String {
     };
     format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conv
-          WHERE m.conv = ?1 {cursor}
+          WHERE m.conv = ?1 {cursor} AND m.deleted != 2
           ORDER BY m.ts {order}, m.id {order} LIMIT ?2"
     )
 }
@@ -70,7 +70,25 @@ fn store_one(
     Ok(Stored::New {
         gap: outcome.gap,
         filled: outcome.filled,
+        late: Default::default(),
     })
+}
+
+/// Applies the changes that arrived before the messages just stored.
+fn settle_late_changes(
+    conn: &Connection,
+    msgs: &[StoredMessage],
+    outcomes: &mut [Stored],
+) -> Result<(), StoreError> {
+    if !changes::any_pending(conn)? {
+        return Ok(());
+    }
+    for (msg, outcome) in msgs.iter().zip(outcomes) {
+        if let Stored::New { late, .. } = outcome {
+            *late = changes::settle_pending(conn, &msg.id)?;
+        }
+    }
+    Ok(())
 }
 
 impl Store {
@@ -80,8 +98,13 @@ impl Store {
     pub fn store_incoming(&mut self, msg: &StoredMessage) -> Result<Stored, StoreError> {
         let tx = self.conn.transaction()?;
         let mut batch = Batch::default();
-        let res = store_one(&tx, msg, &mut batch)?;
+        let mut res = store_one(&tx, msg, &mut batch)?;
         batch.finish(&tx)?;
+        settle_late_changes(
+            &tx,
+            std::slice::from_ref(msg),
+            std::slice::from_mut(&mut res),
+        )?;
         tx.commit()?;
         Ok(res)
     }
@@ -108,11 +131,14 @@ impl Store {
             insert_outbox(&tx, entry, None)?;
         }
         let mut batch = Batch::default();
-        let res = msgs
+        let mut res = msgs
             .iter()
             .map(|m| store_one(&tx, m, &mut batch))
             .collect::<Result<Vec<_>, _>>()?;
+        // After `finish`: a late edit of the newest message must win over
+        // the preview `finish` writes.
         batch.finish(&tx)?;
+        settle_late_changes(&tx, msgs, &mut res)?;
         tx.commit()?;
         Ok(res)
     }
@@ -128,6 +154,13 @@ impl Store {
             .query_row(params![id.as_bytes().as_slice()], RawMessage::from_row)
             .optional()?
             .map(RawMessage::decode)
+            .transpose()?
+            .map(|message| {
+                let mut one = [message];
+                changes::attach_reactions(&self.conn, &mut one)?;
+                let [message] = one;
+                Ok(message)
+            })
             .transpose()
     }
 
@@ -184,7 +217,12 @@ impl Store {
                 .query_map(params![conv_id, limit], RawMessage::from_row)?
                 .collect::<Result<Vec<_>, _>>()?,
         };
-        raw.into_iter().map(RawMessage::decode).collect()
+        let mut page = raw
+            .into_iter()
+            .map(RawMessage::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        changes::attach_reactions(&self.conn, &mut page)?;
+        Ok(page)
     }
 
     /// All conversations, most recent activity first (empty ones last).
@@ -226,6 +264,33 @@ impl Store {
             .prepare_cached("SELECT COALESCE(SUM(unread), 0) FROM conversations")?
             .query_row([], |r| r.get(0))?;
         to_u64(total, "unread total")
+    }
+
+    /// Marks a conversation unread again from message `from` on: its
+    /// unread count becomes the number of messages from others shown from
+    /// there; returns it. (What was acknowledged as read stays so: this is
+    /// the user's own reminder.)
+    pub fn mark_unread(
+        &mut self,
+        conv: &ConversationId,
+        from: MessageId,
+    ) -> Result<u64, StoreError> {
+        let Some(conv_id) = conversation_rowid(&self.conn, conv)? else {
+            return Ok(0);
+        };
+        let unread: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "UPDATE conversations SET unread = (
+                    SELECT count(*) FROM messages m, messages f
+                     WHERE f.id = ?2 AND f.conv = ?1 AND m.conv = ?1 AND m.outgoing = 0
+                       AND m.deleted != 2 AND (m.ts, m.id) >= (f.ts, f.id))
+                  WHERE id = ?1 AND EXISTS (SELECT 1 FROM messages WHERE id = ?2 AND conv = ?1)
+                  RETURNING unread",
+            )?
+            .query_row(params![conv_id, from.as_bytes().as_slice()], |r| r.get(0))
+            .optional()?;
+        to_u64(unread.unwrap_or(0), "conversations.unread")
     }
 
     /// Marks a conversation read: clears its unread count and returns the

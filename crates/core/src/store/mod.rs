@@ -24,9 +24,11 @@
 //! index up), `checkpoint` (the WAL checkpoint thread), `rows` (decoding
 //! helpers), `owner` (which process owns the account's broker session),
 //! [`sms`] (SMS parts, reports and incoming SMS), `drafts` (what the user
-//! was writing, per conversation).
+//! was writing, per conversation), `changes` (edits, deletes and
+//! reactions, in any order).
 
 mod batch;
+mod changes;
 mod checkpoint;
 mod drafts;
 mod error;
@@ -58,6 +60,9 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use changes::{
+    Change, ChangeKind, ChangeOutcome, MAX_REACTIONS_PER_USER, Settled as SettledChanges,
+};
 pub use checkpoint::CheckpointThread;
 pub use error::StoreError;
 pub use indexing::INDEX_CHUNK;

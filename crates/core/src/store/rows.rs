@@ -9,12 +9,13 @@ use std::str::FromStr;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{ConversationId, MessageStatus, StoreError, StoredMessage};
+use crate::model::{Deletion, MessageChanges};
 use crate::protocol::{MessageId, UserId};
 
 /// Column list matching [`RawMessage::from_row`]; the query must alias
 /// `messages` as `m` and `conversations` as `c`.
 pub(crate) const MESSAGE_COLUMNS: &str = "m.id, c.key, m.sender, m.ts, m.seq, m.text, \
-     m.reply_to, m.outgoing, m.status, m.unsupported";
+     m.reply_to, m.outgoing, m.status, m.unsupported, m.edited_ts, m.deleted";
 
 /// A `messages` row joined with its conversation key, not yet validated.
 pub(crate) struct RawMessage {
@@ -28,6 +29,8 @@ pub(crate) struct RawMessage {
     outgoing: bool,
     status: i64,
     unsupported: bool,
+    edited_ts: Option<i64>,
+    deleted: i64,
 }
 
 impl RawMessage {
@@ -44,6 +47,8 @@ impl RawMessage {
             outgoing: row.get(7)?,
             status: row.get(8)?,
             unsupported: row.get(9)?,
+            edited_ts: row.get(10)?,
+            deleted: row.get(11)?,
         })
     }
 
@@ -63,7 +68,23 @@ impl RawMessage {
             outgoing: self.outgoing,
             status: MessageStatus::from_code(self.status)?,
             unsupported: self.unsupported,
+            // Reactions live in their own table: `changes::attach_reactions`.
+            changes: MessageChanges {
+                edited_ts: self.edited_ts,
+                deleted: deletion_from_code(self.deleted)?,
+                reactions: Vec::new(),
+            },
         })
+    }
+}
+
+/// `messages.deleted`: 0 not deleted, 1 for everyone, 2 for us.
+pub(crate) fn deletion_from_code(code: i64) -> Result<Option<Deletion>, StoreError> {
+    match code {
+        0 => Ok(None),
+        1 => Ok(Some(Deletion::Everyone)),
+        2 => Ok(Some(Deletion::Me)),
+        _ => Err(StoreError::corrupt(format!("messages.deleted = {code}"))),
     }
 }
 

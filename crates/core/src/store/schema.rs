@@ -304,6 +304,57 @@ CREATE TABLE drafts (
 ) WITHOUT ROWID;
 "#;
 
+/// Version 8: changes to messages (extension 11, see `changes.rs`).
+/// - `messages.edited_ts`/`edited_id`: the `(ts, id)` of the edit whose
+///   text `messages.text` now holds (the latest by that order), NULL if
+///   never edited. The search index follows `text` through the update
+///   trigger, so search finds the new text and not the old.
+/// - `messages.deleted`: 0, 1 deleted for everyone by its author, 2 deleted
+///   for us only. Either way `text` is emptied and its edits and
+///   reactions removed.
+/// - `edits`: every version of an edited message's text, the original
+///   included (under the message's own id), for the edit history.
+/// - `reactions`: one row per (message, user, emoji), kept when removed
+///   (`shown` 0) so that an older add arriving late cannot undo a newer
+///   removal: the row with the greatest `(ts, id)` wins.
+/// - `pending_changes`: changes that arrived before their message; applied
+///   (or refused) when it comes. `kind` 1 edit, 2 delete, 3 reaction.
+const V8: &str = r#"
+ALTER TABLE messages ADD COLUMN edited_ts INTEGER;
+ALTER TABLE messages ADD COLUMN edited_id BLOB;
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE edits (
+    message BLOB NOT NULL,
+    ts      INTEGER NOT NULL,
+    id      BLOB NOT NULL,
+    text    TEXT NOT NULL,
+    PRIMARY KEY (message, ts, id)
+) WITHOUT ROWID;
+CREATE TABLE reactions (
+    message BLOB NOT NULL,
+    user    TEXT NOT NULL,
+    emoji   TEXT NOT NULL,
+    shown   INTEGER NOT NULL,
+    ts      INTEGER NOT NULL,
+    id      BLOB NOT NULL,
+    PRIMARY KEY (message, user, emoji)
+) WITHOUT ROWID;
+CREATE TABLE pending_changes (
+    id       BLOB PRIMARY KEY,
+    message  BLOB NOT NULL,
+    conv     TEXT NOT NULL,
+    sender   TEXT NOT NULL,
+    ts       INTEGER NOT NULL,
+    kind     INTEGER NOT NULL,
+    text     TEXT,
+    emoji    TEXT,
+    shown    INTEGER,
+    received INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX pending_changes_by_message ON pending_changes(message);
+CREATE INDEX pending_changes_by_sender ON pending_changes(sender);
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
 const STEPS: &[M<'static>] = &[
     M::up(V1),
@@ -313,6 +364,7 @@ const STEPS: &[M<'static>] = &[
     M::up(V5),
     M::up(V6),
     M::up(V7),
+    M::up(V8),
 ];
 
 /// The migration runner over [`STEPS`].

@@ -42,6 +42,8 @@ pub enum Stored {
         gap: Option<Gap>,
         /// Previously-missing seqs this message filled.
         filled: Vec<u64>,
+        /// What the changes that came before it did (extension 11).
+        late: super::SettledChanges,
     },
     /// We already had a message with this id; nothing changed.
     Duplicate,

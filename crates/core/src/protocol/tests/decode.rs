@@ -170,12 +170,12 @@ fn kind_rules() {
     );
     assert_eq!(bad_field(&with("kind", json!(3))), "kind");
     // Unknown kinds are reported, not errors, and their other fields are not checked.
-    let unknown = json!({"v": 1, "id": "0193a0c4-0000-7000-8000-000000000001", "kind": "reaction"});
+    let unknown = json!({"v": 1, "id": "0193a0c4-0000-7000-8000-000000000001", "kind": "poll"});
     assert_eq!(
         Envelope::decode(&bytes(&unknown)),
         Ok(Decoded::UnknownKind {
             id: Uuid::parse_str("0193a0c4-0000-7000-8000-000000000001").unwrap(),
-            kind: "reaction".into(),
+            kind: "poll".into(),
         })
     );
 }

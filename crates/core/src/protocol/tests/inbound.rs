@@ -284,9 +284,9 @@ fn empty_payloads() {
 #[test]
 fn unknown_kinds_and_versions_pass_through() {
     let mut unknown = msg_json();
-    unknown["kind"] = json!("reaction");
+    unknown["kind"] = json!("poll");
     let got = run(&room_topic(), &bytes(&unknown)).unwrap();
-    assert!(matches!(got.decoded, Decoded::UnknownKind { ref kind, .. } if kind == "reaction"));
+    assert!(matches!(got.decoded, Decoded::UnknownKind { ref kind, .. } if kind == "poll"));
     let mut v2 = msg_json();
     v2["v"] = json!(2);
     let got = run(&inbox(), &bytes(&v2)).unwrap();

@@ -65,6 +65,11 @@ fn arb_body() -> impl Strategy<Value = Body> {
                     },
                 })
             }),
+        (arb_uuid(), arb_text()).prop_map(|(of, text)| Body::Edit(EditBody { of, text })),
+        arb_uuid().prop_map(|of| Body::Delete(DeleteBody { of })),
+        // At most 16 chars of at most 4 bytes, none of them blank.
+        (arb_uuid(), "[^\\s\\p{Cc}]{1,16}", any::<bool>())
+            .prop_map(|(of, emoji, on)| Body::Reaction(ReactionBody { of, emoji, on })),
     ]
 }
 
@@ -180,10 +185,10 @@ proptest! {
         let me = UserId::new("bob").unwrap();
         let from = envelope.from.clone().unwrap_or_else(|| UserId::new("x").unwrap());
         let topic = match (&envelope.body, to_room) {
-            (Body::Msg(_) | Body::Typing(_), true) => {
+            (Body::Msg(_) | Body::Typing(_) | Body::Edit(_) | Body::Delete(_) | Body::Reaction(_), true) => {
                 Topic::Room { room: RoomId::new("room").unwrap(), from }
             }
-            (Body::Msg(_) | Body::Typing(_) | Body::Receipt(_), _) => {
+            (Body::Msg(_) | Body::Typing(_) | Body::Receipt(_) | Body::Edit(_) | Body::Delete(_) | Body::Reaction(_), _) => {
                 Topic::Inbox { to: me.clone(), from }
             }
             (Body::Presence(_), _) => Topic::Presence { user: from },

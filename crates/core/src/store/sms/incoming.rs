@@ -263,5 +263,6 @@ fn incoming_message(
         outgoing: false,
         status: MessageStatus::Received,
         unsupported: false,
+        changes: Default::default(),
     })
 }

@@ -104,6 +104,7 @@ mod tests {
             outgoing: true,
             status: MessageStatus::Sent,
             unsupported: false,
+            changes: Default::default(),
         };
         store.store_incoming(&msg).unwrap();
         let failed = SmsDelivery {

@@ -18,6 +18,7 @@ fn message(text: &str) -> StoredMessage {
         outgoing: true,
         status: MessageStatus::Queued,
         unsupported: false,
+        changes: Default::default(),
     }
 }
 

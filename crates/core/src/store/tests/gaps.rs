@@ -3,7 +3,11 @@
 use super::*;
 
 fn new(gap: Option<Gap>, filled: Vec<u64>) -> Stored {
-    Stored::New { gap, filled }
+    Stored::New {
+        gap,
+        filled,
+        late: Default::default(),
+    }
 }
 
 fn gap(conv: &ConversationId, sender: &str, first: u64, last: u64) -> Gap {

@@ -105,7 +105,10 @@ fn an_upgraded_store_counts_its_messages_as_indexed() {
     // indexed at commit as V3 did.
     s.conn
         .execute_batch(
-            "DROP TABLE drafts;
+            "DROP TABLE pending_changes; DROP TABLE reactions; DROP TABLE edits;
+             ALTER TABLE messages DROP COLUMN edited_ts; ALTER TABLE messages DROP COLUMN edited_id;
+             ALTER TABLE messages DROP COLUMN deleted;
+             DROP TABLE drafts;
              DROP TABLE sms_remote; DROP TABLE sms_extra_ids; DROP TABLE sms_parts; DROP TABLE sms_reports;
              DROP TABLE sms_delivers; DROP TABLE sms_incoming_parts;
              DROP TABLE subscriptions; ALTER TABLE outbox DROP COLUMN strikes;
@@ -120,13 +123,15 @@ fn an_upgraded_store_counts_its_messages_as_indexed() {
     assert_eq!(indexed_matches(&s, "legacy"), 1);
 }
 
-/// A message stored and indexed the way version 3 did.
+/// A message stored and indexed the way version 3 did (in SQL: today's
+/// code writes today's schema).
 fn store_texts_v3(s: &mut Store) {
-    store_texts(s, 1, &["legacy text"]);
     s.conn
-        .execute(
-            "INSERT INTO messages_fts(rowid, text) SELECT rid, text FROM messages",
-            [],
+        .execute_batch(
+            "INSERT INTO conversations(id, key) VALUES (1, 'u:bob');
+             INSERT INTO messages(rid, id, conv, sender, ts, text, outgoing, status)
+                  VALUES (1, X'00000000000000000000000000000001', 1, 'bob', 1, 'legacy text', 0, 10);
+             INSERT INTO messages_fts(rowid, text) SELECT rid, text FROM messages;",
         )
         .unwrap();
 }

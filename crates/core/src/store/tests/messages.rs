@@ -10,7 +10,8 @@ fn duplicate_id_changes_nothing() {
         s.store_incoming(&m).unwrap(),
         Stored::New {
             gap: None,
-            filled: vec![]
+            filled: vec![],
+            late: Default::default(),
         }
     );
     let mut again = m.clone();

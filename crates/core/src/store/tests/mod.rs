@@ -1,5 +1,6 @@
 //! Store unit tests, split by area; shared fixtures live here.
 
+mod changes;
 mod durability;
 mod gaps;
 mod indexing;
@@ -53,6 +54,7 @@ pub(super) fn incoming(
         outgoing: false,
         status: MessageStatus::Received,
         unsupported: false,
+        changes: Default::default(),
     }
 }
 
