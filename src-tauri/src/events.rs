@@ -118,8 +118,17 @@ impl Reaction {
         if let Some(state) = &self.connection {
             tray::show_connection(app, state);
         }
+        let me = client.chat().map(|c| c.me().clone());
         for message in &self.newest {
-            notify::new_message(app, message);
+            let setting = client
+                .reader()
+                .conversation_notify(message.conversation.clone())
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!("cannot read a notification setting: {e}");
+                    None
+                });
+            notify::new_message(app, message, me.as_ref(), setting.as_ref());
         }
         if !self.newest.is_empty() {
             tray::refresh_unread(app, client).await;

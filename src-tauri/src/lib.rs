@@ -21,6 +21,8 @@
 //!   environment (GL probes off, a smaller JavaScript heap), set in `main`
 //!   before GTK starts.
 //! - `requests`: what the shell asks of the UI (open a conversation).
+//! - `settings`: app-wide settings on disk (global notification settings).
+//! - `strings`: the shell's own words (tray, notifications) in en and zh-CN.
 
 mod commands;
 pub mod error;
@@ -29,7 +31,9 @@ mod local_broker;
 mod notify;
 mod rendering;
 mod requests;
+mod settings;
 mod state;
+mod strings;
 mod tray;
 mod web_environment;
 
@@ -140,6 +144,11 @@ pub fn run() -> Result<(), AppStartError> {
             commands::rooms::rooms,
             commands::rooms::join_room,
             commands::rooms::leave_room,
+            commands::rooms::set_room_info,
+            commands::notify::notify_settings,
+            commands::notify::set_conversation_notify,
+            commands::notify::set_global_notify,
+            commands::notify::set_language,
             commands::rooms::presence,
             commands::rooms::set_presence,
             commands::link::connection_state,

@@ -9,7 +9,13 @@
 
 use tauri::{AppHandle, Manager};
 
-use tether_core::model::{ConversationId, StoredMessage};
+use tether_core::clock::now_ms;
+use tether_core::model::{
+    ConversationId, ConversationNotify, StoredMessage, mentions, should_notify,
+};
+use tether_core::protocol::UserId;
+
+use crate::state::AppState;
 /// Longest body shown; the rest is in the app.
 const MAX_BODY_CHARS: usize = 200;
 
@@ -22,7 +28,16 @@ pub fn init(app: &tauri::App) {
     let _ = app;
 }
 
-pub fn new_message(app: &AppHandle, message: &StoredMessage) {
+/// Shows a notification for `message` unless the window is in front or
+/// the settings say not to: the conversation's level (`setting`), do not
+/// disturb, mentions of `me` (the chat user; none on SMS accounts). The
+/// text is left out when the user asked for that.
+pub fn new_message(
+    app: &AppHandle,
+    message: &StoredMessage,
+    me: Option<&UserId>,
+    setting: Option<&ConversationNotify>,
+) {
     let in_front = app
         .get_webview_window("main")
         .and_then(|w| Some(w.is_visible().ok()? && w.is_focused().ok()?))
@@ -30,15 +45,34 @@ pub fn new_message(app: &AppHandle, message: &StoredMessage) {
     if in_front {
         return;
     }
+    let state = app.state::<AppState>();
+    let global = state.global_notify();
+    // An SMS account has no user id to mention; its texts come from phones.
+    let nobody = UserId::new("-").ok();
+    let Some(me) = me.or(nobody.as_ref()) else {
+        return;
+    };
+    if !should_notify(message, me, setting, &global, now_ms()) {
+        return;
+    }
+    let lang = state.lang();
     let title = match &message.conversation {
         ConversationId::Direct(user) => user.to_string(),
-        ConversationId::Room(room) => format!("{} in #{room}", message.sender),
+        ConversationId::Room(room) => lang.in_room(message.sender.as_str(), room.as_str()),
         ConversationId::Phone(number) => number.to_string(),
     };
-    let mut body: String = message.text.chars().take(MAX_BODY_CHARS).collect();
-    if message.text.chars().count() > MAX_BODY_CHARS {
-        body.push('…');
-    }
+    let body = if global.hide_text {
+        match mentions(&message.text, me) {
+            true => lang.mentioned_you().to_owned(),
+            false => lang.new_message().to_owned(),
+        }
+    } else {
+        let mut body: String = message.text.chars().take(MAX_BODY_CHARS).collect();
+        if message.text.chars().count() > MAX_BODY_CHARS {
+            body.push('…');
+        }
+        body
+    };
     show(app, message.conversation.clone(), title, body);
 }
 
@@ -105,7 +139,7 @@ mod linux {
             .summary(title)
             .body(body)
             .auto_icon()
-            .action("default", "Open");
+            .action("default", app.state::<AppState>().lang().open());
         let previous = shown
             .ids
             .lock()

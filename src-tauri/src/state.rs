@@ -9,12 +9,13 @@ use tether_core::Event;
 use tether_core::account::Paths;
 use tether_core::channel::AccountClient;
 use tether_core::error::ErrorCode;
-use tether_core::model::ConversationId;
+use tether_core::model::{ConversationId, GlobalNotify};
 use tether_core::secrets::{KeyringSecrets, SecretStore};
 
 use crate::error::AppError;
 use crate::local_broker::LocalBroker;
 use crate::requests::ShellRequest;
+use crate::strings::Lang;
 
 /// The signed-in account.
 pub struct Session {
@@ -50,6 +51,10 @@ pub struct AppState {
     remembered_sign_in: Arc<tokio::sync::Mutex<()>>,
     ui: Mutex<Option<Channel<Vec<Event>>>>,
     requests: Mutex<Option<Channel<ShellRequest>>>,
+    /// The language of the tray and notifications (the UI's).
+    lang: Mutex<Lang>,
+    /// Do not disturb and hidden text, for every account.
+    notify: Mutex<GlobalNotify>,
 }
 
 impl AppState {
@@ -61,14 +66,43 @@ impl AppState {
             tracing::warn!("{e}");
         }
         AppState {
-            paths,
             local_broker: Arc::new(local_broker),
             secrets,
             session: tokio::sync::Mutex::new(None),
             remembered_sign_in: Arc::new(tokio::sync::Mutex::new(())),
             ui: Mutex::new(None),
             requests: Mutex::new(None),
+            lang: Mutex::new(Lang::from_env()),
+            notify: Mutex::new(crate::settings::load_notify(&paths.config_dir)),
+            paths,
         }
+    }
+
+    pub fn lang(&self) -> Lang {
+        *self.lang.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        *self.lang.lock().unwrap_or_else(PoisonError::into_inner) = lang;
+    }
+
+    pub fn global_notify(&self) -> GlobalNotify {
+        self.notify
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Keeps and saves the global notification settings.
+    pub fn set_global_notify(&self, notify: GlobalNotify) -> Result<(), AppError> {
+        crate::settings::save_notify(&self.paths.config_dir, &notify).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("The notification settings could not be saved ({e}); try again."),
+            )
+        })?;
+        *self.notify.lock().unwrap_or_else(PoisonError::into_inner) = notify;
+        Ok(())
     }
 
     pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, AppError> {

@@ -17,14 +17,18 @@ use crate::state::AppState;
 /// Handles to what the tray shows, managed as app state.
 pub struct TrayView {
     icon: TrayIcon<Wry>,
+    open: MenuItem<Wry>,
     status: MenuItem<Wry>,
-    shown: Mutex<(String, u64)>,
+    quit: MenuItem<Wry>,
+    /// The connection state shown (`None`: not signed in) and the unread count.
+    shown: Mutex<(Option<ConnectionState>, u64)>,
 }
 
 pub fn build(app: &App) -> tauri::Result<()> {
-    let open = MenuItem::with_id(app, "open", "Open Tether", true, None::<&str>)?;
-    let status = MenuItem::with_id(app, "status", "Not signed in", false, None::<&str>)?;
-    let quit_item = MenuItem::with_id(app, "quit", "Quit Tether", true, None::<&str>)?;
+    let lang = app.state::<AppState>().lang();
+    let open = MenuItem::with_id(app, "open", lang.open_tether(), true, None::<&str>)?;
+    let status = MenuItem::with_id(app, "status", lang.not_signed_in(), false, None::<&str>)?;
+    let quit_item = MenuItem::with_id(app, "quit", lang.quit_tether(), true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&open, &status, &quit_item])?;
     let mut builder = TrayIconBuilder::with_id("main")
         .menu(&menu)
@@ -51,8 +55,10 @@ pub fn build(app: &App) -> tauri::Result<()> {
     let icon = builder.build(app)?;
     app.manage(TrayView {
         icon,
+        open,
         status,
-        shown: Mutex::new((String::from("Not signed in"), 0)),
+        quit: quit_item,
+        shown: Mutex::new((None, 0)),
     });
     Ok(())
 }
@@ -75,14 +81,18 @@ fn quit(app: &AppHandle) {
 }
 
 pub fn show_connection(app: &AppHandle, state: &ConnectionState) {
-    let text = match state {
-        ConnectionState::Offline => "Offline".to_owned(),
-        ConnectionState::Connecting { .. } => "Connecting…".to_owned(),
-        ConnectionState::Connected { .. } => "Connected".to_owned(),
-        ConnectionState::Waiting { .. } => "Reconnecting…".to_owned(),
-        ConnectionState::AuthFailed { .. } => "Sign-in refused".to_owned(),
-    };
-    update(app, |shown| shown.0 = text);
+    let state = state.clone();
+    update(app, |shown| shown.0 = Some(state));
+}
+
+/// Shows the menu in the language the UI now uses.
+pub fn relabel(app: &AppHandle) {
+    let lang = app.state::<AppState>().lang();
+    if let Some(view) = app.try_state::<TrayView>() {
+        let _ = view.open.set_text(lang.open_tether());
+        let _ = view.quit.set_text(lang.quit_tether());
+    }
+    update(app, |_| {});
 }
 
 pub async fn refresh_unread(app: &AppHandle, client: &AccountClient) {
@@ -92,18 +102,22 @@ pub async fn refresh_unread(app: &AppHandle, client: &AccountClient) {
     }
 }
 
-fn update(app: &AppHandle, change: impl FnOnce(&mut (String, u64))) {
+fn update(app: &AppHandle, change: impl FnOnce(&mut (Option<ConnectionState>, u64))) {
     let Some(view) = app.try_state::<TrayView>() else {
         return;
     };
-    let (status, unread) = {
+    let (state, unread) = {
         let mut shown = view.shown.lock().unwrap_or_else(PoisonError::into_inner);
         change(&mut shown);
         shown.clone()
     };
+    let lang = app.state::<AppState>().lang();
+    let status = state
+        .as_ref()
+        .map_or(lang.not_signed_in(), |s| lang.connection(s));
     let line = match unread {
-        0 => status,
-        n => format!("{status} · {n} unread"),
+        0 => status.to_owned(),
+        n => lang.with_unread(status, n),
     };
     let _ = view.status.set_text(&line);
     // Linux panels show no tooltip (libappindicator has none) but show this

@@ -223,6 +223,23 @@ impl Client {
         self.request(|reply| Command::Leave { room, reply }).await
     }
 
+    /// Names a room and sets its topic for every member (joining it if
+    /// needed); a `None` or blank one is left as it is.
+    pub async fn set_room_info(
+        &self,
+        room: RoomId,
+        name: Option<String>,
+        topic: Option<String>,
+    ) -> Result<(), ClientError> {
+        self.request(|reply| Command::SetRoomInfo {
+            room,
+            name,
+            topic,
+            reply,
+        })
+        .await
+    }
+
     /// As the team's SMS gateway user (extension 10 of docs/protocol.md):
     /// tells `to` of an SMS from a phone (`Body::Sms`) or of what became of
     /// texts `to` sent (`Body::SmsStatus`), durably, under envelope `id`

@@ -66,6 +66,12 @@ pub enum Event {
         id: MessageId,
         delivery: SmsDelivery,
     },
+    /// A room's name or topic changed (the newest a member announced).
+    RoomInfo {
+        room: RoomId,
+        name: Option<String>,
+        topic: Option<String>,
+    },
     /// A member joined or left a room (from its retained room meta).
     Member {
         room: RoomId,

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::ClientError;
 use crate::model::{
-    ConversationId, ConversationSummary, Deletion, Draft, EditRecord, SmsDelivery, StoredMessage,
+    ConversationId, ConversationNotify, ConversationSummary, Deletion, Draft, EditRecord,
+    SmsDelivery, StoredMessage,
 };
 use crate::protocol::MessageId;
 use crate::store::{Change, ChangeKind, Store, StoreError};
@@ -75,6 +76,29 @@ impl StoreReader {
         from: MessageId,
     ) -> Result<u64, ClientError> {
         self.run(move |store| store.mark_unread(&conversation, from))
+            .await
+    }
+
+    /// Every conversation's notification setting that is not the default.
+    pub async fn conversation_notifies(&self) -> Result<Vec<ConversationNotify>, ClientError> {
+        self.run(|store| store.conversation_notifies()).await
+    }
+
+    /// One conversation's notification setting, if not the default.
+    pub async fn conversation_notify(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Option<ConversationNotify>, ClientError> {
+        self.run(move |store| store.conversation_notify(&conversation))
+            .await
+    }
+
+    /// Keeps a conversation's notification setting.
+    pub async fn set_conversation_notify(
+        &self,
+        setting: ConversationNotify,
+    ) -> Result<(), ClientError> {
+        self.run(move |store| store.set_conversation_notify(&setting))
             .await
     }
 

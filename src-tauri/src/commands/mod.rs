@@ -6,6 +6,7 @@ pub mod changes;
 pub mod chat;
 pub mod lan;
 pub mod link;
+pub mod notify;
 pub mod rooms;
 pub mod sms;
 pub mod system;

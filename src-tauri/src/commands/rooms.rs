@@ -24,6 +24,18 @@ pub async fn leave_room(state: State<'_, AppState>, room: String) -> Result<(), 
     Ok(state.chat().await?.leave_room(room).await?)
 }
 
+/// Names `room` and sets its topic for every member (blank: unchanged).
+#[tauri::command]
+pub async fn set_room_info(
+    state: State<'_, AppState>,
+    room: String,
+    name: Option<String>,
+    topic: Option<String>,
+) -> Result<(), AppError> {
+    let room: RoomId = room.parse()?;
+    Ok(state.chat().await?.set_room_info(room, name, topic).await?)
+}
+
 #[tauri::command]
 pub async fn presence(state: State<'_, AppState>) -> Result<Vec<PresenceRecord>, AppError> {
     Ok(state.chat().await?.presence().await?)

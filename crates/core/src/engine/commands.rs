@@ -12,10 +12,7 @@ use crate::clock::now_ms;
 use crate::error::ClientError;
 use crate::event::Event;
 use crate::model::{ConversationId, MessageChange, MessageStatus, PresenceState, StoredMessage};
-use crate::protocol::{
-    Body, Envelope, MessageId, ReceiptStatus, RoomId, RoomMetaBody, Topic, TypingBody,
-};
-use crate::store::OutboxEntry;
+use crate::protocol::{Body, Envelope, MessageId, ReceiptStatus, RoomId, Topic, TypingBody};
 
 type Reply<T> = oneshot::Sender<Result<T, ClientError>>;
 
@@ -42,6 +39,13 @@ pub(crate) enum Command {
     },
     Leave {
         room: RoomId,
+        reply: Reply<()>,
+    },
+    /// Names a room and sets its topic, for every member.
+    SetRoomInfo {
+        room: RoomId,
+        name: Option<String>,
+        topic: Option<String>,
         reply: Reply<()>,
     },
     /// An edit, delete or reaction of ours (extension 11).
@@ -101,6 +105,14 @@ impl Engine {
             }
             Command::Leave { room, reply } => {
                 let _ = reply.send(self.leave(&room));
+            }
+            Command::SetRoomInfo {
+                room,
+                name,
+                topic,
+                reply,
+            } => {
+                let _ = reply.send(self.set_room_info(&room, name, topic));
             }
             Command::TellSms {
                 to,
@@ -192,61 +204,6 @@ impl Engine {
             .delete_failed(id)?
             .ok_or(ClientError::NotFailed(id))?;
         self.emit(Event::Removed { conversation, id });
-        Ok(())
-    }
-
-    pub(super) fn ensure_joined(&mut self, room: &RoomId) -> Result<(), ClientError> {
-        let joined = self.store.joined_rooms()?.iter().any(|r| &r.id == room);
-        if joined {
-            Ok(())
-        } else {
-            self.join(room, None)
-        }
-    }
-
-    fn join(&mut self, room: &RoomId, name: Option<&str>) -> Result<(), ClientError> {
-        self.store.set_room_joined(room, true, name)?;
-        self.store.set_member(room, &self.me.clone(), true, name)?;
-        self.publish_meta(room, true, name)?;
-        self.sync_subscriptions();
-        Ok(())
-    }
-
-    fn leave(&mut self, room: &RoomId) -> Result<(), ClientError> {
-        self.store.set_room_joined(room, false, None)?;
-        self.room_left(room);
-        self.store.set_member(room, &self.me.clone(), false, None)?;
-        // Clearing our retained meta tells later joiners we are gone.
-        let topic = Topic::RoomMeta {
-            room: room.clone(),
-            from: self.me.clone(),
-        };
-        self.store.enqueue(&OutboxEntry {
-            topic: topic.render(&self.prefix),
-            payload: Vec::new(),
-            qos: 1,
-            retain: true,
-        })?;
-        self.sync_subscriptions();
-        Ok(())
-    }
-
-    fn publish_meta(
-        &mut self,
-        room: &RoomId,
-        joined: bool,
-        name: Option<&str>,
-    ) -> Result<(), ClientError> {
-        let body = Body::RoomMeta(RoomMetaBody {
-            joined,
-            name: name.map(str::to_owned),
-        });
-        let envelope = Envelope::new(body, &self.me, now_ms());
-        let topic = Topic::RoomMeta {
-            room: room.clone(),
-            from: self.me.clone(),
-        };
-        self.enqueue(&topic, &envelope, true)?;
         Ok(())
     }
 

@@ -30,6 +30,7 @@ mod publisher;
 mod publishing;
 mod receiving;
 mod resend;
+mod rooms;
 mod sending;
 mod settling;
 mod subscriptions;

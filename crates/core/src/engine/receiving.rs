@@ -25,7 +25,7 @@ enum Incoming {
     Receipt(UserId, ReceiptBody),
     Typing(ConversationId, UserId, bool),
     Presence(UserId, PresenceBody, i64),
-    Member(crate::protocol::RoomId, UserId, RoomMetaBody),
+    Member(crate::protocol::RoomId, UserId, RoomMetaBody, i64),
     /// What became of texts we sent through the SMS gateway user.
     SmsStatus(SmsStatusBody),
     /// An edit, delete or reaction (extension 11).
@@ -217,17 +217,7 @@ impl Engine {
                 stored
             }
             Incoming::SmsStatus(body) => self.sms_status(body),
-            Incoming::Member(room, user, body) => {
-                let stored = self
-                    .store
-                    .set_member(&room, &user, body.joined, body.name.as_deref());
-                self.emit(Event::Member {
-                    room,
-                    user,
-                    joined: body.joined,
-                });
-                stored
-            }
+            Incoming::Member(room, user, body, ts) => self.member_announced(room, user, body, ts),
         };
         if let Err(e) = result {
             tracing::error!("cannot store an update: {e}");
@@ -335,7 +325,7 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                 }
                 (Body::Presence(p), None, _) => Some(Incoming::Presence(sender, p, ts)),
                 (Body::RoomMeta(m), None, Topic::RoomMeta { room, .. }) => {
-                    Some(Incoming::Member(room, sender, m))
+                    Some(Incoming::Member(room, sender, m, ts))
                 }
                 (Body::Sms(m), None, topic @ (Topic::SmsOut { .. } | Topic::SmsIn { .. })) => {
                     // To the gateway: a user asks to text the phone. From
@@ -393,7 +383,9 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                 RoomMetaBody {
                     joined: false,
                     name: None,
+                    topic: None,
                 },
+                crate::clock::now_ms(),
             )),
             _ => None,
         },

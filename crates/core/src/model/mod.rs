@@ -13,6 +13,7 @@
 //!   stored message, [`MessageChange`] asked for, [`EditRecord`]).
 //! - `people`: [`PresenceState`], [`PresenceRecord`] and [`Room`].
 //! - `connection`: [`ConnectionState`].
+//! - `notify`: notification settings and [`should_notify`].
 //! - `sms`: [`SmsDelivery`], what became of an SMS we sent, part by part.
 //! - `ser`: serialization helpers.
 //!
@@ -24,6 +25,7 @@ mod connection;
 mod conversation;
 mod draft;
 mod message;
+mod notify;
 mod people;
 mod ser;
 mod sms;
@@ -35,5 +37,6 @@ pub use conversation::{
 };
 pub use draft::Draft;
 pub use message::{Gap, MessageStatus, StoredMessage};
+pub use notify::{ConversationNotify, GlobalNotify, NotifyLevel, mentions, should_notify};
 pub use people::{PresenceRecord, PresenceState, Room};
 pub use sms::{SmsDelivery, Twice, at_time_ms};

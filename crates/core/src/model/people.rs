@@ -32,6 +32,8 @@ pub struct Room {
     pub id: RoomId,
     /// Display name, if one was ever announced or chosen.
     pub name: Option<String>,
+    /// What the room is about, as a member last set it.
+    pub topic: Option<String>,
     /// Members present according to retained room metadata, sorted.
     pub members: Vec<UserId>,
 }

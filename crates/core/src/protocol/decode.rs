@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::PROTOCOL_VERSION;
 use super::change::{DeleteBody, EditBody, ReactionBody};
 use super::envelope::{
-    Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
-    ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
+    Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MAX_ROOM_TOPIC_BYTES, MessageId, MsgBody,
+    PresenceBody, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
 };
 use super::error::DecodeError;
 use super::ids::UserId;
@@ -245,15 +245,17 @@ fn decode_body(kind: Kind, body: Option<&Value>) -> Result<Body, DecodeError> {
         Kind::RoomMeta => {
             let joined = req(obj, "joined", "body.joined")?;
             let joined = as_bool(joined, "body.joined")?;
-            let name = opt(obj, "name")
-                .map(|n| as_str(n, "body.name"))
-                .transpose()?;
-            if name.is_some_and(|n| n.len() > MAX_ROOM_NAME_BYTES) {
-                return Err(bad("body.name", "longer than 128 bytes"));
-            }
+            let text = |key: &str, field: &'static str, max: usize| {
+                let value = opt(obj, key).map(|n| as_str(n, field)).transpose()?;
+                if value.is_some_and(|n| n.len() > max) {
+                    return Err(bad(field, format!("longer than {max} bytes")));
+                }
+                Ok(value.map(str::to_owned))
+            };
             Body::RoomMeta(RoomMetaBody {
                 joined,
-                name: name.map(str::to_owned),
+                name: text("name", "body.name", MAX_ROOM_NAME_BYTES)?,
+                topic: text("topic", "body.topic", MAX_ROOM_TOPIC_BYTES)?,
             })
         }
         Kind::Sms => Body::Sms(SmsBody::decode(obj)?),

@@ -21,6 +21,9 @@ pub const MAX_RECEIPT_IDS: usize = 1000;
 /// Longest room display name, in bytes.
 pub const MAX_ROOM_NAME_BYTES: usize = 128;
 
+/// Longest room topic, in bytes.
+pub const MAX_ROOM_TOPIC_BYTES: usize = 512;
+
 /// Wire names of the kinds this version understands.
 pub mod kind {
     pub const MSG: &str = "msg";
@@ -120,6 +123,8 @@ pub struct RoomMetaBody {
     pub joined: bool,
     /// The member's idea of the room's display name (≤ 128 bytes).
     pub name: Option<String>,
+    /// The room's topic as the member set it (≤ 512 bytes; extension 3).
+    pub topic: Option<String>,
 }
 
 impl Body {
@@ -164,6 +169,9 @@ impl Body {
                 m.insert("joined".into(), b.joined.into());
                 if let Some(name) = &b.name {
                     m.insert("name".into(), name.as_str().into());
+                }
+                if let Some(topic) = &b.topic {
+                    m.insert("topic".into(), topic.as_str().into());
                 }
                 Value::Object(m)
             }
@@ -389,6 +397,7 @@ mod tests {
                 Body::RoomMeta(RoomMetaBody {
                     joined: true,
                     name: Some("Rust".into()),
+                    topic: None,
                 }),
                 r#"{"joined":true,"name":"Rust"}"#.into(),
             ),

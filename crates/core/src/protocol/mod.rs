@@ -16,8 +16,8 @@ mod tests;
 pub use change::{DeleteBody, EditBody, MAX_REACTION_BYTES, ReactionBody, check_reaction};
 pub use decode::Decoded;
 pub use envelope::{
-    Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MessageId, MsgBody, PresenceBody,
-    ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, Unsequenced, kind,
+    Body, Envelope, MAX_RECEIPT_IDS, MAX_ROOM_NAME_BYTES, MAX_ROOM_TOPIC_BYTES, MessageId, MsgBody,
+    PresenceBody, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, Unsequenced, kind,
 };
 pub use error::DecodeError;
 pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};

@@ -25,7 +25,8 @@
 //! helpers), `owner` (which process owns the account's broker session),
 //! [`sms`] (SMS parts, reports and incoming SMS), `drafts` (what the user
 //! was writing, per conversation), `changes` (edits, deletes and
-//! reactions, in any order).
+//! reactions, in any order), `notify` (notification settings per
+//! conversation).
 
 mod batch;
 mod changes;
@@ -35,6 +36,7 @@ mod error;
 mod indexing;
 mod inserts;
 mod messages;
+mod notify;
 mod outbox;
 mod owner;
 mod presence;

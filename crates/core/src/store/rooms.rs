@@ -46,16 +46,20 @@ impl Store {
     pub fn joined_rooms(&self) -> Result<Vec<Room>, StoreError> {
         let rooms = self
             .conn
-            .prepare_cached("SELECT id, name FROM rooms WHERE joined = 1 ORDER BY id")?
+            .prepare_cached("SELECT id, name, topic FROM rooms WHERE joined = 1 ORDER BY id")?
             .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut members_stmt = self
             .conn
             .prepare_cached("SELECT user FROM room_members WHERE room = ?1 ORDER BY user")?;
         let mut out = Vec::with_capacity(rooms.len());
-        for (id, name) in rooms {
+        for (id, name, topic) in rooms {
             let members = members_stmt
                 .query_map(params![id], |r| r.get::<_, String>(0))?
                 .collect::<Result<Vec<_>, _>>()?
@@ -64,9 +68,44 @@ impl Store {
                 .collect::<Result<Vec<UserId>, _>>()?;
             let id = RoomId::from_str(&id)
                 .map_err(|_| StoreError::corrupt(format!("room id {id:?}")))?;
-            out.push(Room { id, name, members });
+            out.push(Room {
+                id,
+                name,
+                topic,
+                members,
+            });
         }
         Ok(out)
+    }
+
+    /// A room's name and topic as announced at `ts` (a `None` keeps what
+    /// was there): applied only if newer than the last announcement, so
+    /// every member ends with the newest whatever order the retained
+    /// metas arrive in. Names the room's conversation too. Whether it
+    /// changed anything.
+    pub fn set_room_info(
+        &mut self,
+        room: &RoomId,
+        name: Option<&str>,
+        topic: Option<&str>,
+        ts: i64,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        ensure_room(&tx, room)?;
+        let changed = tx
+            .prepare_cached(
+                "UPDATE rooms SET name = COALESCE(?2, name), topic = COALESCE(?3, topic), info_ts = ?4
+                  WHERE id = ?1 AND (info_ts IS NULL OR info_ts < ?4)",
+            )?
+            .execute(params![room.as_str(), name, topic, ts])?
+            > 0;
+        if changed && let Some(name) = name {
+            let conv_id = ensure_conversation(&tx, &ConversationId::Room(room.clone()))?;
+            tx.prepare_cached("UPDATE conversations SET title = ?2 WHERE id = ?1")?
+                .execute(params![conv_id, name])?;
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     /// Adds (`present`) or removes a member of `room`, e.g. from a retained

@@ -355,6 +355,23 @@ CREATE INDEX pending_changes_by_message ON pending_changes(message);
 CREATE INDEX pending_changes_by_sender ON pending_changes(sender);
 "#;
 
+/// Version 9: a room's topic, and when its name and topic were announced
+/// (`info_ts`: the announcing envelope's `ts`; a newer one replaces them,
+/// see `rooms.rs`). And notification settings per conversation
+/// (`notify.rs`): `level` 0 all, 1 mentions only, 2 muted; `until` when a
+/// mute ends (NULL: until changed); `mute_mentions` 1 when a muted
+/// conversation's mentions stay silent too.
+const V9: &str = r#"
+ALTER TABLE rooms ADD COLUMN topic TEXT;
+ALTER TABLE rooms ADD COLUMN info_ts INTEGER;
+CREATE TABLE conversation_notify (
+    conv          TEXT PRIMARY KEY,
+    level         INTEGER NOT NULL,
+    until         INTEGER,
+    mute_mentions INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
 const STEPS: &[M<'static>] = &[
     M::up(V1),
@@ -365,6 +382,7 @@ const STEPS: &[M<'static>] = &[
     M::up(V6),
     M::up(V7),
     M::up(V8),
+    M::up(V9),
 ];
 
 /// The migration runner over [`STEPS`].

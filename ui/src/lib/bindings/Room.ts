@@ -15,6 +15,10 @@ id: RoomId,
  */
 name: string | null, 
 /**
+ * What the room is about, as a member last set it.
+ */
+topic: string | null, 
+/**
  * Members present according to retained room metadata, sorted.
  */
 members: Array<UserId>, };

@@ -393,7 +393,8 @@ fn room_meta_rules() {
         ok.body,
         Body::RoomMeta(RoomMetaBody {
             joined: true,
-            name: Some(name)
+            name: Some(name),
+            topic: None,
         })
     );
     let left = envelope(&kind_body(
@@ -404,7 +405,8 @@ fn room_meta_rules() {
         left.body,
         Body::RoomMeta(RoomMetaBody {
             joined: false,
-            name: None
+            name: None,
+            topic: None,
         })
     );
     assert_eq!(

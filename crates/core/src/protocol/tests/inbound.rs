@@ -66,6 +66,7 @@ fn all_bodies() -> Vec<Body> {
         Body::RoomMeta(RoomMetaBody {
             joined: true,
             name: None,
+            topic: None,
         }),
         Body::Sms(SmsBody {
             phone: "13800138000".parse().unwrap(),
@@ -229,6 +230,7 @@ fn sender_mismatch() {
     let mut meta_spoof = sample(Body::RoomMeta(RoomMetaBody {
         joined: true,
         name: None,
+        topic: None,
     }));
     meta_spoof.from = Some(me());
     assert!(matches!(

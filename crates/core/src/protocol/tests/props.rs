@@ -34,8 +34,16 @@ fn arb_body() -> impl Strategy<Value = Body> {
         (state, prop::option::of(0..=i64::MAX))
             .prop_map(|(state, ts)| Body::Presence(PresenceBody { state, ts })),
         // At most 32 chars of at most 4 bytes: within the 128-byte limit.
-        (any::<bool>(), prop::option::of(".{0,32}"))
-            .prop_map(|(joined, name)| Body::RoomMeta(RoomMetaBody { joined, name })),
+        (
+            any::<bool>(),
+            prop::option::of(".{0,32}"),
+            prop::option::of(".{0,64}")
+        )
+            .prop_map(|(joined, name, topic)| Body::RoomMeta(RoomMetaBody {
+                joined,
+                name,
+                topic
+            })),
         ("\\+?[0-9]{3,20}", arb_text()).prop_map(|(phone, text)| Body::Sms(SmsBody {
             phone: phone.parse().unwrap(),
             text,
