@@ -77,6 +77,7 @@ pub fn run() -> Result<(), AppStartError> {
         // http, https and mailto only; the UI asks first when a link's
         // text and target differ).
         .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
         // Off until the user turns it on in Settings; a login start goes
         // straight to the tray.
         .plugin(tauri_plugin_autostart::init(
@@ -171,6 +172,40 @@ pub fn run() -> Result<(), AppStartError> {
     Ok(())
 }
 
+/// Keeps the window on the app's own page: a link that somehow escaped
+/// the UI's click handling (which opens links in the system's browser)
+/// must not load a web page inside the window, where it would run with
+/// the app's IPC at hand.
+fn navigation_guard() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| {
+            let allowed = is_app_page(url);
+            if !allowed {
+                tracing::warn!(
+                    "blocked the window from leaving the app for {}",
+                    url.scheme()
+                );
+            }
+            allowed
+        })
+        .build()
+}
+
+/// The app's page: the bundled UI (`tauri://localhost`, or
+/// `http(s)://tauri.localhost` on Windows) or the dev server on loopback
+/// port 1420.
+fn is_app_page(url: &tauri::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    match url.scheme() {
+        "tauri" => host == "localhost",
+        "http" | "https" if host == "tauri.localhost" => true,
+        // `tauri dev`'s Vite server (ui/package.json: port 1420).
+        "http" => matches!(host, "localhost" | "127.0.0.1") && url.port() == Some(1420),
+        "about" => url.as_str() == "about:blank",
+        _ => false,
+    }
+}
+
 /// One instance per profile (`TETHER_HOME`), not per machine: a second
 /// profile is another person on This computer. The plugin takes the id on
 /// Linux (D-Bus); on Windows and macOS it keys on the app identifier alone,
@@ -191,6 +226,33 @@ pub enum AppStartError {
     LocalBroker(#[from] tether_core::account::BrokerUrlError),
     #[error("cannot start the window: {0}")]
     Tauri(#[from] tauri::Error),
+}
+
+#[cfg(test)]
+mod navigation_tests {
+    use super::is_app_page;
+
+    #[test]
+    fn only_the_apps_own_page_may_load_in_the_window() {
+        for ok in [
+            "tauri://localhost/",
+            "http://tauri.localhost/index.html",
+            "http://localhost:1420/",
+        ] {
+            assert!(is_app_page(&ok.parse().unwrap()), "{ok}");
+        }
+        for no in [
+            "https://example.com/",
+            "http://localhost.evil.com/",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>",
+            "tauri://evil/",
+            "http://localhost:8080/",
+        ] {
+            assert!(!is_app_page(&no.parse().unwrap()), "{no}");
+        }
+    }
 }
 
 #[cfg(test)]

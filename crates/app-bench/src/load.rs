@@ -9,6 +9,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use tether_core::model::{MessageChange, StoredMessage};
+use tether_core::protocol::MessageId;
 
 use crate::error::AppBenchError;
 use crate::procs::{CpuTimes, Memory};
@@ -39,12 +41,44 @@ const IDLE_PROBE: Duration = Duration::from_secs(5);
 const MESSAGE_SHOWN: &str = "return [...document.querySelectorAll('article.message')]\
     .some(a => a.textContent.includes(arguments[0]))";
 
-/// How the stream is paced: `rate` messages a second for `seconds`.
+/// How the stream is paced: `rate` messages (or reactions) a second for
+/// `seconds`.
 #[derive(Debug, Clone, Copy)]
 pub struct Stream {
     pub rate: u32,
     pub seconds: u32,
 }
+
+/// What the stream carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Traffic {
+    /// New messages.
+    Messages,
+    /// New messages, a tenth of them edited and three tenths reacted to
+    /// right after (so 1.4 changes to the page per message).
+    EditedAndReacted,
+    /// Reactions only, toggled on and off on 50 messages already on
+    /// screen: every one changes a row the user is looking at.
+    Reactions,
+}
+
+impl Traffic {
+    /// How the measure names it: "1000 msg/s …".
+    pub fn unit(self) -> &'static str {
+        match self {
+            Traffic::Messages => "msg/s",
+            Traffic::EditedAndReacted => "msg/s (10% edited, 30% reacted to)",
+            Traffic::Reactions => "reactions/s",
+        }
+    }
+}
+
+/// Messages the reactions of [`Traffic::Reactions`] go to.
+const REACTION_TARGETS: usize = 50;
+/// The emoji a reaction stream toggles (fewer than the 20 a user may show).
+const EMOJI: [&str; 10] = ["👍", "❤️", "😂", "🎉", "😮", "🙏", "👀", "🔥", "✅", "🚀"];
+/// The stream's last reaction: once it is on screen, all were handled.
+const FINISH: &str = "🏁";
 
 impl Stream {
     pub fn total(&self) -> usize {
@@ -104,7 +138,11 @@ const TICK_MS: u32 = 10;
 /// How long the page may take to show the last message after it was sent.
 pub const SHOWN_WITHIN: Duration = Duration::from_secs(120);
 
-pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample, AppBenchError> {
+pub async fn receive_stream(
+    scene: &Scene,
+    stream: Stream,
+    traffic: Traffic,
+) -> Result<LoadSample, AppBenchError> {
     let session = scene.open_app().await?;
     let every = Duration::from_millis(50);
     let within = Duration::from_secs(60);
@@ -125,6 +163,10 @@ pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample,
         .desktop
         .focus_window("Tether$")
         .map_err(AppBenchError::io("focusing the window"))?;
+    let targets = match traffic {
+        Traffic::Reactions => reaction_targets(scene, &session).await?,
+        _ => Vec::new(),
+    };
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = scene.app_memory()?;
     session.execute(INSTALL_PROBE, vec![]).await?;
@@ -153,20 +195,48 @@ pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample,
         let due = started + Duration::from_millis(u64::from(tick * TICK_MS));
         tokio::time::sleep_until(due.into()).await;
         let n = per_tick.min(total - sent);
-        let texts = (sent..sent + n).map(|i| format!("stream {i}"));
-        scene
-            .bob
-            .client
-            .send_many(scene.alice.clone(), texts)
-            .await?;
+        match traffic {
+            Traffic::Messages | Traffic::EditedAndReacted => {
+                let texts = (sent..sent + n).map(|i| format!("stream {i}"));
+                let messages = scene
+                    .bob
+                    .client
+                    .send_many(scene.alice.clone(), texts)
+                    .await?;
+                if traffic == Traffic::EditedAndReacted {
+                    change_some(scene, &messages, sent).await?;
+                }
+            }
+            Traffic::Reactions => {
+                for k in sent..sent + n {
+                    let of = targets[k % targets.len()];
+                    let emoji = EMOJI[(k / targets.len()) % EMOJI.len()].to_owned();
+                    let on = (k / (targets.len() * EMOJI.len())).is_multiple_of(2);
+                    let react = MessageChange::React { emoji, on };
+                    scene.bob.client.change_message(of, react).await?;
+                }
+            }
+        }
         sent += n;
     }
+    let last_text = match traffic {
+        Traffic::Reactions => {
+            let of = targets[targets.len() - 1];
+            let react = MessageChange::React {
+                emoji: FINISH.into(),
+                on: true,
+            };
+            scene.bob.client.change_message(of, react).await?;
+            FINISH.to_owned()
+        }
+        _ => format!("stream {}", total - 1),
+    };
     let sending = started.elapsed();
     let cpu = CpuTimes::read(app)
         .map_err(AppBenchError::io("reading CPU times"))?
         .since(&cpu_before);
     let last_sent = Instant::now();
-    let last = vec![json!(format!("stream {}", total - 1))];
+    let last = vec![json!(last_text)];
     let shown = match wait_js(
         &session,
         "the last message on screen",
@@ -199,4 +269,54 @@ pub async fn receive_stream(scene: &Scene, stream: Stream) -> Result<LoadSample,
         cpu,
         sending,
     })
+}
+
+/// Edits a tenth of `messages` (the `first`-th onwards of the stream) and
+/// reacts to three tenths, as bob.
+async fn change_some(
+    scene: &Scene,
+    messages: &[StoredMessage],
+    first: usize,
+) -> Result<(), AppBenchError> {
+    for (i, message) in messages.iter().enumerate() {
+        let n = first + i;
+        if n.is_multiple_of(10) {
+            let edit = MessageChange::Edit(format!("stream {n} (edited)"));
+            scene.bob.client.change_message(message.id, edit).await?;
+        }
+        if n % 10 < 3 {
+            let react = MessageChange::React {
+                emoji: "👍".into(),
+                on: true,
+            };
+            scene.bob.client.change_message(message.id, react).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Bob's messages the reactions go to, once they are on screen.
+async fn reaction_targets(
+    scene: &Scene,
+    session: &fantoccini::Client,
+) -> Result<Vec<MessageId>, AppBenchError> {
+    let texts = (0..REACTION_TARGETS).map(|k| format!("react to me {k}"));
+    let sent = scene
+        .bob
+        .client
+        .send_many(scene.alice.clone(), texts)
+        .await?;
+    let last = vec![json!(format!("react to me {}", REACTION_TARGETS - 1))];
+    let every = Duration::from_millis(50);
+    let within = Duration::from_secs(60);
+    wait_js(
+        session,
+        "the messages to react to",
+        MESSAGE_SHOWN,
+        last,
+        every,
+        within,
+    )
+    .await?;
+    Ok(sent.into_iter().map(|m| m.id).collect())
 }

@@ -32,7 +32,7 @@ use tether_bench::stats::{median, ms};
 use tether_bench::{Machine, Report, Row, Verdict};
 
 use crate::error::AppBenchError;
-use crate::load::Stream;
+use crate::load::{Stream, Traffic};
 use crate::procs::Memory;
 use crate::scene::Scene;
 
@@ -160,16 +160,24 @@ async fn run(args: &Args) -> Result<(), AppBenchError> {
     if args.start_only {
         return Ok(());
     }
-    eprintln!(
-        "… P7 receiving {} msg/s for {} s",
-        plan.stream.rate, plan.stream.seconds
-    );
-    let load = load::receive_stream(&scene, plan.stream).await?;
-    let trace: Vec<String> = load.rss_trace.iter().map(|m| format!("{m:.0}")).collect();
-    eprintln!("… RSS every 5 s of the stream (MB): {}", trace.join(" "));
-    let report = Report {
-        rows: [p8, load_rows(&load, plan.stream)].concat(),
-    };
+    let mut rows = p8;
+    for traffic in [
+        Traffic::Messages,
+        Traffic::EditedAndReacted,
+        Traffic::Reactions,
+    ] {
+        eprintln!(
+            "… P7 receiving {} {} for {} s",
+            plan.stream.rate,
+            traffic.unit(),
+            plan.stream.seconds
+        );
+        let load = load::receive_stream(&scene, plan.stream, traffic).await?;
+        let trace: Vec<String> = load.rss_trace.iter().map(|m| format!("{m:.0}")).collect();
+        eprintln!("… RSS every 5 s of the stream (MB): {}", trace.join(" "));
+        rows.extend(load_rows(&load, plan.stream, traffic));
+    }
+    let report = Report { rows };
     print!("{}", report.table());
     if let Some(path) = &args.out {
         report.write_into(path, SECTION, &machine, &command_line(args))?;
@@ -244,7 +252,7 @@ fn start_rows(
     ]
 }
 
-fn load_rows(load: &load::LoadSample, stream: Stream) -> Vec<Row> {
+fn load_rows(load: &load::LoadSample, stream: Stream, traffic: Traffic) -> Vec<Row> {
     let planned = Duration::from_secs(u64::from(stream.seconds));
     // Without frames there is nothing to judge (the probe did not run).
     let measured = load.streaming.frames > u64::from(stream.seconds) * 5;
@@ -253,8 +261,10 @@ fn load_rows(load: &load::LoadSample, stream: Stream) -> Vec<Row> {
         Row {
             id: "P7".into(),
             measure: format!(
-                "longest frame gap, {} msg/s for {} s into the open chat",
-                stream.rate, stream.seconds
+                "longest frame gap, {} {} for {} s into the open chat",
+                stream.rate,
+                traffic.unit(),
+                stream.seconds
             ),
             tether: frames(&load.streaming),
             baseline: format!("at rest: {}", frames(&load.idle)),
@@ -267,7 +277,10 @@ fn load_rows(load: &load::LoadSample, stream: Stream) -> Vec<Row> {
         },
         Row {
             id: "P7".into(),
-            measure: "RSS growth of app + WebKit over that stream".into(),
+            measure: format!(
+                "RSS growth of app + WebKit over that stream ({})",
+                traffic.unit()
+            ),
             tether: format!(
                 "{growth:+.0} MB ({:.0} → {:.0} MB; {})",
                 load.before.rss_mib(),
@@ -280,7 +293,13 @@ fn load_rows(load: &load::LoadSample, stream: Stream) -> Vec<Row> {
         },
         Row {
             id: "P7".into(),
-            measure: "last message on screen after it was sent (sending took)".into(),
+            measure: format!(
+                "last {} on screen after it was sent (sending took)",
+                match traffic {
+                    Traffic::Reactions => "reaction",
+                    _ => "message",
+                }
+            ),
             tether: format!(
                 "{} ({:.1} s for {:.0} s planned)",
                 match load.last_shown_after {
@@ -300,7 +319,10 @@ fn load_rows(load: &load::LoadSample, stream: Stream) -> Vec<Row> {
         },
         Row {
             id: "P7".into(),
-            measure: "CPU while sending (everything shares the machine)".into(),
+            measure: format!(
+                "CPU while sending {} (everything shares the machine)",
+                traffic.unit()
+            ),
             tether: load.cpu.clone(),
             baseline: "—".into(),
             target: "—".into(),

@@ -1,6 +1,8 @@
 //! P6: a history of 10k, 100k or 1M messages on disk: opening a chat (its
 //! latest 50 messages), full-text search, and client start-up, all through
-//! the same `Client` the app uses (reads on its own SQLite connection).
+//! the same `Client` the app uses (reads on its own SQLite connection);
+//! and the same with a tenth of the messages edited and three tenths
+//! carrying reactions.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use tether_core::account::{Account, BrokerUrl};
 use tether_core::model::{ConversationId, MessageStatus, StoredMessage};
 use tether_core::protocol::UserId;
-use tether_core::store::Store;
+use tether_core::store::{Change, ChangeKind, Store};
 use tether_core::{Client, ClientOptions};
 use tokio::time::Instant;
 use uuid::Uuid;
@@ -58,8 +60,24 @@ fn chat(i: usize) -> Result<ConversationId, BenchError> {
     Ok(ConversationId::Direct(user))
 }
 
+/// What the history carries besides its messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changes {
+    /// Messages only, as first sent.
+    None,
+    /// One message in ten edited (its latest text shown, the original in
+    /// its history) and three in ten with one or two reactions.
+    EditedAndReacted,
+}
+
 /// Writes `size` messages into a new store at `path`.
-fn fill(path: &Path, size: usize, words: &[String], rng: &mut StdRng) -> Result<(), BenchError> {
+fn fill(
+    path: &Path,
+    size: usize,
+    words: &[String],
+    rng: &mut StdRng,
+    changes: Changes,
+) -> Result<(), BenchError> {
     let mut store = Store::open(path)?;
     let me: UserId = "me"
         .parse()
@@ -101,8 +119,63 @@ fn fill(path: &Path, size: usize, words: &[String], rng: &mut StdRng) -> Result<
         }
     }
     store.store_incoming_batch(&batch)?;
+    if changes == Changes::EditedAndReacted {
+        change_some(&mut store, size, &me, words, rng)?;
+    }
     // A history this size has long been indexed by the engine.
     store.index_all_pending()?;
+    Ok(())
+}
+
+/// Edits 10% of the messages `fill` wrote (by their authors) and reacts to
+/// 30% (one or two reactions each), as received changes.
+fn change_some(
+    store: &mut Store,
+    size: usize,
+    me: &UserId,
+    words: &[String],
+    rng: &mut StdRng,
+) -> Result<(), BenchError> {
+    let mut batch = Vec::with_capacity(FILL_BATCH);
+    let start_ts = 1_700_000_000_000_i64 + size as i64 * 1000;
+    for i in 0..size {
+        let conversation = chat(i % CHATS)?;
+        let ConversationId::Direct(friend) = &conversation else {
+            continue;
+        };
+        let author = if i % 3 == 0 { me } else { friend };
+        let of = Uuid::from_u128(i as u128 + 1);
+        let change = |n: u128, sender: &UserId, kind: ChangeKind| Change {
+            id: Uuid::from_u128((size as u128 + 1) * (n + 1) + i as u128),
+            of,
+            conversation: conversation.clone(),
+            sender: sender.clone(),
+            ts: start_ts + i as i64,
+            kind,
+        };
+        if i % 10 == 0 {
+            let len = rng.random_range(4..=16);
+            let text: Vec<&str> = (0..len)
+                .map(|_| words.choose(rng).map_or("x", String::as_str))
+                .collect();
+            batch.push(change(0, author, ChangeKind::Edit(text.join(" "))));
+        }
+        if i % 10 < 3 {
+            let react = |emoji: &str| ChangeKind::React {
+                emoji: emoji.into(),
+                on: true,
+            };
+            batch.push(change(1, friend, react("👍")));
+            if i % 2 == 0 {
+                batch.push(change(2, me, react("🎉")));
+            }
+        }
+        if batch.len() >= FILL_BATCH {
+            store.apply_changes(&batch)?;
+            batch.clear();
+        }
+    }
+    store.apply_changes(&batch)?;
     Ok(())
 }
 
@@ -134,6 +207,7 @@ pub async fn measure(
     size: usize,
     queries: usize,
     start_ups: usize,
+    changes: Changes,
 ) -> Result<HistoryTimes, BenchError> {
     let path: PathBuf = dir.join(format!("history-{size}.sqlite3"));
     let mut rng = StdRng::seed_from_u64(size as u64);
@@ -143,7 +217,7 @@ pub async fn measure(
     let fill_words = words.clone();
     tokio::task::spawn_blocking(move || {
         let mut rng = StdRng::seed_from_u64(size as u64 + 1);
-        fill(&fill_path, size, &fill_words, &mut rng)
+        fill(&fill_path, size, &fill_words, &mut rng, changes)
     })
     .await
     .map_err(|_| BenchError::Setup("filling the store panicked".into()))??;

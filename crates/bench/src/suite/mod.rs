@@ -14,6 +14,7 @@ use tether_testbed::{Mosquitto, MosquittoOptions};
 
 use crate::cpu_use::{CpuUse, Part};
 use crate::error::BenchError;
+use crate::history::Changes;
 use crate::plan::{Id, Plan, Sizes};
 use crate::report::{Report, Row, Verdict};
 use crate::stats::{median, percentile};
@@ -149,11 +150,20 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
         let mut start_ups = Vec::new();
         for &size in &sizes.p6_sizes {
             progress(&format!("P6: history of {size} messages"));
-            let (rows, start_up) = p6(&sizes, size, &dir.join("p6")).await?;
+            let (rows, start_up) = p6(&sizes, size, Changes::None, &dir.join("p6")).await?;
             start_ups.push((report.rows.len() + rows.len() - 1, start_up));
             report.rows.extend(rows);
         }
         judge_start_ups(&mut report, &start_ups);
+        for &size in &sizes.p6_sizes {
+            progress(&format!(
+                "P6: history of {size} messages, edited and reacted to"
+            ));
+            let changes = Changes::EditedAndReacted;
+            let (rows, _) = p6(&sizes, size, changes, &dir.join("p6")).await?;
+            // Start-up reads no message: its row says nothing new here.
+            report.rows.extend(rows.into_iter().take(2));
+        }
     }
     if plan.includes(Id::S1) {
         for delay in [Duration::ZERO, Duration::from_millis(5)] {
@@ -365,14 +375,23 @@ fn judge_start_ups(report: &mut Report, start_ups: &[(usize, f64)]) {
     }
 }
 
-async fn p6(sizes: &Sizes, size: usize, dir: &Path) -> Result<(Vec<Row>, f64), BenchError> {
+async fn p6(
+    sizes: &Sizes,
+    size: usize,
+    changes: Changes,
+    dir: &Path,
+) -> Result<(Vec<Row>, f64), BenchError> {
     std::fs::create_dir_all(dir).map_err(BenchError::io("making the P6 directory"))?;
-    let times = history::measure(dir, size, sizes.p6_queries, sizes.p6_start_ups).await?;
+    let times = history::measure(dir, size, sizes.p6_queries, sizes.p6_start_ups, changes).await?;
     let p95 = |xs: &[f64]| percentile(xs, 95.0).unwrap_or(f64::NAN);
     let label = match size {
         s if s >= 1_000_000 && s.is_multiple_of(1_000_000) => format!("{}M", s / 1_000_000),
         s if s >= 1_000 && s.is_multiple_of(1_000) => format!("{}k", s / 1_000),
         s => s.to_string(),
+    };
+    let label = match changes {
+        Changes::None => label,
+        Changes::EditedAndReacted => format!("{label}, 10% edited, 30% reacted to"),
     };
     let context = format!("filled in {:.1} s", times.fill_secs);
     let start_up = med(&times.start_up);
