@@ -116,6 +116,11 @@ pub(crate) fn apply(conn: &Connection, change: &Change) -> Result<ChangeOutcome,
         ChangeKind::Edit(_) | ChangeKind::Delete(Deletion::Everyone) if !by_author => {
             Ok(ChangeOutcome::Refused("not_author"))
         }
+        // Hiding a "message deleted" line for ourselves is the one change
+        // a deleted message still takes.
+        ChangeKind::Delete(Deletion::Me) if target.deleted == 1 => {
+            delete(conn, &target, &change.of, Deletion::Me)
+        }
         // A delete is final: nothing after it shows.
         _ if target.deleted != 0 => Ok(ChangeOutcome::Unchanged),
         ChangeKind::Edit(text) => edit(conn, &target, change, text),

@@ -181,6 +181,20 @@ fn a_delete_empties_the_message_everywhere_and_is_final() {
         ChangeOutcome::Unchanged
     );
     assert_eq!(shown(&s, 1).text, "");
+    // But its "message deleted" line can still go from our history.
+    let hide = change(
+        105,
+        1,
+        &dm("bob"),
+        "me",
+        50,
+        ChangeKind::Delete(Deletion::Me),
+    );
+    assert_eq!(
+        s.apply_own_change(&hide, None).unwrap(),
+        ChangeOutcome::Applied
+    );
+    assert!(s.history(&dm("bob"), None, 10).unwrap().is_empty());
 }
 
 #[test]
