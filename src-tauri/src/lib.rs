@@ -100,6 +100,11 @@ pub fn run() -> Result<(), AppStartError> {
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let WindowEvent::Focused(true) = event
+                && window.label() == "main"
+            {
+                notify::window_focused(window.app_handle());
+            }
             // Closing hides to the tray: messages keep arriving and notify.
             if let WindowEvent::CloseRequested { api, .. } = event
                 && window.label() == "main"

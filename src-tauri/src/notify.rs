@@ -1,11 +1,17 @@
 //! OS notifications for messages that arrive while the window is not in
 //! front. Clicking one brings the window forward with that chat open where
 //! the platform reports clicks to us (Linux desktop notifications, through
-//! notify-rust's action signals); elsewhere the plugin shows it and a click
-//! brings the app forward as the OS does.
+//! notify-rust's action signals); on Windows and macOS the plugin shows it,
+//! a click brings the app forward as the OS does, and the window coming
+//! forward within 30 s of a notification opens its chat ([`Latest`]).
+//! Whether one shows at all is core's `should_notify` (levels, mutes, do
+//! not disturb, mentions); its words are in the UI's language.
 //!
 //! Message text is always shown as text: Linux notification servers read
 //! the body as markup, so it is escaped there.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use tauri::{AppHandle, Manager};
 
@@ -20,12 +26,54 @@ use crate::state::AppState;
 const MAX_BODY_CHARS: usize = 200;
 
 /// Keeps what notifications need between messages (Linux: the one shown
-/// per conversation).
+/// per conversation; elsewhere: the latest shown).
 pub fn init(app: &tauri::App) {
     #[cfg(target_os = "linux")]
     app.manage(linux::Shown::default());
-    #[cfg(not(target_os = "linux"))]
-    let _ = app;
+    app.manage(Latest::default());
+}
+
+/// How long after a notification the window coming forward counts as its
+/// click (where the platform does not say which notification was clicked).
+const CLICK_WINDOW: Duration = Duration::from_secs(30);
+
+/// The conversation of the latest notification shown and when.
+///
+/// Windows and macOS: the notification plugin shows a notification but
+/// does not report its click; clicking it brings Tether forward (the OS
+/// activates the app; a second launch is forwarded to this one by the
+/// single-instance plugin). So when the window gains the focus shortly
+/// after a notification, its conversation is opened: a click, or the user
+/// switching to Tether because of it. Linux reports the click itself.
+#[derive(Default)]
+pub struct Latest(Mutex<Option<(ConversationId, Instant)>>);
+
+impl Latest {
+    pub fn shown(&self, conversation: ConversationId, at: Instant) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((conversation, at));
+    }
+
+    /// The conversation to open as the window comes forward at `now`, once.
+    pub fn take_recent(&self, now: Instant) -> Option<ConversationId> {
+        let latest = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        latest
+            .filter(|(_, at)| now.saturating_duration_since(*at) <= CLICK_WINDOW)
+            .map(|(conversation, _)| conversation)
+    }
+}
+
+/// The window gained the focus: where clicks are not reported, open the
+/// conversation of a notification shown just before.
+pub fn window_focused(app: &AppHandle) {
+    if cfg!(target_os = "linux") {
+        return;
+    }
+    if let Some(conversation) = app
+        .try_state::<Latest>()
+        .and_then(|latest| latest.take_recent(Instant::now()))
+    {
+        app.state::<AppState>().open_in_ui(conversation);
+    }
 }
 
 /// Shows a notification for `message` unless the window is in front or
@@ -78,12 +126,20 @@ pub fn new_message(
 
 #[cfg(target_os = "linux")]
 fn show(app: &AppHandle, conversation: ConversationId, title: String, body: String) {
+    // Kept on Linux too (where clicks are reported): the same record on
+    // every platform.
+    if let Some(latest) = app.try_state::<Latest>() {
+        latest.shown(conversation.clone(), Instant::now());
+    }
     linux::show(app, conversation, &title, &escape_markup(&body));
 }
 
 #[cfg(not(target_os = "linux"))]
-fn show(app: &AppHandle, _conversation: ConversationId, title: String, body: String) {
+fn show(app: &AppHandle, conversation: ConversationId, title: String, body: String) {
     use tauri_plugin_notification::NotificationExt;
+    if let Some(latest) = app.try_state::<Latest>() {
+        latest.shown(conversation, Instant::now());
+    }
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::debug!("notification not shown: {e}");
     }
@@ -185,7 +241,27 @@ mod linux {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_markup;
+    use super::{CLICK_WINDOW, Latest, escape_markup};
+    use std::time::{Duration, Instant};
+    use tether_core::model::ConversationId;
+
+    #[test]
+    fn focus_right_after_a_notification_opens_its_chat_once() {
+        let latest = Latest::default();
+        let at = Instant::now();
+        let bob = ConversationId::Direct("bob".parse().unwrap());
+        latest.shown(bob.clone(), at);
+        assert_eq!(
+            latest.take_recent(at + Duration::from_secs(2)),
+            Some(bob.clone())
+        );
+        assert_eq!(latest.take_recent(at + Duration::from_secs(3)), None);
+        latest.shown(bob, at);
+        assert_eq!(
+            latest.take_recent(at + CLICK_WINDOW + Duration::from_secs(1)),
+            None
+        );
+    }
 
     #[test]
     fn markup_in_a_message_stays_text() {
