@@ -127,8 +127,11 @@ pub struct ConversationSummary {
     /// Timestamp of the newest message by `(ts, id)`.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_ts: Option<i64>,
-    /// Text of the newest message; `None` if it was an unsupported envelope.
+    /// Text of the newest message; `None` if it was an unsupported envelope
+    /// or was deleted (`last_deleted`).
     pub last_text: Option<String>,
+    /// The newest message was deleted for everyone: "message deleted".
+    pub last_deleted: bool,
     /// Sender of the newest message.
     #[serde(serialize_with = "ser_opt_user")]
     pub last_sender: Option<UserId>,

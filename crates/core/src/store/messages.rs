@@ -228,7 +228,9 @@ impl Store {
     /// All conversations, most recent activity first (empty ones last).
     pub fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT key, title, last_ts, last_text, last_sender, unread FROM conversations
+            "SELECT key, title, last_ts, last_text, last_sender, unread,
+                    coalesce((SELECT deleted = 1 FROM messages WHERE id = c.last_id), 0)
+               FROM conversations c
               ORDER BY last_ts DESC NULLS LAST, last_id DESC, key",
         )?;
         let raw = stmt
@@ -240,20 +242,24 @@ impl Store {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, i64>(5)?,
+                    r.get::<_, bool>(6)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         raw.into_iter()
-            .map(|(key, title, last_ts, last_text, last_sender, unread)| {
-                Ok(ConversationSummary {
-                    id: ConversationId::parse_key(&key)?,
-                    title,
-                    last_ts,
-                    last_text,
-                    last_sender: last_sender.as_deref().map(user_from_str).transpose()?,
-                    unread: to_u64(unread, "conversations.unread")?,
-                })
-            })
+            .map(
+                |(key, title, last_ts, last_text, last_sender, unread, last_deleted)| {
+                    Ok(ConversationSummary {
+                        id: ConversationId::parse_key(&key)?,
+                        title,
+                        last_ts,
+                        last_text,
+                        last_deleted,
+                        last_sender: last_sender.as_deref().map(user_from_str).transpose()?,
+                        unread: to_u64(unread, "conversations.unread")?,
+                    })
+                },
+            )
             .collect()
     }
 

@@ -170,7 +170,11 @@ fn a_delete_empties_the_message_everywhere_and_is_final() {
     assert!(found(&mut s, "edited").is_empty());
     assert!(found(&mut s, "helo").is_empty());
     assert!(s.edit_history(mid(1)).unwrap().is_empty());
-    assert_eq!(s.conversations().unwrap()[0].last_text, None);
+    let listed = &s.conversations().unwrap()[0];
+    assert_eq!(
+        (listed.last_text.as_deref(), listed.last_deleted),
+        (None, true)
+    );
     // Nothing after it shows, a late edit included.
     assert_eq!(
         apply(&mut s, edit(103, 1, "bob", 40, "back")),
