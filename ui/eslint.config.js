@@ -40,6 +40,10 @@ export default defineConfig(
               message: 'Only src/lib/backend.ts talks to the backend.',
               allowTypeImports: true,
             },
+            {
+              name: '@tauri-apps/plugin-opener',
+              message: 'Only src/lib/backend.ts talks to the backend (links open through backend.openLink).',
+            },
           ],
         },
       ],

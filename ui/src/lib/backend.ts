@@ -4,13 +4,19 @@
 // parameters of the Rust commands.
 
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { openUrl } from '@tauri-apps/plugin-opener';
+import type { AppError } from './bindings/AppError';
+import type { ChangeRequest } from './bindings/ChangeRequest';
 import type { ConnectionState } from './bindings/ConnectionState';
 import type { ConversationId } from './bindings/ConversationId';
 import type { ConversationSummary } from './bindings/ConversationSummary';
 import type { Draft } from './bindings/Draft';
+import type { EditRecord } from './bindings/EditRecord';
 import type { Event } from './bindings/Event';
 import type { Gap } from './bindings/Gap';
 import type { LanView } from './bindings/LanView';
+import type { NotifyLevel } from './bindings/NotifyLevel';
+import type { NotifySettings } from './bindings/NotifySettings';
 import type { PresenceRecord } from './bindings/PresenceRecord';
 import type { PresenceState } from './bindings/PresenceState';
 import type { Room } from './bindings/Room';
@@ -19,6 +25,7 @@ import type { SmsCost } from './bindings/SmsCost';
 import type { SmsDelivery } from './bindings/SmsDelivery';
 import type { SmsSignIn } from './bindings/SmsSignIn';
 import type { StoredMessage } from './bindings/StoredMessage';
+import { isAllowedUrl } from './safeUrl';
 import { toAppError, type AccountView } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -169,6 +176,24 @@ export function messageById(id: string): Promise<StoredMessage | null> {
   return call('message', { id });
 }
 
+/**
+ * Edits, deletes or reacts to message `id`; resolves to the message as it now
+ * is (`deleted: "me"` when deleted for me: take it out of the list).
+ */
+export function changeMessage(id: string, change: ChangeRequest): Promise<StoredMessage> {
+  return call('change_message', { id, change });
+}
+
+/** The versions of an edited message's text, the original first. */
+export function editHistory(id: string): Promise<EditRecord[]> {
+  return call('edit_history', { id });
+}
+
+/** Marks `conversation` unread from message `from` on; resolves to its unread count. */
+export function markUnread(conversation: ConversationId, from: string): Promise<number> {
+  return call('mark_unread', { conversation, from });
+}
+
 /** Queues a message the broker kept refusing (status `failed`) again. */
 export function retryFailed(id: string): Promise<void> {
   return call('retry_failed', { id });
@@ -251,6 +276,11 @@ export function leaveRoom(room: string): Promise<void> {
   return call('leave_room', { room });
 }
 
+/** Names `room` and sets its topic for every member (null or blank: unchanged). */
+export function setRoomInfo(room: string, name: string | null, topic: string | null): Promise<void> {
+  return call('set_room_info', { room, name, topic });
+}
+
 export function presence(): Promise<PresenceRecord[]> {
   return call('presence');
 }
@@ -288,4 +318,51 @@ export function removeLanUser(user: string): Promise<LanView> {
 /** Turns start-at-login on or off; resolves to the state now in effect. */
 export function setAutostart(enabled: boolean): Promise<boolean> {
   return call('set_autostart', { enabled });
+}
+
+// Links in messages
+
+/**
+ * Opens an http(s) or mailto link in the system's browser or mail program
+ * (the opener plugin, whose capability allows only these schemes). Checks
+ * the scheme again first: anything else rejects with `bad_input` and is
+ * never handed to the system.
+ */
+export async function openLink(url: string): Promise<void> {
+  if (!isAllowedUrl(url)) {
+    const refused: AppError = { code: 'bad_input', message: `not an http, https or mailto link: ${url}` };
+    throw refused;
+  }
+  try {
+    await openUrl(url);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+// Notifications and the shell's language
+
+/** Do not disturb, hidden text, and every conversation's level that is not "all". */
+export function notifySettings(): Promise<NotifySettings> {
+  return call('notify_settings');
+}
+
+/** How much of `conversation` notifies; `untilMs` ends a mute (null: until changed). */
+export function setConversationNotify(
+  conversation: ConversationId,
+  level: NotifyLevel,
+  untilMs: number | null,
+  muteMentions: boolean,
+): Promise<void> {
+  return call('set_conversation_notify', { conversation, level, untilMs, muteMentions });
+}
+
+/** Do not disturb until `dndUntilMs` (null: off; Number.MAX_SAFE_INTEGER: until turned off). */
+export function setGlobalNotify(dndUntilMs: number | null, hideText: boolean): Promise<void> {
+  return call('set_global_notify', { dndUntilMs, hideText });
+}
+
+/** Tells the shell the UI's language, for the tray menu and notifications. */
+export function setLanguage(lang: string): Promise<void> {
+  return call('set_language', { lang });
 }

@@ -75,6 +75,9 @@ export function msg(partial: Partial<StoredMessage> = {}): StoredMessage {
     outgoing: false,
     status: 'received',
     unsupported: false,
+    edited_ts: null,
+    deleted: null,
+    reactions: [],
     ...partial,
   };
 }

@@ -19,9 +19,14 @@ title: string | null,
  */
 last_ts: number | null, 
 /**
- * Text of the newest message; `None` if it was an unsupported envelope.
+ * Text of the newest message; `None` if it was an unsupported envelope
+ * or was deleted (`last_deleted`).
  */
 last_text: string | null, 
+/**
+ * The newest message was deleted for everyone: "message deleted".
+ */
+last_deleted: boolean, 
 /**
  * Sender of the newest message.
  */

@@ -24,8 +24,8 @@ describe('ConversationList', () => {
     const now = Date.now();
     mockBackend({
       conversations: () => [
-        { id: 'u:bob', title: null, last_ts: now - 60_000, last_text: '<b>hi</b>', last_sender: 'bob', unread: 2 },
-        { id: 'r:dev', title: 'Developers', last_ts: now - 120_000, last_text: 'ship it', last_sender: 'me', unread: 0 },
+        { id: 'u:bob', title: null, last_ts: now - 60_000, last_text: '<b>hi</b>', last_deleted: false, last_sender: 'bob', unread: 2 },
+        { id: 'r:dev', title: 'Developers', last_ts: now - 120_000, last_text: 'ship it', last_deleted: false, last_sender: 'me', unread: 0 },
       ],
       presence: () => [{ user: 'bob', state: 'online', ts: now }],
       history: () => [],
@@ -39,6 +39,21 @@ describe('ConversationList', () => {
     connection.reset();
     drafts.reset();
     i18n.setChoice('system');
+  });
+
+  it('says "message deleted" for a last message deleted for everyone, not "unsupported"', async () => {
+    mockBackend({
+      conversations: () => [
+        { id: 'u:bob', title: null, last_ts: Date.now(), last_text: null, last_deleted: true, last_sender: 'bob', unread: 0 },
+      ],
+      presence: () => [],
+      history: () => [],
+    });
+    await conversations.load();
+    render(ConversationList);
+    const [bob] = screen.getAllByRole('button');
+    expect(bob).toHaveTextContent('message deleted');
+    expect(bob).not.toHaveTextContent('Unsupported');
   });
 
   it('shows the first line of a draft instead of the last message, but not for the open conversation', async () => {

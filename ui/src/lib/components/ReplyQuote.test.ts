@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { openConversation } from '../stores/chat';
 import { conversations } from '../stores/conversations.svelte';
 import { deliveries } from '../stores/deliveries.svelte';
+import { dispatch } from '../stores/events';
 import { messages } from '../stores/messages.svelte';
 import { replies } from '../stores/replies.svelte';
 import { flush, mockBackend, msg } from '../testing';
@@ -34,6 +35,20 @@ describe('the quote above an answer', () => {
     expect(quote).not.toHaveTextContent('hello?');
     await flush();
     expect(calls.some((c) => c.cmd === 'message')).toBe(false);
+  });
+
+  it('says "message deleted" when the original was deleted, and follows it live', async () => {
+    const original = msg({ sender: 'bob', text: 'regrettable' });
+    const answer = msg({ sender: 'me', outgoing: true, status: 'sent', text: 'wow', reply_to: original.id });
+    mockBackend({ history: () => [original, answer] });
+    await openConversation('u:bob');
+    render(ChatView);
+    expect(within(rowOf('wow')).getByRole('button', { name: /^In reply to bob: regrettable/ })).toBeInTheDocument();
+    dispatch({ type: 'changed', message: { ...original, text: '', deleted: 'everyone' } });
+    await flush();
+    const quote = within(rowOf('wow')).getByRole('button', { name: /^In reply to bob: message deleted/ });
+    expect(quote).toHaveTextContent('message deleted');
+    expect(quote).not.toHaveTextContent('regrettable');
   });
 
   it('asks the backend once for an original that is not loaded, however many rows quote it', async () => {

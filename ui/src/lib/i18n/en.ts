@@ -298,6 +298,76 @@ export const en = {
     scheduledFor: (when: string) => `Scheduled for ${when}`,
     scheduledHint: 'The gateway holds it until its send time.',
   },
+  /** What can be done to one message: its toolbar, menu, reactions, edits and deletes. */
+  message: {
+    /** The menu's name; `sender` wrote the message. */
+    menu: (sender: string) => `Actions for the message from ${sender}`,
+    more: 'More actions',
+    react: 'Add reaction',
+    reply: 'Reply',
+    reactMenu: 'React…',
+    edit: 'Edit',
+    deleteForEveryone: 'Delete for everyone',
+    deleteForMe: 'Delete for me',
+    copyText: 'Copy text',
+    copyLink: 'Copy link to message',
+    markUnread: 'Mark unread from here',
+    copied: 'Copied',
+    linkCopied: 'Link copied',
+    copyFailed: 'Could not copy to the clipboard',
+    deleteFailed: 'The message was not deleted',
+    reactFailed: 'The reaction was not changed',
+    markUnreadFailed: 'The conversation was not marked unread',
+    /** Shown instead of a message deleted for everyone. */
+    deleted: 'message deleted',
+    /** Next to the time of an edited message. */
+    edited: '(edited)',
+    editedLabel: (when: string) => `Edited ${when}. Show the edit history`,
+    history: {
+      title: 'Edit history',
+      original: 'Original',
+      version: (n: number) => `Edit ${n}`,
+      loading: 'Loading the edit history…',
+      failed: 'The edit history could not be loaded.',
+      close: 'Close',
+    },
+    confirm: {
+      everyoneTitle: 'Delete this message for everyone?',
+      everyone: 'Everyone in the conversation will see “message deleted” instead. This cannot be undone.',
+      meTitle: 'Delete this message for you?',
+      me: 'It is removed from this computer only; the others still have it.',
+      delete: 'Delete',
+      cancel: 'Cancel',
+    },
+    reactions: {
+      label: 'Reactions',
+      /** The signed-in user among those who reacted. */
+      you: 'you',
+      /** Who reacted, for a tooltip: "alice, bob and you". */
+      names: (names: readonly string[]) =>
+        names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`,
+      chip: (emoji: string, names: readonly string[], mine: boolean) =>
+        `${emoji} ${names.length} ${plural(names.length, 'reaction', 'reactions')}: ${names.join(', ')}. ${mine ? 'Click to remove yours' : 'Click to add yours'}`,
+      picker: 'Add a reaction',
+      quick: 'Frequently used',
+      more: 'More emoji',
+      grid: 'Emoji',
+      any: 'Any emoji',
+      anyPlaceholder: 'Type or paste an emoji',
+      add: 'Add',
+      empty: 'Type an emoji first.',
+      tooLong: 'That is too long for a reaction: at most 64 bytes.',
+      whitespace: 'A reaction cannot contain spaces or control characters.',
+    },
+    /** The composer while one of our messages is being edited. */
+    editing: {
+      title: 'Editing message',
+      cancel: 'Cancel editing',
+      save: 'Save',
+      hint: 'Enter to save · Escape to cancel',
+      failed: 'The message was not edited',
+    },
+  },
   typing: {
     one: (a: string) => `${a} is typing…`,
     two: (a: string, b: string) => `${a} and ${b} are typing…`,
@@ -331,6 +401,83 @@ export const en = {
       failed: 'The text was not scheduled',
     },
   },
+  /** The people list in the sidebar, and suggestions of people elsewhere. */
+  people: {
+    /** The sidebar's two tabs. */
+    tabs: 'Show',
+    conversationsTab: 'Chats',
+    tab: 'People',
+    title: 'People',
+    search: 'Search people',
+    empty: 'Nobody yet. People show here once you see them online, share a room or chat with them.',
+    noMatch: 'Nobody matches.',
+    /** A member or chat peer whose presence was never heard. */
+    neverSeen: 'Offline · never seen online',
+    startChat: (user: string) => `Chat with ${user}`,
+    count: (n: number) => `${n} ${plural(n, 'person', 'people')}`,
+    suggestions: 'Suggestions',
+  },
+  /** A room's details (from its chat header). */
+  rooms: {
+    details: 'Room details',
+    close: 'Close',
+    name: 'Name',
+    topic: 'Topic',
+    infoHint: 'Every member sees the name and topic. A blank field leaves it as it is.',
+    save: 'Save',
+    saved: 'Saved.',
+    saveFailed: 'The room was not changed',
+    unchanged: 'Change the name or the topic first.',
+    members: (n: number) => `Members (${n})`,
+    you: 'you',
+    invite: 'Invite…',
+    inviteUser: 'Who to invite (user id)',
+    inviteSend: 'Send invitation',
+    inviteCancel: 'Cancel',
+    /** The message sent to the person invited, in their direct chat. */
+    inviteText: (room: string, link: string) => `Join #${room} in Tether: ${link}`,
+    invited: (user: string) => `Invitation sent to ${user}.`,
+    inviteFailed: 'The invitation was not sent',
+    alreadyMember: (user: string) => `${user} is already in this room.`,
+    leave: 'Leave room',
+  },
+  /** Tether's own links in messages: invitations to rooms and links to messages. */
+  appLinks: {
+    join: (room: string) => `Join #${room}`,
+    joinHint: (room: string) => `Join the room #${room} in Tether`,
+    openRoom: (room: string) => `Open #${room}`,
+    joinFailed: 'The room could not be joined',
+    message: 'Open message',
+    messageHint: 'Show the linked message',
+    notFound: 'The linked message is not on this computer.',
+  },
+  mentions: {
+    label: 'People to mention',
+    member: 'in this room',
+  },
+  notify: {
+    button: 'Notifications',
+    menu: 'Notifications for this conversation',
+    all: 'All messages',
+    mentions: 'Only @mentions',
+    muteHour: 'Mute for 1 hour',
+    muteTomorrow: 'Mute until tomorrow',
+    muteAlways: 'Mute always',
+    muteMentions: 'Also mute @mentions',
+    /** The bell's state. */
+    muted: 'Muted',
+    mutedUntil: (when: string) => `Muted until ${when}`,
+    failed: 'The notification setting was not changed',
+    /** The settings menu. */
+    dnd: 'Do not disturb',
+    dndOff: 'Off',
+    dndHour: 'For 1 hour',
+    dndTomorrow: 'Until tomorrow',
+    dndForever: 'Until I turn it off',
+    dndOn: 'On until you turn it off',
+    dndUntil: (when: string) => `On until ${when}`,
+    hideText: 'Hide message text in notifications',
+  },
   connection: {
     connecting: 'Connecting…',
     reconnectingIn: (s: number) => `Reconnecting in ${s} s`,
@@ -345,6 +492,19 @@ export const en = {
     connected: 'Connected',
     eventsFailed: (e: string) => `Live updates are unavailable: ${e}`,
     retry: 'Retry',
+  },
+  /** Links in messages that ask before opening (LinkConfirm). */
+  links: {
+    title: 'Open this link?',
+    /** Why it asks: the link's text is not where it goes. */
+    differs: 'The text of this link is not the address it opens. Check the address before you open it.',
+    /** Why it asks: the address may imitate another (look-alike letters, hidden characters). */
+    lookalike: 'This address may imitate another one (look-alike letters or hidden characters). Check it before you open it.',
+    target: 'Opens',
+    text: 'Link text',
+    open: 'Open',
+    cancel: 'Cancel',
+    openFailed: 'The link could not be opened',
   },
   toast: {
     dismiss: 'Dismiss',

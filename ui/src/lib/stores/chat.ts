@@ -1,6 +1,7 @@
 // User actions on conversations, shared by the components.
 
 import * as backend from '../backend';
+import type { ChangeRequest } from '../bindings/ChangeRequest';
 import type { ConversationId } from '../bindings/ConversationId';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { phoneConversation, roomConversation, userConversation } from '../ids';
@@ -19,7 +20,13 @@ export function markOpenReadIfActive(): void {
   if ((conversations.find(open)?.unread ?? 0) > 0) void conversations.markRead(open);
 }
 
+/** Another conversation opens: one the user marked unread may be marked read again later. */
+function leaving(next: ConversationId): void {
+  if (!conversations.isKeptUnread(next)) conversations.release();
+}
+
 export async function openConversation(id: ConversationId): Promise<void> {
+  leaving(id);
   // The unread count before it is marked read: the list's "new messages" divider.
   const opening = messages.open(id, conversations.find(id)?.unread ?? 0);
   markOpenReadIfActive();
@@ -28,6 +35,7 @@ export async function openConversation(id: ConversationId): Promise<void> {
 
 /** Opens a search hit's conversation scrolled to it. */
 export async function openSearchHit(hit: StoredMessage): Promise<void> {
+  leaving(hit.conversation);
   const opening = messages.openAt(hit);
   markOpenReadIfActive();
   await opening;
@@ -42,8 +50,11 @@ export async function sendText(text: string, replyTo: string | null = null): Pro
   if (conversation === null) return;
   // What is sent shows at the bottom, so the chat goes back to the present.
   if (messages.hasNewer) await messages.open(conversation);
+  // Writing in it reads it: a conversation kept unread is marked read again.
+  conversations.release();
   const message = await backend.sendMessage(conversation, text, replyTo);
   dispatch({ type: 'message', message });
+  markOpenReadIfActive();
 }
 
 /**
@@ -54,8 +65,10 @@ export async function scheduleText(text: string, atMs: number): Promise<void> {
   const conversation = messages.conversation;
   if (conversation === null) return;
   if (messages.hasNewer) await messages.open(conversation);
+  conversations.release();
   const message = await backend.smsSendAt(conversation, text, atMs);
   dispatch({ type: 'message', message });
+  markOpenReadIfActive();
   // Its send time, for the line under it (until the shell's events say more).
   void deliveries.load([message]);
 }
@@ -88,6 +101,46 @@ export async function retryFailed(id: string): Promise<void> {
 export async function deleteFailed(message: StoredMessage): Promise<void> {
   await backend.deleteFailed(message.id);
   dispatch({ type: 'removed', conversation: message.conversation, id: message.id });
+}
+
+/**
+ * Edits, deletes or reacts to `message`; resolves to it as it now is,
+ * already applied the way its `changed` event is (which may follow: the
+ * same version again changes nothing). Deleted for me, it leaves the list
+ * (an SMS account sends no event for that). Rejects with an AppError.
+ */
+export async function changeMessage(message: StoredMessage, change: ChangeRequest): Promise<StoredMessage> {
+  const changed = await backend.changeMessage(message.id, change);
+  if (changed.deleted === 'me') dispatch({ type: 'removed', conversation: changed.conversation, id: changed.id });
+  else dispatch({ type: 'changed', message: changed });
+  return changed;
+}
+
+/** Adds (`on`) or takes back my `emoji` on `message`; rejects with an AppError. */
+export function react(message: StoredMessage, emoji: string, on: boolean): Promise<StoredMessage> {
+  return changeMessage(message, { kind: 'react', emoji, on });
+}
+
+/**
+ * Marks the conversation of `message` unread from it on: its badge counts
+ * them and the list's divider goes above it. While it stays open it is not
+ * marked read again (on focus or new messages) until another conversation
+ * opens or the user sends a message in it. Rejects with an AppError.
+ */
+export async function markUnreadFrom(message: StoredMessage): Promise<number> {
+  const conversation = message.conversation;
+  // Kept first: a focus or a message arriving meanwhile must not mark it read.
+  conversations.keepUnread(conversation);
+  let count: number;
+  try {
+    count = await backend.markUnread(conversation, message.id);
+  } catch (e) {
+    conversations.release();
+    throw e;
+  }
+  conversations.keepUnread(conversation, count);
+  if (messages.conversation === conversation) messages.markUnread(message.id, count);
+  return count;
 }
 
 export function sendTyping(conversation: ConversationId, active: boolean): void {

@@ -6,6 +6,7 @@ import type { ConversationId } from '../bindings/ConversationId';
 import type { ConversationSummary } from '../bindings/ConversationSummary';
 import type { Event } from '../bindings/Event';
 import type { StoredMessage } from '../bindings/StoredMessage';
+import { roomConversation } from '../ids';
 import { toAppError, type AppError } from '../types';
 
 /** Remembered message ids, so a repeated event never counts twice. */
@@ -37,6 +38,11 @@ export class ConversationsStore {
   /** Conversations opened locally before they had any message. */
   #created = new Map<ConversationId, number>();
   #marking = new Map<ConversationId, boolean>();
+  /**
+   * The conversation the user marked unread while it is open: not marked
+   * read again (on focus, on new messages) until released.
+   */
+  #kept: ConversationId | null = null;
   #generation = 0;
 
   get totalUnread(): number {
@@ -72,16 +78,49 @@ export class ConversationsStore {
     this.#lastId.clear();
     this.#created.clear();
     this.#marking.clear();
+    this.#kept = null;
   }
 
   /** The store's event handler. */
   handle(event: Event): void {
     if (event.type === 'message') this.noteMessage(event.message);
-    // A deleted message that was the preview: the store knows the one before.
-    if (event.type === 'removed' && this.#lastId.get(event.conversation) === event.id) {
-      this.#lastId.delete(event.conversation);
-      void this.load();
+    if (event.type === 'changed') this.noteChanged(event.message);
+    // A room renamed: its line shows the new name (a blank one changes nothing).
+    if (event.type === 'room_info' && event.name !== null && event.name.trim() !== '') {
+      this.retitle(roomConversation(event.room), event.name);
     }
+    // A deleted message that may be the preview (or one whose last message
+    // is not known here): the store knows the one before.
+    if (event.type === 'removed') {
+      const last = this.#lastId.get(event.conversation);
+      if (last === undefined || last === event.id) {
+        this.#lastId.delete(event.conversation);
+        if (this.find(event.conversation)) void this.load();
+      }
+    }
+  }
+
+  /**
+   * An edited or deleted message that is its conversation's last: the
+   * preview follows (empty for a deleted one, as the backend keeps it).
+   * Its last message is the one seen last here, or else the one with its
+   * time and sender.
+   */
+  noteChanged(m: StoredMessage): void {
+    const current = this.find(m.conversation);
+    if (!current) return;
+    const last = this.#lastId.get(m.conversation);
+    const isLast = last !== undefined ? last === m.id : current.last_ts === m.ts && current.last_sender === m.sender;
+    if (!isLast) return;
+    if (m.deleted === 'me') {
+      this.#lastId.delete(m.conversation);
+      void this.load();
+      return;
+    }
+    const text = m.deleted !== null || m.unsupported ? null : m.text;
+    const deleted = m.deleted !== null;
+    if (text === current.last_text && deleted === current.last_deleted) return;
+    this.list = this.list.map((c) => (c.id === m.conversation ? { ...c, last_text: text, last_deleted: deleted } : c));
   }
 
   /** Updates preview, order and unread count for a new message. */
@@ -98,6 +137,7 @@ export class ConversationsStore {
       title: null,
       last_ts: null,
       last_text: null,
+      last_deleted: false,
       last_sender: null,
       unread: 0,
     };
@@ -111,6 +151,7 @@ export class ConversationsStore {
     if (newer) {
       next.last_ts = m.ts;
       next.last_text = m.unsupported ? null : m.text;
+      next.last_deleted = m.deleted !== null;
       next.last_sender = m.sender;
       this.#lastId.set(m.conversation, m.id);
     }
@@ -127,10 +168,17 @@ export class ConversationsStore {
       title,
       last_ts: null,
       last_text: null,
+      last_deleted: false,
       last_sender: null,
       unread: 0,
     };
     this.list = sortConversations([...this.list, summary], this.#created);
+  }
+
+  /** Shows a listed conversation under another title (a room renamed). */
+  retitle(id: ConversationId, title: string): void {
+    if (this.find(id)?.title === title) return;
+    this.list = this.list.map((c) => (c.id === id ? { ...c, title } : c));
   }
 
   /** Drops a conversation from the list (e.g. a room we left with no history). */
@@ -143,11 +191,33 @@ export class ConversationsStore {
   }
 
   /**
+   * The user marks `id` unread (the backend counted `unread`, when known):
+   * the badge shows it, and `markRead` leaves it alone until `release`.
+   */
+  keepUnread(id: ConversationId, unread?: number): void {
+    this.#kept = id;
+    if (unread !== undefined) this.#setUnread(id, unread);
+  }
+
+  /** Whether `id` is kept unread. */
+  isKeptUnread(id: ConversationId): boolean {
+    return this.#kept === id;
+  }
+
+  /** Marking read works again (another conversation opened, or a message was sent). */
+  release(): void {
+    this.#kept = null;
+  }
+
+  /**
    * Marks a conversation read: clears the badge at once and tells the
    * backend (which sends read receipts). Calls made while one is in flight
-   * are folded into one more call.
+   * are folded into one more call. Not while the user keeps it unread
+   * (see `keepUnread`).
    */
   async markRead(id: ConversationId): Promise<void> {
+    // Marked unread by the user: it stays so while open.
+    if (this.#kept === id) return;
     const current = this.find(id);
     if (current && current.unread > 0) this.#setUnread(id, 0);
     if (this.#marking.has(id)) {
@@ -159,7 +229,7 @@ export class ConversationsStore {
     try {
       for (;;) {
         await backend.markRead(id);
-        if (generation !== this.#generation || !this.#marking.get(id)) break;
+        if (generation !== this.#generation || !this.#marking.get(id) || this.#kept === id) break;
         this.#marking.set(id, false);
       }
     } catch (e) {

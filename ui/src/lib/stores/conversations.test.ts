@@ -4,7 +4,7 @@ import { flush, mockBackend, msg } from '../testing';
 import { ConversationsStore } from './conversations.svelte';
 
 function summary(id: string, last_ts: number | null, unread = 0): ConversationSummary {
-  return { id, title: null, last_ts, last_text: last_ts === null ? null : `last of ${id}`, last_sender: null, unread };
+  return { id, title: null, last_ts, last_text: last_ts === null ? null : `last of ${id}`, last_deleted: false, last_sender: null, unread };
 }
 
 describe('conversations store', () => {

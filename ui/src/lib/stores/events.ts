@@ -11,7 +11,9 @@ import { conversations } from './conversations.svelte';
 import { deliveries } from './deliveries.svelte';
 import { messages } from './messages.svelte';
 import { presence } from './presence.svelte';
+import { replies } from './replies.svelte';
 import { rooms } from './rooms.svelte';
+import { search } from './search.svelte';
 import { typing } from './typing.svelte';
 
 /** Applies one event to every store. A plain function: tests call it directly. */
@@ -36,6 +38,8 @@ export function dispatchAll(events: readonly Event[]): void {
     connection.handle(event);
     rooms.handle(event);
     deliveries.handle(event);
+    replies.handle(event);
+    search.handle(event);
   }
   // Read receipts only for what the user can actually see; one request
   // per batch (the conversations store coalesces those in flight too).

@@ -52,6 +52,11 @@ export class MessagesStore {
    * (read before it was marked read): the list puts a divider above them.
    */
   unreadAtOpen = $state(0);
+  /**
+   * Set by "Mark unread from here": the divider goes above that message,
+   * saying how many are unread from it on (instead of `unreadAtOpen`).
+   */
+  markedUnread = $state.raw<{ id: string, count: number } | null>(null);
   /** A history page is being fetched. */
   loading = $state(false);
   /** A page of newer messages is being fetched. */
@@ -149,6 +154,7 @@ export class MessagesStore {
     this.hasNewer = false;
     this.focus = null;
     this.unreadAtOpen = 0;
+    this.markedUnread = null;
     this.loading = false;
     this.loadingNewer = false;
     this.error = null;
@@ -259,6 +265,9 @@ export class MessagesStore {
       case 'removed':
         if (event.conversation === this.conversation) this.remove(event.id);
         return;
+      case 'changed':
+        if (event.message.conversation === this.conversation) this.replace(event.message);
+        return;
       default:
         return;
     }
@@ -275,6 +284,8 @@ export class MessagesStore {
     const newest = this.newest;
     for (const raw of incoming) {
       if (raw.conversation !== this.conversation || seen.has(raw.id)) continue;
+      // Deleted for me: never shown.
+      if (raw.deleted === 'me') continue;
       if (live && this.hasNewer && newest !== undefined && compareMessages(raw, newest) > 0) continue;
       seen.add(raw.id);
       const pending = this.#pendingStatus.get(raw.id);
@@ -292,7 +303,38 @@ export class MessagesStore {
     if (live) this.#trim();
   }
 
-  /** Drops a message (a failed one the user deleted). */
+  /**
+   * Puts an edited, deleted or reacted-to message in place of the loaded
+   * one (messages not loaded are left to the pages). Deleted for me, it
+   * goes. The same version twice changes nothing; its status never goes
+   * back.
+   */
+  replace(changed: StoredMessage): void {
+    const current = this.#byId.get(changed.id);
+    if (!current) return;
+    if (changed.deleted === 'me') {
+      this.remove(changed.id);
+      return;
+    }
+    const updated = { ...changed, status: higherStatus(current.status, changed.status) };
+    this.#byId.set(updated.id, updated);
+    const index = lowerBound(this.messages, current);
+    const list = this.messages.slice();
+    if (list[index]?.id === updated.id) list[index] = updated;
+    else {
+      const at = list.findIndex((m) => m.id === updated.id);
+      if (at < 0) return;
+      list[at] = updated;
+    }
+    this.messages = list;
+  }
+
+  /** Puts the unread divider above message `id`, `count` unread from it on. */
+  markUnread(id: string, count: number): void {
+    this.markedUnread = count > 0 ? { id, count } : null;
+  }
+
+  /** Drops a message (a failed one the user deleted, or one deleted for me). */
   remove(id: string): void {
     if (!this.#byId.delete(id)) return;
     this.messages = this.messages.filter((m) => m.id !== id);

@@ -18,6 +18,11 @@ export class PresenceStore {
     return this.#records[user];
   }
 
+  /** Every user with a record (a snapshot: replaced, never changed, on updates). */
+  get all(): Readonly<Record<string, PresenceInfo>> {
+    return this.#records;
+  }
+
   async load(self: string | null = null): Promise<void> {
     const generation = this.#generation;
     try {

@@ -6,6 +6,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import * as backend from '../backend';
 import type { ConversationId } from '../bindings/ConversationId';
+import type { Event } from '../bindings/Event';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { isPhoneConversation } from '../ids';
 import { messages } from './messages.svelte';
@@ -76,7 +77,8 @@ export class RepliesStore {
       if (generation === this.#generation) this.#pending.delete(id);
     }
     if (generation !== this.#generation) return;
-    this.#fetched.set(id, found ?? null);
+    // Deleted for me: as if it were not there.
+    this.#fetched.set(id, found && found.deleted !== 'me' ? found : null);
     if (this.#fetched.size > MAX_KEPT) {
       const oldest = this.#fetched.keys().next().value;
       if (oldest !== undefined) this.#fetched.delete(oldest);
@@ -92,6 +94,25 @@ export class RepliesStore {
       messages.highlight(original.id);
     } else {
       void messages.openAt(original);
+    }
+  }
+
+  /**
+   * Keeps originals current: an edited or deleted one shows as it now is
+   * (one deleted for me, or removed, as not available); the message being
+   * answered too (and no longer, once deleted).
+   */
+  handle(event: Event): void {
+    if (event.type === 'changed') {
+      const m = event.message;
+      if (this.#fetched.has(m.id)) this.#fetched.set(m.id, m.deleted === 'me' ? null : m);
+      if (this.#targets.get(m.conversation)?.id === m.id) {
+        if (m.deleted === null) this.#targets.set(m.conversation, m);
+        else this.#targets.delete(m.conversation);
+      }
+    } else if (event.type === 'removed') {
+      if (this.#fetched.has(event.id)) this.#fetched.set(event.id, null);
+      if (this.#targets.get(event.conversation)?.id === event.id) this.#targets.delete(event.conversation);
     }
   }
 

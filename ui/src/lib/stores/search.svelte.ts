@@ -1,6 +1,7 @@
 // Full-text search across the whole history of the active account.
 
 import * as backend from '../backend';
+import type { Event } from '../bindings/Event';
 import type { StoredMessage } from '../bindings/StoredMessage';
 import { toAppError, type AppError } from '../types';
 
@@ -51,6 +52,19 @@ export class SearchStore {
       if (generation === this.#generation) this.error = toAppError(e);
     } finally {
       if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** Results follow edits; deleted ones (their text is gone from the index too) leave. */
+  handle(event: Event): void {
+    if (event.type !== 'changed' && event.type !== 'removed') return;
+    const id = event.type === 'changed' ? event.message.id : event.id;
+    if (!this.results.some((m) => m.id === id)) return;
+    if (event.type === 'removed' || event.message.deleted !== null) {
+      this.results = this.results.filter((m) => m.id !== id);
+    } else {
+      const changed = event.message;
+      this.results = this.results.map((m) => (m.id === id ? changed : m));
     }
   }
 

@@ -9,8 +9,11 @@ import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
 import { deliveries } from './deliveries.svelte';
 import { drafts } from './drafts.svelte';
+import { editing } from './editing.svelte';
 import { startEvents, stopEvents } from './events';
+import { messageMenu } from './messageMenu.svelte';
 import { messages } from './messages.svelte';
+import { notify } from './notify.svelte';
 import { presence } from './presence.svelte';
 import { replies } from './replies.svelte';
 import { startRequests } from './requests';
@@ -67,7 +70,10 @@ function resetAccountStores(): void {
   search.clear();
   deliveries.reset();
   replies.reset();
+  editing.reset();
+  messageMenu.close(false);
   drafts.reset();
+  notify.reset();
 }
 
 export class SessionStore {
@@ -247,6 +253,8 @@ export class SessionStore {
     this.view = 'main';
     // Only notification clicks use it: without it the app still works.
     startRequests().catch((e: unknown) => console.warn('shell requests unavailable', toAppError(e)));
+    // What notifies (the bell in the chat header, do not disturb in the settings).
+    void notify.load();
     // An SMS gateway has no rooms and no presence (and refuses to be asked).
     if (account.kind !== 'sms') {
       void presence.load(account.user);

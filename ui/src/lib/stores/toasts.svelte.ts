@@ -11,8 +11,14 @@ export type Toast = { id: number, title: string | null, error: AppError };
 
 export const TOAST_MS = 8000;
 
+/** A short confirmation that something worked ("Copied"): not an error. */
+export type Note = { id: number, text: string };
+
+export const NOTE_MS = 2500;
+
 export class ToastStore {
   list = $state.raw<Toast[]>([]);
+  notes = $state.raw<Note[]>([]);
   #serial = 0;
 
   push(error: AppError, title: string | null = null): number {
@@ -22,12 +28,22 @@ export class ToastStore {
     return id;
   }
 
+  /** Shows a confirmation for a moment. */
+  note(text: string): number {
+    const id = ++this.#serial;
+    this.notes = [...this.notes, { id, text }].slice(-2);
+    setTimeout(() => this.dismiss(id), NOTE_MS);
+    return id;
+  }
+
   dismiss(id: number): void {
     this.list = this.list.filter((t) => t.id !== id);
+    this.notes = this.notes.filter((n) => n.id !== id);
   }
 
   clear(): void {
     this.list = [];
+    this.notes = [];
   }
 }
 
