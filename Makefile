@@ -59,11 +59,11 @@ test: deps
 	scripts/fuzz.sh --quick
 	scripts/test-package.sh
 
-# Only the desktop app's end-to-end test (Xvfb + WebDriver; part of `test`),
+# Only the desktop app's end-to-end tests (Xvfb + WebDriver; part of `test`),
 # built with the workspace's features so `make test`'s build is reused.
 e2e: deps ui
 	$(APP_BUILD)
-	$(CARGO) test --workspace --test app_e2e -- --nocapture
+	$(CARGO) test --workspace --test app_e2e --test app_conversations -- --nocapture
 
 # The benchmark suites at full size on a release build (about 20 minutes):
 # the engine (`tether-bench`), then the desktop app under Xvfb

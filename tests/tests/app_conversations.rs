@@ -94,7 +94,11 @@ async fn sign_in(c: &Client, url: &str, user: &str, password: &str) {
 
 fn users(dir: &Path) -> std::path::PathBuf {
     let passwd = dir.join("passwd");
-    for (user, pw) in [("alice", "alice-pw"), ("bob", "bob-pw"), ("carol", "carol-pw")] {
+    for (user, pw) in [
+        ("alice", "alice-pw"),
+        ("bob", "bob-pw"),
+        ("carol", "carol-pw"),
+    ] {
         mosquitto_passwd(&passwd, user, pw).unwrap();
     }
     passwd
@@ -113,7 +117,12 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     .unwrap();
     let url = broker.url();
     let bob = cli_user(scratch.path().join("bob"), &url, "bob", Some("bob-pw"));
-    let carol = cli_user(scratch.path().join("carol"), &url, "carol", Some("carol-pw"));
+    let carol = cli_user(
+        scratch.path().join("carol"),
+        &url,
+        "carol",
+        Some("carol-pw"),
+    );
     for person in [&bob, &carol] {
         person(&["rooms", "join", "dev"]).expect_code(0);
     }
@@ -124,7 +133,12 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     sign_in(&c, &url, "alice", "alice-pw").await;
 
     step("bob writes, with formatting and links");
-    let typo = bob(&["send", "--to", "alice", "teh plan: see https://example.com/plan"]);
+    let typo = bob(&[
+        "send",
+        "--to",
+        "alice",
+        "teh plan: see https://example.com/plan",
+    ]);
     typo.expect_code(0);
     let typo_id = typo.json()[0]["id"].as_str().unwrap().to_owned();
     bob(&[
@@ -227,8 +241,24 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     )
     .await;
     wait_history(&bob, "alice", "alice's edit", |h| {
-        h.iter().any(|m| text_is(m, "lunch at one?") && m["edited_ts"].is_i64())
+        h.iter()
+            .any(|m| text_is(m, "lunch at one?") && m["edited_ts"].is_i64())
     })
+    .await;
+    // Bob reacts to it from the CLI: alice sees his reaction.
+    let history = bob(&["history", "--with", "alice"]);
+    let lunch = history
+        .json()
+        .into_iter()
+        .find(|m| text_is(m, "lunch at one?"))
+        .unwrap();
+    bob(&["react", lunch["id"].as_str().unwrap(), "🎉"]).expect_code(0);
+    wait_message(
+        &c,
+        "lunch at one?",
+        "return [...m.querySelectorAll('[data-testid=\"reaction-chip\"]')].map(c => c.textContent.trim())",
+        json!(["🎉 1"]),
+    )
     .await;
     screenshot(&desktop, "conversation").await;
 
@@ -250,8 +280,26 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     .await;
     find(&c, "[data-testid='deleted-placeholder']").await;
     wait_history(&bob, "alice", "alice's delete", |h| {
-        h.iter().any(|m| m["deleted"] == "everyone") && !h.iter().any(|m| text_is(m, "wrong chat, sorry"))
+        h.iter().any(|m| m["deleted"] == "everyone")
+            && !h.iter().any(|m| text_is(m, "wrong chat, sorry"))
     })
+    .await;
+    // Bob takes one of his back from the CLI: alice sees it go.
+    let docs = bob(&["history", "--with", "alice"])
+        .json()
+        .into_iter()
+        .find(|m| {
+            m["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("[the docs]"))
+        })
+        .unwrap();
+    bob(&["delete", docs["id"].as_str().unwrap()]).expect_code(0);
+    wait_js(
+        &c,
+        "return document.querySelectorAll(\"[data-testid='deleted-placeholder']\").length",
+        json!(2),
+    )
     .await;
 
     step("a muted room stays quiet but for a mention");
@@ -262,7 +310,11 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     // Everyone's membership is known once the member list shows them.
     click(&c, "[data-testid='room-details-button']").await;
     for user in ["bob", "carol"] {
-        find(&c, &format!("[data-testid='room-member'][data-user='{user}']")).await;
+        find(
+            &c,
+            &format!("[data-testid='room-member'][data-user='{user}']"),
+        )
+        .await;
     }
     type_into(&c, "[data-testid='room-topic-input']", "release week").await;
     click(&c, "[data-testid='room-info-save']").await;
@@ -301,7 +353,11 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     click(&c, "[data-testid='people-button']").await;
     find(&c, "[data-testid='people-panel']").await;
     for user in ["bob", "carol"] {
-        find(&c, &format!("[data-testid='person-row'][data-user='{user}']")).await;
+        find(
+            &c,
+            &format!("[data-testid='person-row'][data-user='{user}']"),
+        )
+        .await;
     }
     screenshot(&desktop, "people").await;
     type_into(&c, "[data-testid='people-search']", "car").await;
@@ -311,11 +367,13 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
         json!(["carol"]),
     )
     .await;
-    c.find(Locator::Css("[data-testid='person-row'][data-user='carol']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(
+        "[data-testid='person-row'][data-user='carol']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     find_text(&c, ".chat header", "carol").await;
 }
