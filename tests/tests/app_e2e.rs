@@ -136,12 +136,12 @@ async fn a_user_signs_in_chats_with_the_cli_survives_an_outage_and_is_remembered
     wait_status(&c, "hi bob, from the app", "delivered").await;
 
     step("replies, both ways");
-    // Alice answers bob's first message with its Reply action (shown when
+    // Alice answers bob's first message with its Reply action (built when
     // the keyboard is in the message); the quote travels with the reply.
     c.execute(
-        "[...document.querySelectorAll('article.message')]
-           .find(a => a.textContent.includes(arguments[0]))
-           .querySelector('button.reply').focus()",
+        "const a = [...document.querySelectorAll('article.message')]
+           .find(a => a.textContent.includes(arguments[0]));
+         a.focus(); a.querySelector('button.reply').focus()",
         vec![json!("hello from the cli")],
     )
     .await

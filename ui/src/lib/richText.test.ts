@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   confirmationReason,
+  isPlainText,
   MAX_RICH_LENGTH,
   mentionsOf,
   needsConfirmation,
@@ -205,5 +206,18 @@ describe('hostile sizes stay fast', () => {
     expect(ms).toBeLessThan(2000);
     expect(depth(tree)).toBeLessThanOrEqual(12);
     expect(textOf(tree).length).toBeGreaterThan(0);
+  });
+});
+
+describe('isPlainText', () => {
+  it('lets plain messages skip the parser and sends anything that may format to it', () => {
+    for (const plain of ['stream 42', 'the plan: see you at 5', 'a < b > c & d', '# not a heading', 'line one\nline two', '你好，世界']) {
+      expect(isPlainText(plain)).toBe(true);
+      // The fast path shows exactly what the parser would.
+      expect(textOf(parseRichText(plain))).toBe(plain);
+    }
+    for (const rich of ['*bold*', '_it_', '`code`', '[a](https://x.y)', '@bob', 'see https://x.y', 'mailto:a@b.c', 'tether://join/dev', 'a\r\nb', 'x\0y']) {
+      expect(isPlainText(rich)).toBe(false);
+    }
   });
 });

@@ -223,6 +223,22 @@ const CACHE_SIZE = 256;
  * The formatting tree of a message text: paragraph and codeBlock nodes at
  * the top. Returned trees are shared (cached): treat them as read-only.
  */
+/**
+ * Characters and sequences without which no formatting, link or mention can
+ * come out of the parser (with the rules enabled above): `*` and `_`
+ * (emphasis), a backtick (code), `[` (links), `@` (mentions, e-mail
+ * addresses), `~`, and a scheme (`http://`, `mailto:`, `tether://`).
+ */
+const MAY_FORMAT = /[*_`[@~]|:\/\/|mailto:/i;
+
+/**
+ * Whether `text` shows as itself, one paragraph of plain text: most chat
+ * messages. The view then skips the parser (and its tree) altogether.
+ */
+export function isPlainText(text: string): boolean {
+  return !MAY_FORMAT.test(text) && !text.includes('\r') && !text.includes('\0');
+}
+
 export function parseRichText(text: string): RichNode[] {
   if (text.length > MAX_RICH_LENGTH) return [{ kind: 'paragraph', children: [{ kind: 'text', text }] }];
   const hit = cache.get(text);

@@ -1,6 +1,7 @@
 // Helpers for the Vitest suites: message factories and a mocked backend
 // at the IPC layer (backend.ts itself runs for real).
 
+import { within } from '@testing-library/svelte';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { Channel } from '@tauri-apps/api/core';
 import type { Event } from './bindings/Event';
@@ -86,4 +87,17 @@ export function msg(partial: Partial<StoredMessage> = {}): StoredMessage {
 export async function flush(times = 5): Promise<void> {
   for (let i = 0; i < times; i++) await Promise.resolve();
   await new Promise((r) => setTimeout(r, 0));
+}
+
+/**
+ * A message row's toolbar button, once the pointer is over the row: rows
+ * build their toolbar only while hovered or focused (MessageRow).
+ */
+export async function toolIn(
+  ue: { hover: (el: Element) => Promise<void> },
+  row: HTMLElement,
+  testid: string,
+): Promise<HTMLElement> {
+  await ue.hover(row);
+  return within(row).getByTestId(testid);
 }

@@ -11,7 +11,7 @@ import { editing } from '../stores/editing.svelte';
 import { messages } from '../stores/messages.svelte';
 import { replies } from '../stores/replies.svelte';
 import { toasts } from '../stores/toasts.svelte';
-import { flush, mockBackend, msg, reject, type Handler } from '../testing';
+import { flush, mockBackend, msg, reject, type Handler, toolIn } from '../testing';
 import ChatView from './ChatView.svelte';
 
 /** The edit bar above the composer's text, or null. */
@@ -136,7 +136,7 @@ describe('editing our messages', () => {
     const mine = msg({ sender: 'me', outgoing: true, status: 'sent', text: 'from the menu' });
     const { view, box, ue } = await show([mine]);
     const row = screen.getByText('from the menu').closest('article')!;
-    await ue.click(within(row).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row, 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-edit'));
     expect(bar(view.container)).not.toBeNull();
     expect(box).toHaveValue('from the menu');

@@ -11,7 +11,7 @@ import { messages } from '../stores/messages.svelte';
 import { replies } from '../stores/replies.svelte';
 import { session } from '../stores/session.svelte';
 import { toasts } from '../stores/toasts.svelte';
-import { flush, mockBackend, msg, reject, type Handler } from '../testing';
+import { flush, mockBackend, msg, reject, type Handler, toolIn } from '../testing';
 import ChatView from './ChatView.svelte';
 import Toasts from './Toasts.svelte';
 
@@ -61,7 +61,7 @@ describe('the message menu', () => {
       msg({ sender: 'bob', text: 'theirs' }),
       msg({ sender: 'me', outgoing: true, status: 'sent', text: 'ours' }),
     ]);
-    await ue.click(within(row('ours')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('ours'), 'message-menu-button'));
     expect(items()).toEqual([
       'menu-reply',
       'menu-react',
@@ -72,7 +72,7 @@ describe('the message menu', () => {
       'menu-delete-everyone',
       'menu-delete-me',
     ]);
-    await ue.click(within(row('theirs')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('theirs'), 'message-menu-button'));
     expect(screen.getAllByRole('menu')).toHaveLength(1);
     expect(items()).toEqual(['menu-reply', 'menu-react', 'menu-copy-text', 'menu-copy-link', 'menu-mark-unread', 'menu-delete-me']);
   });
@@ -87,7 +87,7 @@ describe('the message menu', () => {
     const deleted = placeholder.closest('article')!;
     expect(within(deleted).queryByRole('button', { name: /^Reply/ })).toBeNull();
     expect(within(deleted).queryByTestId('message-react-button')).toBeNull();
-    await ue.click(within(deleted).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, deleted, 'message-menu-button'));
     expect(items()).toEqual(['menu-delete-me']);
   });
 
@@ -101,7 +101,7 @@ describe('the message menu', () => {
       PHONE,
     );
     expect(screen.queryByTestId('message-react-button')).toBeNull();
-    await ue.click(within(row('our text')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('our text'), 'message-menu-button'));
     expect(items()).toEqual(['menu-copy-text', 'menu-copy-link', 'menu-mark-unread', 'menu-delete-me']);
   });
 
@@ -112,10 +112,12 @@ describe('the message menu', () => {
     await ue.keyboard('{Escape}');
     expect(screen.queryByRole('menu')).toBeNull();
 
-    // Tab reaches the first message; Up/Down move between rows; Enter on a row opens its menu.
+    // Tab reaches the newest message; Up/Down move between rows; Enter on a row opens its menu.
     screen.getByRole('log').focus();
     await ue.tab();
-    expect(row('first')).toContainElement(document.activeElement as HTMLElement);
+    expect(document.activeElement).toBe(row('second'));
+    await ue.keyboard('{ArrowUp}');
+    expect(document.activeElement).toBe(row('first'));
     await ue.keyboard('{ArrowDown}');
     expect(document.activeElement).toBe(row('second'));
     await ue.keyboard('{ArrowUp}');
@@ -142,11 +144,11 @@ describe('the message menu', () => {
   it('copies the text and a link to the message', async () => {
     const m = msg({ sender: 'bob', text: 'copy me' });
     const { ue } = await show([m]);
-    await ue.click(within(row('copy me')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('copy me'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-copy-text'));
     expect(await navigator.clipboard.readText()).toBe('copy me');
     expect(screen.getByTestId('toast-note')).toHaveTextContent('Copied');
-    await ue.click(within(row('copy me')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('copy me'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-copy-link'));
     expect(await navigator.clipboard.readText()).toBe(`tether://message/u%3Abob/${m.id}`);
   });
@@ -156,13 +158,13 @@ describe('the message menu', () => {
     const { calls, ue } = await show([m], {
       change_message: () => ({ ...m, text: '', deleted: 'everyone', reactions: [] }),
     });
-    await ue.click(within(row('oops')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('oops'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-delete-everyone'));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete this message for everyone?' });
     // Cancelling asks nothing.
     await ue.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(calls.some((c) => c.cmd === 'change_message')).toBe(false);
-    await ue.click(within(row('oops')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('oops'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-delete-everyone'));
     await ue.click(screen.getByRole('button', { name: 'Delete' }));
     await flush();
@@ -177,7 +179,7 @@ describe('the message menu', () => {
     const { calls, ue } = await show([m, msg({ sender: 'bob', text: 'stays' })], {
       change_message: () => ({ ...m, deleted: 'me' }),
     });
-    await ue.click(within(row('not for me')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('not for me'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-delete-me'));
     expect(screen.getByRole('alertdialog', { name: 'Delete this message for you?' })).toBeInTheDocument();
     await ue.click(screen.getByRole('button', { name: 'Delete' }));
@@ -192,7 +194,7 @@ describe('the message menu', () => {
     const { ue } = await show([m], {
       change_message: reject('unreachable', 'not connected'),
     });
-    await ue.click(within(row('keep me')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('keep me'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-delete-everyone'));
     await ue.click(screen.getByRole('button', { name: 'Delete' }));
     await flush();
@@ -208,7 +210,7 @@ describe('the message menu', () => {
       mark_unread: () => 2,
     });
     await conversations.load();
-    await ue.click(within(row('two')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('two'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-mark-unread'));
     await flush();
     expect(calls.find((c) => c.cmd === 'mark_unread')?.args).toEqual({ conversation: 'u:bob', from: list[1]!.id });
@@ -227,7 +229,7 @@ describe('the message menu', () => {
     editing.start(ours);
     await flush();
     expect(view.container.querySelector('.edit-bar')).not.toBeNull();
-    await ue.click(within(row('theirs')).getByTestId('message-menu-button'));
+    await ue.click(await toolIn(ue, row('theirs'), 'message-menu-button'));
     await ue.click(screen.getByTestId('menu-reply'));
     expect(view.container.querySelector('.edit-bar')).toBeNull();
     expect(view.container.querySelector('.reply-bar')).toHaveTextContent('theirs');

@@ -10,7 +10,7 @@ import { messages } from '../stores/messages.svelte';
 import { reactionUsage } from '../stores/reactionUsage.svelte';
 import { session } from '../stores/session.svelte';
 import { toasts } from '../stores/toasts.svelte';
-import { flush, mockBackend, msg, reject } from '../testing';
+import { flush, mockBackend, msg, reject, toolIn } from '../testing';
 import ChatView from './ChatView.svelte';
 
 /** A backend that applies reactions by "me" to `m` as the Rust store does. */
@@ -133,7 +133,7 @@ describe('the reaction picker', () => {
     await openConversation('u:bob');
     render(ChatView);
     const ue = userEvent.setup();
-    await ue.click(screen.getByTestId('message-react-button'));
+    await ue.click(await toolIn(ue, screen.getByRole('article'), 'message-react-button'));
     return { calls, ue };
   }
 

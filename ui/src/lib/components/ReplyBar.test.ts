@@ -16,6 +16,16 @@ function bar(container: HTMLElement): HTMLElement | null {
   return container.querySelector('.reply-bar');
 }
 
+/** bob's message's Reply button, once the pointer is over it (toolbars are built on hover). */
+async function replyToBob(ue: ReturnType<typeof userEvent.setup>): Promise<HTMLElement> {
+  for (const row of screen.getAllByRole('article')) {
+    await ue.hover(row);
+    const button = within(row).queryByRole('button', { name: 'Reply to bob' });
+    if (button) return button;
+  }
+  throw new Error('no message of bob to reply to');
+}
+
 describe('replying from the composer', () => {
   beforeEach(() => {
     messages.reset();
@@ -36,13 +46,24 @@ describe('replying from the composer', () => {
     });
     await openConversation('u:bob');
     render(ChatView);
-    expect(screen.getAllByRole('button', { name: 'Reply to bob' })).toHaveLength(1);
-    expect(screen.getAllByRole('button', { name: 'Reply to me' })).toHaveLength(1);
-    // Reachable from the keyboard: the next stop after the message list itself.
     const ue = userEvent.setup();
+    const rowOf = (text: string) => screen.getByText(text).closest('article')!;
+    await ue.hover(rowOf('theirs'));
+    expect(within(rowOf('theirs')).getAllByRole('button', { name: 'Reply to bob' })).toHaveLength(1);
+    await ue.hover(rowOf('ours'));
+    expect(within(rowOf('ours')).getAllByRole('button', { name: 'Reply to me' })).toHaveLength(1);
+    await ue.hover(rowOf('refused'));
+    expect(within(rowOf('refused')).queryByRole('button', { name: /^Reply/ })).toBeNull();
+    await ue.unhover(rowOf('refused'));
+    // Reachable from the keyboard: Tab from the message list goes into it
+    // (the newest message is in the Tab order), and a message the keyboard
+    // is in has its tools next.
     screen.getByRole('log').focus();
     await ue.tab();
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Reply to bob' }));
+    expect(document.activeElement?.closest('[role="log"]')).not.toBeNull();
+    rowOf('theirs').focus();
+    await ue.tab();
+    expect(document.activeElement).toBe(within(rowOf('theirs')).getByRole('button', { name: 'Reply to bob' }));
   });
 
   it('hides Reply in SMS conversations', async () => {
@@ -70,7 +91,7 @@ describe('replying from the composer', () => {
     const ue = userEvent.setup();
     const box = screen.getByLabelText('Message to bob');
 
-    await ue.click(screen.getByRole('button', { name: 'Reply to bob' }));
+    await ue.click(await replyToBob(ue));
     const quote = bar(container)!;
     expect(quote).not.toBeNull();
     expect(within(quote).getByText('Replying to bob')).toBeInTheDocument();
@@ -83,7 +104,7 @@ describe('replying from the composer', () => {
     expect(bar(container)).toBeNull();
     expect(replies.of('u:bob')).toBeNull();
 
-    await ue.click(screen.getByRole('button', { name: 'Reply to bob' }));
+    await ue.click(await replyToBob(ue));
     expect(bar(container)).not.toBeNull();
     await ue.click(screen.getByRole('button', { name: 'Cancel reply' }));
     expect(bar(container)).toBeNull();
@@ -109,7 +130,7 @@ describe('replying from the composer', () => {
     await openConversation('u:bob');
     const { container } = render(ChatView);
     const ue = userEvent.setup();
-    await ue.click(screen.getByRole('button', { name: 'Reply to bob' }));
+    await ue.click(await replyToBob(ue));
     await ue.type(screen.getByLabelText('Message to bob'), 'yes!{Enter}');
     expect(calls.find((c) => c.cmd === 'send_message')?.args).toEqual({
       conversation: 'u:bob',
@@ -131,7 +152,7 @@ describe('replying from the composer', () => {
     await openConversation('u:bob');
     const { container } = render(ChatView);
     const ue = userEvent.setup();
-    await ue.click(screen.getByRole('button', { name: 'Reply to bob' }));
+    await ue.click(await replyToBob(ue));
     await ue.type(screen.getByLabelText('Message to bob'), 'pong{Enter}');
     await flush();
     expect(screen.getByLabelText('Message to bob')).toHaveValue('pong');
@@ -148,7 +169,7 @@ describe('replying from the composer', () => {
     await openConversation('u:bob');
     const { container } = render(ChatView);
     const ue = userEvent.setup();
-    await ue.click(screen.getByRole('button', { name: 'Reply to bob' }));
+    await ue.click(await replyToBob(ue));
     expect(bar(container)).toHaveTextContent('from bob');
 
     await openConversation('u:carol');
@@ -165,7 +186,8 @@ describe('replying from the composer', () => {
     mockBackend({ history: () => [msg({ sender: 'bob', text: '<b>x</b> <img src=x onerror=alert(1)>' })] });
     await openConversation('u:bob');
     const { container } = render(ChatView);
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Reply to bob' }));
+    const again = userEvent.setup();
+    await again.click(await replyToBob(again));
     const quote = bar(container)!;
     expect(within(quote).getByText('<b>x</b> <img src=x onerror=alert(1)>')).toBeInTheDocument();
     expect(quote.querySelector('b')).toBeNull();
