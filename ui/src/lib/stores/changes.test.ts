@@ -3,7 +3,7 @@ import type { StoredMessage } from '../bindings/StoredMessage';
 import { flush, mockBackend, msg } from '../testing';
 import { changeMessage, markOpenReadIfActive, markUnreadFrom, openConversation, sendText } from './chat';
 import { conversations } from './conversations.svelte';
-import { dispatch } from './events';
+import { dispatch, dispatchAll } from './events';
 import { messages } from './messages.svelte';
 import { replies } from './replies.svelte';
 import { search } from './search.svelte';
@@ -35,6 +35,25 @@ describe('changed and removed messages', () => {
     dispatch({ type: 'changed', message: edited });
     expect(messages.messages.map((m) => m.text)).toEqual(['a', 'b, edited', 'c']);
     expect(messages.messages).toHaveLength(before.length);
+  });
+
+  it('applies a delivery of changes together, with the new messages they change', async () => {
+    const [a, b] = [msg({ text: 'a' }), msg({ text: 'b' })];
+    mockBackend({ history: () => [a, b] });
+    await openConversation('u:bob');
+    const c = msg({ text: 'c' });
+    const react = (m: StoredMessage) => ({ ...m, reactions: [{ emoji: '👍', users: ['me'] }] });
+    dispatchAll([
+      { type: 'message', message: c },
+      { type: 'changed', message: { ...a, text: 'a, edited', edited_ts: a.ts + 1 } },
+      { type: 'changed', message: react(c) },
+      { type: 'changed', message: { ...b, deleted: 'me' } },
+      { type: 'changed', message: react({ ...a, text: 'a, edited', edited_ts: a.ts + 1 }) },
+    ]);
+    expect(messages.messages.map((m) => [m.text, m.reactions.length])).toEqual([
+      ['a, edited', 1],
+      ['c', 1],
+    ]);
   });
 
   it('shows reactions and deletes for everyone; removes what was deleted for me', async () => {

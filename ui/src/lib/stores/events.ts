@@ -28,10 +28,16 @@ export function dispatch(event: Event): void {
  */
 export function dispatchAll(events: readonly Event[]): void {
   const incoming: StoredMessage[] = [];
-  for (const event of events) if (event.type === 'message') incoming.push(event.message);
-  if (incoming.length > 0) messages.add(incoming, true);
+  const changed: StoredMessage[] = [];
   for (const event of events) {
-    if (event.type !== 'message') messages.handle(event);
+    if (event.type === 'message') incoming.push(event.message);
+    else if (event.type === 'changed') changed.push(event.message);
+  }
+  if (incoming.length > 0) messages.add(incoming, true);
+  // After the messages they may change; one update for all of them.
+  if (changed.length > 0) messages.replaceAll(changed);
+  for (const event of events) {
+    if (event.type !== 'message' && event.type !== 'changed') messages.handle(event);
     conversations.handle(event);
     presence.handle(event);
     typing.handle(event);

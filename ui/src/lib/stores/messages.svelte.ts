@@ -266,7 +266,8 @@ export class MessagesStore {
         if (event.conversation === this.conversation) this.remove(event.id);
         return;
       case 'changed':
-        if (event.message.conversation === this.conversation) this.replace(event.message);
+        // A delivery's changes come together through `replaceAll` (events.ts).
+        this.replace(event.message);
         return;
       default:
         return;
@@ -310,23 +311,35 @@ export class MessagesStore {
    * back.
    */
   replace(changed: StoredMessage): void {
-    const current = this.#byId.get(changed.id);
-    if (!current) return;
-    if (changed.deleted === 'me') {
-      this.remove(changed.id);
-      return;
+    this.replaceAll([changed]);
+  }
+
+  /**
+   * [`replace`] for a delivery's worth of changes at once: one new list
+   * for all of them, not one per change (a stream of edits and reactions
+   * would otherwise copy the open chat's window hundreds of times a
+   * second; P7 in docs/BENCHMARKS.md).
+   */
+  replaceAll(changes: readonly StoredMessage[]): void {
+    let list: StoredMessage[] | null = null;
+    for (const changed of changes) {
+      if (changed.conversation !== this.conversation) continue;
+      const current = this.#byId.get(changed.id);
+      if (!current) continue;
+      if (changed.deleted === 'me') {
+        if (list !== null) this.messages = list;
+        list = null;
+        this.remove(changed.id);
+        continue;
+      }
+      const updated = { ...changed, status: higherStatus(current.status, changed.status) };
+      this.#byId.set(updated.id, updated);
+      list ??= this.messages.slice();
+      const index = lowerBound(list, current);
+      const at = list[index]?.id === updated.id ? index : list.findIndex((m) => m.id === updated.id);
+      if (at >= 0) list[at] = updated;
     }
-    const updated = { ...changed, status: higherStatus(current.status, changed.status) };
-    this.#byId.set(updated.id, updated);
-    const index = lowerBound(this.messages, current);
-    const list = this.messages.slice();
-    if (list[index]?.id === updated.id) list[index] = updated;
-    else {
-      const at = list.findIndex((m) => m.id === updated.id);
-      if (at < 0) return;
-      list[at] = updated;
-    }
-    this.messages = list;
+    if (list !== null) this.messages = list;
   }
 
   /** Puts the unread divider above message `id`, `count` unread from it on. */
