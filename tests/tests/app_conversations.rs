@@ -376,4 +376,21 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     .await
     .unwrap();
     find_text(&c, ".chat header", "carol").await;
+
+    step("the tray speaks the UI's language");
+    let tray = common::app::tray_item(&desktop).await;
+    click(&c, "button[aria-label='Settings']").await;
+    c.execute(
+        "const s = document.querySelector(\"select[id$='-lang']\"); s.value = 'zh-CN';
+         s.dispatchEvent(new Event('change', { bubbles: true })); return true",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_until("the tray menu in Chinese", || {
+        let menu = desktop.tray().menu(&tray).unwrap();
+        let labels: Vec<&str> = menu.iter().map(|e| e.label.as_str()).collect();
+        matches!(labels.as_slice(), ["打开 Tether", status, "退出 Tether"] if status.starts_with("已连接"))
+    })
+    .await;
 }
