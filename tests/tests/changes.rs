@@ -272,3 +272,20 @@ async fn changes_before_their_message_twice_or_forged_show_once_and_right() {
     assert!(bob.history(&dm("mallory")).await.is_empty());
     assert!(bob.client.dropped_count() >= dropped_before + 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_still_queued_cannot_be_hidden_as_if_it_would_not_go() {
+    let dir = tempfile::tempdir().unwrap();
+    // No broker there: the message stays queued.
+    let alice = Peer::start("mqtt://127.0.0.1:9", "alice", dir.path()).await;
+    let queued = alice.client.send(dm("bob"), "not yet sent").await.unwrap();
+    let refused = alice
+        .client
+        .change_message(queued.id, MessageChange::DeleteForMe)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("still waiting"), "{refused}");
+    assert_eq!(alice.history(&dm("bob")).await.len(), 1);
+    let through_the_reader = alice.client.reader().delete_for_me(queued.id).await;
+    assert!(through_the_reader.is_err());
+}

@@ -47,6 +47,10 @@ pub enum ClientError {
         "a text message cannot be edited, reacted to or taken back once sent; you can delete it for yourself"
     )]
     NoChangesBySms,
+    /// Deleting for ourselves a message of ours that is still queued: it
+    /// would still be sent.
+    #[error("this message is still waiting to be sent; cancel or delete it for everyone instead")]
+    StillQueued,
     /// A reaction that is not one emoji or short word.
     #[error("a reaction is one emoji or a short word without spaces ({0})")]
     BadReaction(&'static str),
@@ -79,6 +83,7 @@ impl ClientError {
             | ClientError::NotYourMessage
             | ClientError::MessageDeleted
             | ClientError::NoChangesBySms
+            | ClientError::StillQueued
             | ClientError::BadReaction(_)
             | ClientError::SmsTooLong(_) => ErrorCode::BadInput,
             ClientError::GatewayUnavailable(_) => ErrorCode::Unreachable,

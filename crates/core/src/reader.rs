@@ -49,6 +49,11 @@ impl StoreReader {
     /// sent, so no engine is needed): its text, edits and reactions are
     /// gone and it is no longer shown. Returns its conversation.
     pub async fn delete_for_me(&self, of: MessageId) -> Result<ConversationId, ClientError> {
+        let message = self
+            .message(of)
+            .await?
+            .ok_or(ClientError::NoSuchMessage(of))?;
+        crate::engine::refuse_if_queued(&message)?;
         self.run(move |store| {
             let Some(message) = store.message(of)? else {
                 return Ok(None);

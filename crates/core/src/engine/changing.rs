@@ -104,7 +104,10 @@ impl Engine {
                 Some(Body::Delete(DeleteBody { of })),
                 ChangeKind::Delete(Deletion::Everyone),
             ),
-            MessageChange::DeleteForMe => (None, ChangeKind::Delete(Deletion::Me)),
+            MessageChange::DeleteForMe => {
+                refuse_if_queued(&message)?;
+                (None, ChangeKind::Delete(Deletion::Me))
+            }
             MessageChange::React { emoji, on } => {
                 check_reaction(&emoji).map_err(ClientError::BadReaction)?;
                 (
@@ -173,6 +176,14 @@ impl Engine {
             retain: false,
         })
     }
+}
+
+/// Hiding one of our messages that has not left yet would not stop it.
+pub(crate) fn refuse_if_queued(message: &StoredMessage) -> Result<(), ClientError> {
+    if message.outgoing && message.status == crate::model::MessageStatus::Queued {
+        return Err(ClientError::StillQueued);
+    }
+    Ok(())
 }
 
 /// Whether a change that travels may be made to this message, in words

@@ -44,6 +44,7 @@ use rumqttc::AsyncClient;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
 
+pub(crate) use changing::refuse_if_queued;
 pub(crate) use commands::Command;
 pub(crate) use commands::SendRequest;
 use driver::{Control, DriverEvent, Tagged};
