@@ -401,3 +401,22 @@ fn hostile_senders_cannot_fill_the_disk_with_changes_for_nothing() {
         ChangeOutcome::Pending
     );
 }
+
+#[test]
+fn marking_unread_counts_the_messages_from_others_from_there_on() {
+    let mut s = with_bobs_message();
+    s.store_incoming(&incoming(2, &dm("bob"), "bob", 11, Some(2), "two"))
+        .unwrap();
+    queue_to_bob(&mut s, 12, "mine");
+    s.store_incoming(&incoming(3, &dm("bob"), "bob", 13, Some(3), "three"))
+        .unwrap();
+    s.mark_read(&dm("bob")).unwrap();
+    assert_eq!(s.conversations().unwrap()[0].unread, 0);
+    // From bob's second message: his two, not ours.
+    assert_eq!(s.mark_unread(&dm("bob"), mid(2)).unwrap(), 2);
+    assert_eq!(s.conversations().unwrap()[0].unread, 2);
+    // A message of another conversation marks nothing.
+    assert_eq!(s.mark_unread(&room("dev"), mid(2)).unwrap(), 0);
+    // Nothing new to acknowledge: what was read stays read.
+    assert!(s.mark_read(&dm("bob")).unwrap().is_empty());
+}
