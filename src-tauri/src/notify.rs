@@ -95,11 +95,6 @@ pub fn new_message(
     }
     let state = app.state::<AppState>();
     let global = state.global_notify();
-    // An SMS account has no user id to mention; its texts come from phones.
-    let nobody = UserId::new("-").ok();
-    let Some(me) = me.or(nobody.as_ref()) else {
-        return;
-    };
     if !should_notify(message, me, setting, &global, now_ms()) {
         return;
     }
@@ -110,7 +105,7 @@ pub fn new_message(
         ConversationId::Phone(number) => number.to_string(),
     };
     let body = if global.hide_text {
-        match mentions(&message.text, me) {
+        match me.is_some_and(|me| mentions(&message.text, me)) {
             true => lang.mentioned_you().to_owned(),
             false => lang.new_message().to_owned(),
         }

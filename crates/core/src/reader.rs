@@ -49,15 +49,13 @@ impl StoreReader {
     /// sent, so no engine is needed): its text, edits and reactions are
     /// gone and it is no longer shown. Returns its conversation.
     pub async fn delete_for_me(&self, of: MessageId) -> Result<ConversationId, ClientError> {
-        let message = self
-            .message(of)
-            .await?
-            .ok_or(ClientError::NoSuchMessage(of))?;
-        crate::engine::refuse_if_queued(&message)?;
         self.run(move |store| {
             let Some(message) = store.message(of)? else {
-                return Ok(None);
+                return Ok(Err(ClientError::NoSuchMessage(of)));
             };
+            if let Err(still_queued) = crate::engine::refuse_if_queued(&message) {
+                return Ok(Err(still_queued));
+            }
             let change = Change {
                 id: uuid::Uuid::now_v7(),
                 of,
@@ -67,10 +65,9 @@ impl StoreReader {
                 kind: ChangeKind::Delete(Deletion::Me),
             };
             store.apply_own_change(&change, None)?;
-            Ok(Some(message.conversation))
+            Ok(Ok(message.conversation))
         })
         .await?
-        .ok_or(ClientError::NoSuchMessage(of))
     }
 
     /// Marks a conversation unread from message `from` on (a marker for

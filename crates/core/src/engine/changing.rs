@@ -46,8 +46,8 @@ impl Engine {
         if changes.is_empty() {
             return true;
         }
-        let list: Vec<Change> = changes.iter().map(|(c, _)| c.clone()).collect();
-        let outcomes = match self.store.apply_changes(&list) {
+        let (changes, topics): (Vec<Change>, Vec<String>) = changes.into_iter().unzip();
+        let outcomes = match self.store.apply_changes(&changes) {
             Ok(outcomes) => outcomes,
             Err(e) => {
                 tracing::error!("cannot store changes to messages: {e}");
@@ -55,7 +55,7 @@ impl Engine {
             }
         };
         let mut changed: Vec<MessageId> = Vec::new();
-        for ((change, topic), outcome) in changes.iter().zip(outcomes) {
+        for ((change, topic), outcome) in changes.iter().zip(&topics).zip(outcomes) {
             match outcome {
                 ChangeOutcome::Applied if !changed.contains(&change.of) => changed.push(change.of),
                 ChangeOutcome::Refused(why) => self.count_drop(why, topic),

@@ -89,23 +89,25 @@ pub fn mentions(text: &str, user: &UserId) -> bool {
     })
 }
 
-/// Whether `message` should raise a notification for `me`.
+/// Whether `message` should raise a notification for `me` (the chat
+/// user; `None` on an SMS account, which has no id to mention).
 pub fn should_notify(
     message: &StoredMessage,
-    me: &UserId,
+    me: Option<&UserId>,
     conversation: Option<&ConversationNotify>,
     global: &GlobalNotify,
     now_ms: i64,
 ) -> bool {
-    if message.outgoing || &message.sender == me || global.dnd_at(now_ms) {
+    if message.outgoing || me == Some(&message.sender) || global.dnd_at(now_ms) {
         return false;
     }
     let level = conversation.map_or(NotifyLevel::All, |c| c.level_at(now_ms));
     let mute_mentions = conversation.is_some_and(|c| c.mute_mentions);
+    let mentioned = || me.is_some_and(|me| mentions(&message.text, me));
     match level {
         NotifyLevel::All => true,
-        NotifyLevel::Mentions => mentions(&message.text, me),
-        NotifyLevel::Muted => !mute_mentions && mentions(&message.text, me),
+        NotifyLevel::Mentions => mentioned(),
+        NotifyLevel::Muted => !mute_mentions && mentioned(),
     }
 }
 
@@ -178,7 +180,7 @@ mod tests {
         let plain = from_alice("standup in 5");
         let mention = from_alice("@bob can you look?");
         let at = |s: Option<&ConversationNotify>, m: &StoredMessage, g: &GlobalNotify| {
-            should_notify(m, &bob(), s, g, 1_000)
+            should_notify(m, Some(&bob()), s, g, 1_000)
         };
         assert!(at(None, &plain, &global));
         let only_mentions = setting(NotifyLevel::Mentions, None, false);
