@@ -24,7 +24,7 @@ pub fn text(i: usize) -> String {
 /// Bytes Tether puts on the wire for [`text`]: the C clients send payloads
 /// of this size, so both move the same bytes.
 pub fn wire_len(peer: &Peer) -> usize {
-    let envelope = Envelope::new(Body::Msg(MsgBody { text: text(0) }), &peer.user, 0);
+    let envelope = Envelope::new(Body::Msg(MsgBody::text(text(0))), &peer.user, 0);
     envelope.encode().len()
 }
 

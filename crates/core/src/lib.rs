@@ -78,6 +78,7 @@ pub mod signin;
 pub mod sms;
 pub mod store;
 pub mod supervisor;
+pub mod transfer;
 
 pub use client::{Client, ClientOptions};
 pub use error::ClientError;

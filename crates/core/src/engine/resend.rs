@@ -134,9 +134,7 @@ pub(super) fn resend_envelope(me: &UserId, message: &StoredMessage) -> Envelope 
         from: Some(me.clone()),
         seq: message.seq,
         reply_to: message.reply_to,
-        body: Body::Msg(MsgBody {
-            text: message.text.clone(),
-        }),
+        body: Body::Msg(MsgBody::text(message.text.clone())),
     }
 }
 
@@ -170,12 +168,8 @@ mod tests {
     #[test]
     fn a_resend_is_the_same_message_for_the_receiver() {
         let me: UserId = "alice".parse().unwrap();
-        let first = Envelope::new(
-            Body::Msg(MsgBody { text: "hi".into() }),
-            &me,
-            1_700_000_000_000,
-        )
-        .with_seq(7);
+        let first =
+            Envelope::new(Body::Msg(MsgBody::text("hi")), &me, 1_700_000_000_000).with_seq(7);
         let stored = StoredMessage {
             id: first.id,
             conversation: ConversationId::Direct("bob".parse().unwrap()),

@@ -166,9 +166,7 @@ pub(crate) fn checked_envelope(
             max: MAX_TEXT_BYTES,
         });
     }
-    let body = Body::Msg(MsgBody {
-        text: text.to_owned(),
-    });
+    let body = Body::Msg(MsgBody::text(text.to_owned()));
     let mut envelope = Envelope::new(body, me, now_ms());
     envelope.reply_to = reply_to;
     // Receivers drop an envelope over the size limit (64 KiB of control

@@ -17,6 +17,7 @@ use super::envelope::{
     PresenceBody, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, kind,
 };
 use super::error::DecodeError;
+use super::file::FileBody;
 use super::ids::UserId;
 use super::sms::{SmsBody, SmsStatusBody};
 use super::{MAX_ENVELOPE_BYTES, MAX_TEXT_BYTES};
@@ -219,8 +220,14 @@ fn decode_body(kind: Kind, body: Option<&Value>) -> Result<Body, DecodeError> {
             if text.len() > MAX_TEXT_BYTES {
                 return Err(DecodeError::TextTooLong { len: text.len() });
             }
+            let file = match opt(obj, "file") {
+                Some(Value::Object(file)) => Some(Box::new(FileBody::decode(file)?)),
+                Some(_) => return Err(bad("body.file", "expected an object")),
+                None => None,
+            };
             Body::Msg(MsgBody {
                 text: text.to_owned(),
+                file,
             })
         }
         Kind::Receipt => Body::Receipt(decode_receipt(obj)?),

@@ -74,6 +74,19 @@ pub enum Body {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MsgBody {
     pub text: String,
+    /// The file this message announces (extension 12); `text` is then its
+    /// caption, possibly empty.
+    pub file: Option<Box<super::file::FileBody>>,
+}
+
+impl MsgBody {
+    /// A message of text alone.
+    pub fn text(text: impl Into<String>) -> MsgBody {
+        MsgBody {
+            text: text.into(),
+            file: None,
+        }
+    }
 }
 
 /// `receipt`: acknowledges messages to their original sender.
@@ -146,7 +159,10 @@ impl Body {
 
     fn to_value(&self) -> Value {
         match self {
-            Body::Msg(b) => json!({ "text": b.text }),
+            Body::Msg(b) => match &b.file {
+                None => json!({ "text": b.text }),
+                Some(file) => json!({ "text": b.text, "file": file.to_value() }),
+            },
             Body::Receipt(b) => {
                 let ids: Vec<Value> = b
                     .ids
@@ -338,9 +354,7 @@ mod tests {
             from: Some(alice()),
             seq: Some(42),
             reply_to: None,
-            body: Body::Msg(MsgBody {
-                text: "hi \"there\"".into(),
-            }),
+            body: Body::Msg(MsgBody::text("hi \"there\"")),
         };
         let text = String::from_utf8(e.encode()).unwrap();
         assert_eq!(
@@ -427,7 +441,7 @@ mod tests {
         // 64 KiB of control characters is legal text but escapes to 6 bytes
         // each, far past the 256 KiB envelope limit.
         let text = "\u{1}".repeat(crate::protocol::MAX_TEXT_BYTES);
-        let e = Envelope::new(Body::Msg(MsgBody { text }), &alice(), 1);
+        let e = Envelope::new(Body::Msg(MsgBody::text(text)), &alice(), 1);
         assert!(matches!(
             e.encode_unsequenced(),
             Err(DecodeError::TooLarge { .. })
@@ -436,15 +450,7 @@ mod tests {
 
     #[test]
     fn encode_unsequenced_refuses_what_only_a_long_seq_would_tip_over() {
-        let fill = |n: usize| {
-            Envelope::new(
-                Body::Msg(MsgBody {
-                    text: "x".repeat(n),
-                }),
-                &alice(),
-                1,
-            )
-        };
+        let fill = |n: usize| Envelope::new(Body::Msg(MsgBody::text("x".repeat(n))), &alice(), 1);
         let base = fill(0).with_seq(u64::MAX).encode().len();
         let fits = fill(MAX_ENVELOPE_BYTES - base);
         assert_eq!(
@@ -466,14 +472,8 @@ mod tests {
     #[test]
     fn unsequenced_with_seq_is_the_full_encoding() {
         for seq in [1, 42, u64::MAX] {
-            let e = Envelope::new(
-                Body::Msg(MsgBody {
-                    text: "hé \"x\"".into(),
-                }),
-                &alice(),
-                7,
-            )
-            .with_reply_to(uuid::Uuid::now_v7());
+            let e = Envelope::new(Body::Msg(MsgBody::text("hé \"x\"")), &alice(), 7)
+                .with_reply_to(uuid::Uuid::now_v7());
             let payload = e.encode_unsequenced().unwrap().with_seq(seq);
             let full = e.with_seq(seq);
             assert_eq!(payload, full.encode());

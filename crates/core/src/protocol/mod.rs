@@ -5,6 +5,8 @@ mod change;
 mod decode;
 mod envelope;
 mod error;
+mod file;
+pub mod frame;
 mod ids;
 mod inbound;
 mod sms;
@@ -20,6 +22,7 @@ pub use envelope::{
     PresenceBody, ReceiptBody, ReceiptStatus, RoomMetaBody, TypingBody, Unsequenced, kind,
 };
 pub use error::DecodeError;
+pub use file::{FileBody, MAX_NAME_BYTES, MAX_THUMB_BYTES, MAX_THUMB_SIDE, Thumbnail, safe_name};
 pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};
 pub use inbound::{Inbound, Rejection, classify, kind_allowed};
 pub use sms::{MAX_FAILURE_BYTES, SmsBody, SmsStatusBody};

@@ -49,7 +49,7 @@ fn decodes_a_full_msg() {
     assert_eq!(e.from, Some(UserId::new("alice").unwrap()));
     assert_eq!(e.seq, Some(42));
     assert_eq!(e.reply_to, Some(Uuid::parse_str(reply).unwrap()));
-    assert_eq!(e.body, Body::Msg(MsgBody { text: "hi".into() }));
+    assert_eq!(e.body, Body::Msg(MsgBody::text("hi")));
 }
 
 #[test]
@@ -232,7 +232,7 @@ fn reply_to_rules() {
 fn unknown_fields_are_ignored() {
     let mut v = with("future", json!({"anything": [1, 2]}));
     v["body"]["format"] = json!("markdown");
-    assert_eq!(envelope(&v).body, Body::Msg(MsgBody { text: "hi".into() }));
+    assert_eq!(envelope(&v).body, Body::Msg(MsgBody::text("hi")));
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn msg_text_rules() {
     let max = "é".repeat(MAX_TEXT_BYTES / 2);
     assert_eq!(
         envelope(&with("body", json!({"text": max}))).body,
-        Body::Msg(MsgBody { text: max })
+        Body::Msg(MsgBody::text(max))
     );
     let err = decode_err(&with(
         "body",
@@ -277,7 +277,7 @@ fn msg_text_rules() {
 fn html_is_just_text() {
     let text = "<img src=x onerror=alert(1)><script>&amp;</script>";
     let e = envelope(&with("body", json!({ "text": text })));
-    assert_eq!(e.body, Body::Msg(MsgBody { text: text.into() }));
+    assert_eq!(e.body, Body::Msg(MsgBody::text(text)));
     let again = Envelope::decode(&e.encode()).unwrap();
     assert_eq!(again, Decoded::Envelope(e));
 }

@@ -53,7 +53,7 @@ fn sample(body: Body) -> Envelope {
 
 fn all_bodies() -> Vec<Body> {
     vec![
-        Body::Msg(MsgBody { text: "hi".into() }),
+        Body::Msg(MsgBody::text("hi")),
         Body::Receipt(ReceiptBody {
             ids: vec![Uuid::from_u128(5)],
             status: ReceiptStatus::Delivered,
@@ -161,7 +161,7 @@ fn inbox_of_someone_else() {
         to: UserId::new("carol").unwrap(),
         from: alice(),
     };
-    let payload = sample(Body::Msg(MsgBody { text: "x".into() })).encode();
+    let payload = sample(Body::Msg(MsgBody::text("x"))).encode();
     let err = run(&topic, &payload).unwrap_err();
     assert_eq!(
         (err.clone(), err.reason()),
@@ -209,9 +209,7 @@ fn sms_status_counts_must_add_up() {
 
 #[test]
 fn sender_mismatch() {
-    let mut spoof = sample(Body::Msg(MsgBody {
-        text: "I am carol".into(),
-    }));
+    let mut spoof = sample(Body::Msg(MsgBody::text("I am carol")));
     spoof.from = Some(UserId::new("carol").unwrap());
     let err = run(&inbox(), &spoof.encode()).unwrap_err();
     assert_eq!(
@@ -241,7 +239,7 @@ fn sender_mismatch() {
 
 #[test]
 fn absent_from_is_fine() {
-    let mut e = sample(Body::Msg(MsgBody { text: "hi".into() }));
+    let mut e = sample(Body::Msg(MsgBody::text("hi")));
     e.from = None;
     assert_eq!(
         run(&room_topic(), &e.encode()).unwrap().decoded,

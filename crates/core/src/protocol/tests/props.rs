@@ -27,7 +27,7 @@ fn arb_body() -> impl Strategy<Value = Body> {
     ];
     let status = prop_oneof![Just(ReceiptStatus::Delivered), Just(ReceiptStatus::Read)];
     prop_oneof![
-        arb_text().prop_map(|text| Body::Msg(MsgBody { text })),
+        arb_text().prop_map(|text| Body::Msg(MsgBody::text(text))),
         (prop::collection::vec(arb_uuid(), 1..50), status)
             .prop_map(|(ids, status)| Body::Receipt(ReceiptBody { ids, status })),
         any::<bool>().prop_map(|active| Body::Typing(TypingBody { active })),
