@@ -31,24 +31,7 @@ async fn changed(peer: &mut Peer, id: MessageId) -> StoredMessage {
 async fn a_room_sees_edits_reactions_and_a_delete_and_search_forgets_the_old_text() {
     let broker = Mosquitto::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut peers = Vec::new();
-    for user in ["alice", "bob", "carol"] {
-        let peer = Peer::start(&broker.url(), user, dir.path()).await;
-        peer.connected().await;
-        peer.client
-            .join_room("dev".parse().unwrap(), None)
-            .await
-            .unwrap();
-        peers.push(peer);
-    }
-    let [mut alice, mut bob, mut carol] = <[Peer; 3]>::try_from(peers).ok().unwrap();
-    // Everyone's subscription is in place once each has seen the others join.
-    for peer in [&mut alice, &mut bob, &mut carol] {
-        for _ in 0..2 {
-            peer.wait_for(|e| matches!(e, Event::Member { joined: true, .. }))
-                .await;
-        }
-    }
+    let [mut alice, mut bob, mut carol] = common::room_of_three(&broker.url(), dir.path()).await;
 
     let sent = alice
         .client

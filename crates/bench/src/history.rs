@@ -112,6 +112,7 @@ fn fill(
             },
             unsupported: false,
             changes: Default::default(),
+            file: None,
         });
         if batch.len() == FILL_BATCH {
             store.store_incoming_batch(&batch)?;

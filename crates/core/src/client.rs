@@ -22,6 +22,7 @@ use crate::model::{
 use crate::protocol::{MessageId, RoomId, UserId};
 use crate::reader::StoreReader;
 use crate::store::{Store, StoreError};
+use crate::transfer::disk::Disk;
 
 /// How many events a slow subscriber may fall behind before it lags.
 const EVENT_BUFFER: usize = 4096;
@@ -44,6 +45,8 @@ pub struct Client {
     state: watch::Receiver<ConnectionState>,
     reader: StoreReader,
     dropped: Arc<AtomicU64>,
+    /// Where the account's files are (extension 12).
+    disk: Disk,
 }
 
 impl std::fmt::Debug for Client {
@@ -84,6 +87,32 @@ impl Client {
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let (state, state_rx) = watch::channel(ConnectionState::Offline);
         let dropped = Arc::new(AtomicU64::new(0));
+        let disk = Disk::beside(&store_path);
+        // The owner of the account's broker session runs its file session
+        // too (extension 12); a guest leaves files to the owner.
+        let files = match session {
+            Some(_) => {
+                let path = store_path.clone();
+                let store = tokio::task::spawn_blocking(move || Store::open(&path))
+                    .await
+                    .map_err(|_| ClientError::Stopped)??;
+                let (notices_tx, notices) = mpsc::channel(1024);
+                crate::transfer::session::spawn(
+                    &account,
+                    password.as_deref(),
+                    store,
+                    disk.clone(),
+                    crate::transfer::session::Wiring {
+                        notices,
+                        engine: commands_tx.clone(),
+                        events: events.clone(),
+                        dropped: dropped.clone(),
+                    },
+                )?;
+                Some(notices_tx)
+            }
+            None => None,
+        };
         engine::spawn(
             &account,
             password.as_deref(),
@@ -97,6 +126,7 @@ impl Client {
                 events: events.clone(),
                 state,
                 dropped: dropped.clone(),
+                files,
             },
         )?;
         Ok(Client {
@@ -106,6 +136,7 @@ impl Client {
             state: state_rx,
             reader: StoreReader::new(reader),
             dropped,
+            disk,
         })
     }
 
@@ -157,10 +188,59 @@ impl Client {
                 to,
                 text,
                 reply_to,
+                file: None,
                 reply,
             })
         })
         .await
+    }
+
+    /// Sends a file with an optional caption (extension 12): copied into
+    /// the account's files first (so it can still be fetched after the
+    /// original moves), announced at once; a small one is pushed to the
+    /// broker for recipients who are away, a large one is fetched from us
+    /// while both are online.
+    pub async fn send_file(
+        &self,
+        to: ConversationId,
+        path: PathBuf,
+        caption: impl Into<String>,
+        reply_to: Option<MessageId>,
+    ) -> Result<StoredMessage, ClientError> {
+        let limit = match &to {
+            ConversationId::Direct(_) => crate::transfer::PUSH_LIMIT_DIRECT,
+            ConversationId::Room(_) => crate::transfer::PUSH_LIMIT_ROOM,
+            ConversationId::Phone(_) => return Err(ClientError::NoFilesBySms),
+        };
+        let disk = self.disk.clone();
+        let file =
+            tokio::task::spawn_blocking(move || crate::transfer::outgoing(&disk, &path, limit))
+                .await
+                .map_err(|_| ClientError::Stopped)??;
+        let caption = caption.into();
+        self.request(|reply| {
+            Command::Send(SendRequest {
+                to,
+                text: caption,
+                reply_to,
+                file: Some(Box::new(file)),
+                reply,
+            })
+        })
+        .await
+    }
+
+    /// Where the file of message `id` is on disk, once it is here whole.
+    pub async fn file_path(&self, id: MessageId) -> Result<PathBuf, ClientError> {
+        self.reader.file_path(id).await
+    }
+
+    /// Received and sent files, newest first.
+    pub async fn files(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<crate::store::files::FileRecord>, ClientError> {
+        self.reader.files(limit).await
     }
 
     /// Edits, deletes or reacts to a message (extension 11): applied here
@@ -192,6 +272,7 @@ impl Client {
                 to: to.clone(),
                 text,
                 reply_to: None,
+                file: None,
                 reply,
             }))
             .await?;

@@ -61,6 +61,22 @@ pub enum ClientError {
     /// Asked of the SMS gateway (a cancel, a query) with no link to it.
     #[error("the SMS gateway cannot be asked now: {0}")]
     GatewayUnavailable(String),
+    /// A file to send that cannot be read.
+    #[error("cannot read {path}: {source}; check that the file exists and you may read it")]
+    FileUnreadable {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An empty file, or one over the limit.
+    #[error("{0}")]
+    FileSize(&'static str),
+    /// A file asked of a conversation that cannot carry one.
+    #[error("files cannot be sent by SMS; send it in a chat")]
+    NoFilesBySms,
+    /// A file asked for that is not here (yet).
+    #[error("this file is not here yet (it is still downloading or was cancelled)")]
+    FileNotHere,
     #[error("the connection task has stopped; restart Tether")]
     Stopped,
     /// The thread that runs the connection could not be started.
@@ -85,7 +101,11 @@ impl ClientError {
             | ClientError::NoChangesBySms
             | ClientError::StillQueued
             | ClientError::BadReaction(_)
-            | ClientError::SmsTooLong(_) => ErrorCode::BadInput,
+            | ClientError::SmsTooLong(_)
+            | ClientError::FileUnreadable { .. }
+            | ClientError::FileSize(_)
+            | ClientError::NoFilesBySms
+            | ClientError::FileNotHere => ErrorCode::BadInput,
             ClientError::GatewayUnavailable(_) => ErrorCode::Unreachable,
             ClientError::Account(AccountError::Tls(_)) => ErrorCode::Tls,
             ClientError::Account(_) => ErrorCode::BadInput,

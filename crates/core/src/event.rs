@@ -53,6 +53,13 @@ pub enum Event {
     Changed {
         message: StoredMessage,
     },
+    /// A message's file moved on: bytes transferred (at most a few times
+    /// a second per file), or its transfer ended (extension 12).
+    Transfer {
+        conversation: ConversationId,
+        message: MessageId,
+        file: crate::model::Attachment,
+    },
     /// A message is gone from the history: one of our failed messages
     /// deleted for good, or a message we deleted for ourselves.
     Removed {

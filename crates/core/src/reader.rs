@@ -168,4 +168,30 @@ impl StoreReader {
     ) -> Result<Vec<(MessageId, SmsDelivery)>, ClientError> {
         self.run(move |s| s.sms_deliveries(&ids)).await
     }
+
+    /// Where the file of message `id` is, once it is here whole (ours, or
+    /// theirs downloaded and verified).
+    pub async fn file_path(&self, id: MessageId) -> Result<std::path::PathBuf, ClientError> {
+        let record = self.run(move |s| s.file_of_message(id)).await?;
+        record
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    crate::model::TransferState::Downloaded
+                        | crate::model::TransferState::Uploaded
+                        | crate::model::TransferState::Uploading
+                )
+            })
+            .and_then(|r| r.path)
+            .filter(|p| p.exists())
+            .ok_or(ClientError::FileNotHere)
+    }
+
+    /// Received and sent files, newest first.
+    pub async fn files(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<crate::store::files::FileRecord>, ClientError> {
+        self.run(move |s| s.files(limit)).await
+    }
 }

@@ -133,3 +133,25 @@ pub fn dm(user: &str) -> ConversationId {
 pub fn room(name: &str) -> ConversationId {
     ConversationId::Room(name.parse().unwrap())
 }
+
+/// alice, bob and carol, connected, all in room `dev`, each having seen
+/// the other two join (so every subscription is in place).
+pub async fn room_of_three(url: &str, dir: &Path) -> [Peer; 3] {
+    let mut peers = Vec::new();
+    for user in ["alice", "bob", "carol"] {
+        let peer = Peer::start(url, user, dir).await;
+        peer.connected().await;
+        peer.client
+            .join_room("dev".parse().unwrap(), None)
+            .await
+            .unwrap();
+        peers.push(peer);
+    }
+    for peer in &mut peers {
+        for _ in 0..2 {
+            peer.wait_for(|e| matches!(e, Event::Member { joined: true, .. }))
+                .await;
+        }
+    }
+    <[Peer; 3]>::try_from(peers).ok().unwrap()
+}

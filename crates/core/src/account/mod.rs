@@ -215,6 +215,32 @@ impl Account {
         Ok((client, eventloop))
     }
 
+    /// The link of the account's second session, which carries files
+    /// (extension 12 of docs/protocol.md): the account's client id with
+    /// `-f` as its last two characters, persistent (the broker queues
+    /// chunks for us while we are away, apart from chat), no Last Will.
+    pub fn files_link(
+        &self,
+        password: Option<&str>,
+        inflight: u16,
+    ) -> Result<(AsyncClient, EventLoop), AccountError> {
+        let mut options = self.mqtt_options(password, None, inflight)?;
+        options
+            .set_client_id(self.files_client_id())
+            .set_clean_session(false);
+        let (client, mut eventloop) = AsyncClient::new(options, request_capacity(inflight));
+        let mut network = NetworkOptions::new();
+        network.set_connection_timeout(u64::from(self.keep_alive_secs.clamp(5, 10)));
+        eventloop.set_network_options(network);
+        Ok((client, eventloop))
+    }
+
+    /// See [`Account::files_link`]; at most 23 characters like the chat's.
+    pub fn files_client_id(&self) -> String {
+        let base: String = self.client_id.chars().take(21).collect();
+        format!("{base}-f")
+    }
+
     /// A retained presence envelope; also the Last Will.
     pub fn will(&self, payload: Vec<u8>) -> LastWill {
         let topic = crate::protocol::Topic::Presence {

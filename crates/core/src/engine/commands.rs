@@ -22,7 +22,16 @@ pub(crate) struct SendRequest {
     pub to: ConversationId,
     pub text: String,
     pub reply_to: Option<MessageId>,
+    /// A file the message announces (extension 12), already on disk.
+    pub file: Option<Box<OutgoingFile>>,
     pub reply: Reply<StoredMessage>,
+}
+
+/// A file to send: its announcement and where its bytes are.
+#[derive(Debug)]
+pub(crate) struct OutgoingFile {
+    pub body: crate::protocol::FileBody,
+    pub path: std::path::PathBuf,
 }
 
 #[derive(Debug)]
@@ -77,6 +86,12 @@ pub(crate) enum Command {
         body: Body,
         reply: Reply<()>,
     },
+    /// The file session has a file of `sender`'s whole and verified: its
+    /// `delivered` receipt goes now (extension 12).
+    FileArrived {
+        sender: crate::protocol::UserId,
+        message: MessageId,
+    },
     RetryNow,
     SetPassword {
         user: String,
@@ -129,6 +144,13 @@ impl Engine {
                 let queued = self.enqueue(&topic, &envelope, false);
                 let _ = reply.send(queued.map(|_| ()).map_err(ClientError::from));
             }
+            Command::FileArrived { sender, message } => {
+                if let Err(e) = self.send_receipt(&sender, vec![message], ReceiptStatus::Delivered)
+                {
+                    tracing::error!("cannot queue a receipt for a file: {e}");
+                }
+                self.pump();
+            }
             Command::Change { of, change, reply } => {
                 let _ = reply.send(self.change_message(of, change));
             }
@@ -152,6 +174,10 @@ impl Engine {
                 }
             }
             Command::SetPassword { user, password } => {
+                self.tell_files(crate::transfer::session::Notice::Credentials {
+                    user: user.clone(),
+                    password: password.clone(),
+                });
                 let _ = self
                     .control
                     .send(Control::Credentials { user, password })

@@ -34,6 +34,37 @@ pub(crate) enum DriverEvent {
 
 pub(crate) type Tagged = (u64, DriverEvent);
 
+/// Runs a task that owns a link and the driver of that link's event loop
+/// on a thread of their own, with a current-thread runtime (see
+/// `engine::spawn` for why). `task` gets the driver's control channel and
+/// the link's events.
+pub(crate) fn spawn_thread<T, F>(
+    name: String,
+    eventloop: EventLoop,
+    task: T,
+) -> Result<(), crate::error::ClientError>
+where
+    T: FnOnce(mpsc::Sender<Control>, mpsc::Receiver<Tagged>) -> F + Send + 'static,
+    F: std::future::Future<Output = ()> + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(crate::error::ClientError::Thread)?;
+    let (control_tx, control_rx) = mpsc::channel(16);
+    let (link_tx, link_rx) = mpsc::channel(1024);
+    std::thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            runtime.block_on(async move {
+                tokio::spawn(run(eventloop, control_rx, link_tx));
+                task(control_tx, link_rx).await;
+            });
+        })
+        .map_err(crate::error::ClientError::Thread)?;
+    Ok(())
+}
+
 pub(crate) async fn run(
     mut eventloop: EventLoop,
     mut control: mpsc::Receiver<Control>,

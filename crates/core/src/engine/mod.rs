@@ -21,8 +21,9 @@
 mod acks;
 mod changing;
 mod commands;
-mod driver;
+pub(crate) mod driver;
 pub(crate) mod drops;
+mod files;
 mod indexing;
 mod link;
 mod probe;
@@ -46,7 +47,7 @@ use tokio::time::Instant;
 
 pub(crate) use changing::refuse_if_queued;
 pub(crate) use commands::Command;
-pub(crate) use commands::SendRequest;
+pub(crate) use commands::{OutgoingFile, SendRequest};
 use driver::{Control, DriverEvent, Tagged};
 use drops::Drops;
 use publisher::Publisher;
@@ -107,6 +108,8 @@ pub(crate) struct Engine {
     foreign_at: Instant,
     /// Texting phones through the team's SMS gateway user (extension 10).
     sms: SmsRole,
+    /// The account's file session (extension 12); none for a guest.
+    files: Option<mpsc::Sender<crate::transfer::session::Notice>>,
 }
 
 /// This account's part in SMS through a gateway user.
@@ -134,6 +137,8 @@ pub(crate) struct Channels {
     pub events: broadcast::Sender<Event>,
     pub state: watch::Sender<ConnectionState>,
     pub dropped: Arc<AtomicU64>,
+    /// To the account's file session, if this process runs one.
+    pub files: Option<mpsc::Sender<crate::transfer::session::Notice>>,
 }
 
 /// Starts the engine for `account` and its driver on a thread of their
@@ -165,55 +170,51 @@ pub(crate) fn spawn(
         account.will(will.encode())
     });
     let (mqtt, eventloop) = account.mqtt_link(password, will, WINDOW)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(ClientError::Thread)?;
-    let (control_tx, control_rx) = mpsc::channel(16);
-    let (link_tx, link_rx) = mpsc::channel(1024);
-    let engine = Engine {
-        me: account.user.clone(),
-        prefix: account.prefix.clone(),
-        store: storage.store,
-        _checkpoints: storage.checkpoints,
-        mqtt,
-        control: control_tx,
-        link_events: link_rx,
-        commands: channels.commands,
-        events: channels.events,
-        state: channels.state,
-        supervisor: Supervisor::new(Backoff::default(), STABLE_AFTER),
-        link: link::Link::new(
-            Publisher::new(usize::from(WINDOW)),
-            Liveness::new(account.keep_alive()),
-        ),
-        generation: 0,
-        drops: Drops::new(channels.dropped),
-        presence: PresenceState::Online,
-        resend_at: None,
-        broker: (account.broker.host().to_owned(), account.broker.port()),
-        probe: None,
-        settling: settling::Settling::default(),
-        deferred: None,
-        index_timer: indexing::IndexTimer::default(),
-        session: subscriptions::Session::new(storage.session),
-        data_version: 0,
-        foreign_at: Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY,
-        sms: SmsRole {
-            gateway: account.sms_gateway.clone(),
-            serves: account.serves_sms,
-        },
+    let (me, prefix, keep_alive) = (
+        account.user.clone(),
+        account.prefix.clone(),
+        account.keep_alive(),
+    );
+    let broker = (account.broker.host().to_owned(), account.broker.port());
+    let sms = SmsRole {
+        gateway: account.sms_gateway.clone(),
+        serves: account.serves_sms,
     };
-    std::thread::Builder::new()
-        .name(format!("engine-{}", account.user))
-        .spawn(move || {
-            runtime.block_on(async move {
-                tokio::spawn(driver::run(eventloop, control_rx, link_tx));
-                engine.run().await;
-            });
-        })
-        .map_err(ClientError::Thread)?;
-    Ok(())
+    let name = format!("engine-{}", account.user);
+    driver::spawn_thread(name, eventloop, move |control, link_events| {
+        Engine {
+            me,
+            prefix,
+            store: storage.store,
+            _checkpoints: storage.checkpoints,
+            mqtt,
+            control,
+            link_events,
+            commands: channels.commands,
+            events: channels.events,
+            state: channels.state,
+            supervisor: Supervisor::new(Backoff::default(), STABLE_AFTER),
+            link: link::Link::new(
+                Publisher::new(usize::from(WINDOW)),
+                Liveness::new(keep_alive),
+            ),
+            generation: 0,
+            drops: Drops::new(channels.dropped),
+            presence: PresenceState::Online,
+            resend_at: None,
+            broker,
+            probe: None,
+            settling: settling::Settling::default(),
+            deferred: None,
+            index_timer: indexing::IndexTimer::default(),
+            session: subscriptions::Session::new(storage.session),
+            data_version: 0,
+            foreign_at: Instant::now() + subscriptions::FOREIGN_CHANGES_EVERY,
+            sms,
+            files: channels.files,
+        }
+        .run()
+    })
 }
 
 async fn sleep_until(at: Option<Instant>) {
@@ -447,5 +448,6 @@ impl Engine {
         }
         self.publish_presence(self.presence);
         self.schedule_resends();
+        self.rooms_to_files();
     }
 }

@@ -14,14 +14,15 @@ use super::{Engine, drops};
 use crate::event::Event;
 use crate::model::{ConversationId, MessageStatus, PresenceRecord, StoredMessage};
 use crate::protocol::{
-    Body, Decoded, Envelope, MessageId, PresenceBody, ReceiptBody, ReceiptStatus, Rejection,
-    RoomMetaBody, SmsStatusBody, Topic, UserId, classify,
+    Body, Decoded, Envelope, FileBody, MessageId, PresenceBody, ReceiptBody, ReceiptStatus,
+    Rejection, RoomMetaBody, SmsStatusBody, Topic, UserId, classify,
 };
 use crate::store::{Change, OutboxEntry, Stored};
 
 /// What one incoming publish asks of us, once validated.
 enum Incoming {
-    Message(StoredMessage),
+    /// A message, and the file it announces (extension 12).
+    Message(StoredMessage, Option<Box<FileBody>>),
     Receipt(UserId, ReceiptBody),
     Typing(ConversationId, UserId, bool),
     Presence(UserId, PresenceBody, i64),
@@ -39,6 +40,7 @@ impl Engine {
         }
         let now = Instant::now();
         let mut messages = Vec::new();
+        let mut files = Vec::new();
         let mut changes = Vec::new();
         let mut others = Vec::new();
         for publish in &batch {
@@ -55,7 +57,12 @@ impl Engine {
                     }
                 }
                 Ok(inbound) => match interpret(inbound.topic, inbound.decoded) {
-                    Some(Incoming::Message(m)) => messages.push(m),
+                    Some(Incoming::Message(m, file)) => {
+                        if let Some(file) = file {
+                            files.push((m.id, *file));
+                        }
+                        messages.push(m);
+                    }
                     Some(Incoming::Change(c)) => changes.push((c, publish.topic.clone())),
                     Some(other) => others.push(other),
                     None => {}
@@ -74,7 +81,7 @@ impl Engine {
         // and is applied as it is stored, so the message shows (and
         // notifies) as changed, whatever the order in the batch. Nothing
         // is acked unless stored.
-        if !self.apply_changes(changes) || !self.store_messages(&messages) {
+        if !self.apply_changes(changes) || !self.store_messages(&messages, &files) {
             // Not acked: the broker will deliver these again on the next link.
             return;
         }
@@ -117,10 +124,25 @@ impl Engine {
 
     /// Stores messages and queues their `delivered` receipts, in one
     /// transaction.
-    fn store_messages(&mut self, messages: &[StoredMessage]) -> bool {
+    fn store_messages(
+        &mut self,
+        messages: &[StoredMessage],
+        files: &[(MessageId, FileBody)],
+    ) -> bool {
         if messages.is_empty() {
             return true;
         }
+        // A file's `delivered` waits until the file is here whole (the
+        // file session says so, `Command::FileArrived`); a duplicate of
+        // one already here gets it at once.
+        let waiting: std::collections::HashSet<MessageId> = files
+            .iter()
+            .filter(|(id, file)| {
+                let sender = messages.iter().find(|m| m.id == *id).map(|m| &m.sender);
+                !sender.is_some_and(|s| self.store.is_downloaded(s, file.id).unwrap_or(false))
+            })
+            .map(|(id, _)| *id)
+            .collect();
         // Duplicates get a receipt too: the first one may have been lost.
         // Texts to or from phones get none: the SMS gateway user answers
         // with `sms_status` (docs/protocol.md, extension 10).
@@ -128,6 +150,7 @@ impl Engine {
         for message in messages
             .iter()
             .filter(|m| m.sender != self.me && !matches!(m.conversation, ConversationId::Phone(_)))
+            .filter(|m| !waiting.contains(&m.id))
         {
             receipts
                 .entry(message.sender.clone())
@@ -140,10 +163,18 @@ impl Engine {
             .collect();
         let outcomes = match self
             .store
-            .store_incoming_batch_and_enqueue(messages, &receipts)
+            .store_incoming_batch_and_enqueue(messages, &receipts, files)
         {
             Ok(outcomes) => {
                 self.messages_stored();
+                for (id, file) in files {
+                    if let Some(m) = messages.iter().find(|m| m.id == *id) {
+                        self.tell_files(crate::transfer::session::Notice::Announced {
+                            sender: m.sender.clone(),
+                            id: file.id,
+                        });
+                    }
+                }
                 outcomes
             }
             Err(e) => {
@@ -159,9 +190,10 @@ impl Engine {
                 for why in &late.refused {
                     self.count_drop(why, &message.conversation.key());
                 }
-                // Changes that came first show at once: the message as
-                // the store now has it.
-                let shown = match late.applied {
+                // Changes that came first show at once, and a file with
+                // what is known of it: the message as the store now has it.
+                let with_file = files.iter().any(|(id, _)| *id == message.id);
+                let shown = match late.applied || with_file {
                     true => self.store.message(message.id).ok().flatten(),
                     false => None,
                 }
@@ -188,7 +220,7 @@ impl Engine {
     fn apply(&mut self, incoming: Incoming) {
         let result = match incoming {
             // Stored by `receive_batch` before anything else.
-            Incoming::Message(_) | Incoming::Change(_) => Ok(()),
+            Incoming::Message(..) | Incoming::Change(_) => Ok(()),
             // Gathered by `receive_batch` to settle together.
             Incoming::Receipt(..) => Ok(()),
             Incoming::Typing(conversation, user, active) => {
@@ -304,19 +336,23 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                 ..
             } = envelope;
             match (body, conversation, topic) {
-                (Body::Msg(m), Some(conversation), _) => Some(Incoming::Message(StoredMessage {
-                    id,
-                    conversation,
-                    sender,
-                    ts,
-                    seq,
-                    text: m.text,
-                    reply_to,
-                    outgoing: false,
-                    status: MessageStatus::Received,
-                    unsupported: false,
-                    changes: Default::default(),
-                })),
+                (Body::Msg(m), Some(conversation), _) => Some(Incoming::Message(
+                    StoredMessage {
+                        id,
+                        conversation,
+                        sender,
+                        ts,
+                        seq,
+                        text: m.text,
+                        reply_to,
+                        outgoing: false,
+                        status: MessageStatus::Received,
+                        unsupported: false,
+                        changes: Default::default(),
+                        file: None,
+                    },
+                    m.file,
+                )),
                 (Body::Receipt(r), Some(ConversationId::Direct(_)), _) => {
                     Some(Incoming::Receipt(sender, r))
                 }
@@ -336,19 +372,23 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
                         }
                         _ => sender,
                     };
-                    Some(Incoming::Message(StoredMessage {
-                        id,
-                        conversation: ConversationId::Phone(m.phone),
-                        sender,
-                        ts,
-                        seq: None,
-                        text: m.text,
-                        reply_to,
-                        outgoing: false,
-                        status: MessageStatus::Received,
-                        unsupported: false,
-                        changes: Default::default(),
-                    }))
+                    Some(Incoming::Message(
+                        StoredMessage {
+                            id,
+                            conversation: ConversationId::Phone(m.phone),
+                            sender,
+                            ts,
+                            seq: None,
+                            text: m.text,
+                            reply_to,
+                            outgoing: false,
+                            status: MessageStatus::Received,
+                            unsupported: false,
+                            changes: Default::default(),
+                            file: None,
+                        },
+                        None,
+                    ))
                 }
                 (Body::SmsStatus(b), None, Topic::SmsIn { .. }) => Some(Incoming::SmsStatus(b)),
                 (body @ (Body::Edit(_) | Body::Delete(_) | Body::Reaction(_)), Some(c), _) => {
@@ -360,19 +400,23 @@ fn interpret(topic: Topic, decoded: Decoded) -> Option<Incoming> {
         Decoded::Unsupported {
             id: Some(id), raw, ..
         } => conversation.map(|conversation| {
-            Incoming::Message(StoredMessage {
-                id,
-                conversation,
-                sender,
-                ts: crate::clock::now_ms(),
-                seq: None,
-                text: raw,
-                reply_to: None,
-                outgoing: false,
-                status: MessageStatus::Received,
-                unsupported: true,
-                changes: Default::default(),
-            })
+            Incoming::Message(
+                StoredMessage {
+                    id,
+                    conversation,
+                    sender,
+                    ts: crate::clock::now_ms(),
+                    seq: None,
+                    text: raw,
+                    reply_to: None,
+                    outgoing: false,
+                    status: MessageStatus::Received,
+                    unsupported: true,
+                    changes: Default::default(),
+                    file: None,
+                },
+                None,
+            )
         }),
         Decoded::Unsupported { id: None, .. } => None,
         // The member cleared their retained meta: they left the room.

@@ -93,7 +93,8 @@ impl Engine {
             let Some(topic) = self.message_topic(&message.conversation) else {
                 continue;
             };
-            let envelope = resend_envelope(&self.me, &message);
+            let file = self.store.announcement(message.id)?;
+            let envelope = resend_envelope(&self.me, &message, file);
             let entry = OutboxEntry {
                 topic: topic.render(&self.prefix),
                 payload: envelope.encode(),
@@ -126,7 +127,11 @@ pub(super) fn timer_at(due_ms: i64, now_ms: i64, now: Instant) -> Instant {
 /// The envelope of our stored message, published again: the same id, ts
 /// and seq as the first time, so that receivers de-duplicate it and a gap
 /// it closes is closed once.
-pub(super) fn resend_envelope(me: &UserId, message: &StoredMessage) -> Envelope {
+pub(super) fn resend_envelope(
+    me: &UserId,
+    message: &StoredMessage,
+    file: Option<crate::protocol::FileBody>,
+) -> Envelope {
     Envelope {
         v: PROTOCOL_VERSION,
         id: message.id,
@@ -134,7 +139,10 @@ pub(super) fn resend_envelope(me: &UserId, message: &StoredMessage) -> Envelope 
         from: Some(me.clone()),
         seq: message.seq,
         reply_to: message.reply_to,
-        body: Body::Msg(MsgBody::text(message.text.clone())),
+        body: Body::Msg(MsgBody {
+            text: message.text.clone(),
+            file: file.map(Box::new),
+        }),
     }
 }
 
@@ -182,8 +190,9 @@ mod tests {
             status: MessageStatus::Sent,
             unsupported: false,
             changes: Default::default(),
+            file: None,
         };
-        let again = resend_envelope(&me, &stored);
+        let again = resend_envelope(&me, &stored, None);
         assert_eq!(again.encode(), first.encode(), "byte for byte");
     }
 }

@@ -33,6 +33,7 @@ impl Engine {
         };
         self.publish_meta(room, body, ts)?;
         self.sync_subscriptions();
+        self.rooms_to_files();
         Ok(())
     }
 
@@ -52,6 +53,7 @@ impl Engine {
             retain: true,
         })?;
         self.sync_subscriptions();
+        self.rooms_to_files();
         Ok(())
     }
 

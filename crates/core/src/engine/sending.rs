@@ -59,38 +59,54 @@ impl Engine {
         }
         let conversations: Vec<ConversationId> =
             ready.iter().map(|r| r.request.to.clone()).collect();
-        let stored = self.store.enqueue_messages(&conversations, |i, seq| {
-            let Ready {
-                request,
-                envelope,
-                payload,
-                topic,
-            } = &ready[i];
-            let message = StoredMessage {
-                id: envelope.id,
-                conversation: request.to.clone(),
-                sender: self.me.clone(),
-                ts: envelope.ts,
-                seq: Some(seq),
-                text: request.text.clone(),
-                reply_to: request.reply_to,
-                outgoing: true,
-                status: MessageStatus::Queued,
-                unsupported: false,
-                changes: Default::default(),
-            };
-            let entry = OutboxEntry {
-                topic: topic.clone(),
-                payload: payload.with_seq(seq),
-                qos: 1,
-                retain: false,
-            };
-            (message, entry)
-        });
+        let files: Vec<Option<(&crate::protocol::FileBody, &std::path::Path)>> = ready
+            .iter()
+            .map(|r| r.request.file.as_ref().map(|f| (&f.body, f.path.as_path())))
+            .collect();
+        let stored = self
+            .store
+            .enqueue_messages(&conversations, &files, |i, seq| {
+                let Ready {
+                    request,
+                    envelope,
+                    payload,
+                    topic,
+                } = &ready[i];
+                let message = StoredMessage {
+                    id: envelope.id,
+                    conversation: request.to.clone(),
+                    sender: self.me.clone(),
+                    ts: envelope.ts,
+                    seq: Some(seq),
+                    text: request.text.clone(),
+                    reply_to: request.reply_to,
+                    outgoing: true,
+                    status: MessageStatus::Queued,
+                    unsupported: false,
+                    changes: Default::default(),
+                    file: None,
+                };
+                let entry = OutboxEntry {
+                    topic: topic.clone(),
+                    payload: payload.with_seq(seq),
+                    qos: 1,
+                    retain: false,
+                };
+                (message, entry)
+            });
         match stored {
             Ok(messages) => {
                 self.messages_stored();
-                for (message, r) in messages.into_iter().zip(ready) {
+                for (mut message, r) in messages.into_iter().zip(ready) {
+                    if r.request.file.is_some() {
+                        // Shown with its file; the file session pushes it.
+                        if let Ok(Some(stored)) = self.store.message(message.id) {
+                            message = stored;
+                        }
+                        self.tell_files(crate::transfer::session::Notice::Sent {
+                            message: message.id,
+                        });
+                    }
                     self.emit(Event::Message {
                         message: message.clone(),
                     });
@@ -120,7 +136,12 @@ impl Engine {
             .ok_or_else(|| ClientError::WrongChannel(request.to.clone()))?;
         let (envelope, payload) = match &request.to {
             ConversationId::Phone(phone) => checked_sms(&self.me, phone, &request.text)?,
-            _ => checked_envelope(&self.me, &request.text, request.reply_to)?,
+            _ => checked_message(
+                &self.me,
+                &request.text,
+                request.reply_to,
+                request.file.as_ref().map(|f| &f.body),
+            )?,
         };
         if let ConversationId::Room(room) = &request.to {
             self.ensure_joined(room)?;
@@ -157,7 +178,18 @@ pub(crate) fn checked_envelope(
     text: &str,
     reply_to: Option<MessageId>,
 ) -> Result<(Envelope, Unsequenced), ClientError> {
-    if text.trim().is_empty() {
+    checked_message(me, text, reply_to, None)
+}
+
+/// [`checked_envelope`] for a message that may announce a file; with a
+/// file the text (its caption) may be empty.
+fn checked_message(
+    me: &UserId,
+    text: &str,
+    reply_to: Option<MessageId>,
+    file: Option<&crate::protocol::FileBody>,
+) -> Result<(Envelope, Unsequenced), ClientError> {
+    if text.trim().is_empty() && file.is_none() {
         return Err(ClientError::EmptyMessage);
     }
     if text.len() > MAX_TEXT_BYTES {
@@ -166,7 +198,10 @@ pub(crate) fn checked_envelope(
             max: MAX_TEXT_BYTES,
         });
     }
-    let body = Body::Msg(MsgBody::text(text.to_owned()));
+    let body = Body::Msg(MsgBody {
+        text: text.to_owned(),
+        file: file.map(|f| Box::new(f.clone())),
+    });
     let mut envelope = Envelope::new(body, me, now_ms());
     envelope.reply_to = reply_to;
     // Receivers drop an envelope over the size limit (64 KiB of control

@@ -86,6 +86,8 @@ pub struct StoredMessage {
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(flatten))]
     pub changes: MessageChanges,
+    /// The file it announces (extension 12), if any.
+    pub file: Option<super::attachment::Attachment>,
 }
 
 /// A run of sequence numbers that never arrived: `first..=last`.

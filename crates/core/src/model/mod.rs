@@ -11,6 +11,8 @@
 //! - `message`: [`StoredMessage`], [`MessageStatus`] and [`Gap`].
 //! - `change`: edits, deletes and reactions ([`MessageChanges`] on a
 //!   stored message, [`MessageChange`] asked for, [`EditRecord`]).
+//! - `attachment`: a message's file ([`Attachment`]) and how its
+//!   transfer stands ([`TransferState`]).
 //! - `people`: [`PresenceState`], [`PresenceRecord`] and [`Room`].
 //! - `connection`: [`ConnectionState`].
 //! - `notify`: notification settings and [`should_notify`].
@@ -20,6 +22,7 @@
 //! A new message kind adds its fields or a type here, its wire form in
 //! `protocol`, its table in `store/schema.rs`.
 
+mod attachment;
 mod change;
 mod connection;
 mod conversation;
@@ -30,6 +33,7 @@ mod people;
 mod ser;
 mod sms;
 
+pub use attachment::{Attachment, Thumb, TransferState};
 pub use change::{Deletion, EditRecord, MessageChange, MessageChanges, Reaction};
 pub use connection::ConnectionState;
 pub use conversation::{

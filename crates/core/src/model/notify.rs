@@ -133,6 +133,7 @@ mod tests {
             status: MessageStatus::Received,
             unsupported: false,
             changes: Default::default(),
+            file: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod decode;
 mod envelope;
 mod error;
 mod file;
+mod file_topic;
 pub mod frame;
 mod ids;
 mod inbound;
@@ -23,6 +24,7 @@ pub use envelope::{
 };
 pub use error::DecodeError;
 pub use file::{FileBody, MAX_NAME_BYTES, MAX_THUMB_BYTES, MAX_THUMB_SIDE, Thumbnail, safe_name};
+pub use file_topic::{FileTopic, file_inbox_filter, file_room_filter};
 pub use ids::{IdError, MAX_ID_LEN, RoomId, UserId};
 pub use inbound::{Inbound, Rejection, classify, kind_allowed};
 pub use sms::{MAX_FAILURE_BYTES, SmsBody, SmsStatusBody};

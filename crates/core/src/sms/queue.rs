@@ -170,6 +170,7 @@ impl Engine {
             status: MessageStatus::Queued,
             unsupported: false,
             changes: Default::default(),
+            file: None,
         };
         Ok((msg, parts))
     }

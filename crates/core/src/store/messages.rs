@@ -92,6 +92,11 @@ fn settle_late_changes(
 }
 
 impl Store {
+    /// Whether the file of (sender, transfer) is here, whole and verified.
+    pub fn is_downloaded(&self, sender: &UserId, id: uuid::Uuid) -> Result<bool, StoreError> {
+        super::files::is_downloaded(&self.conn, sender, id)
+    }
+
     /// Stores one received message, de-duplicating by id. See [`Stored`].
     /// (Tests only.)
     #[cfg(test)]
@@ -116,15 +121,19 @@ impl Store {
         &mut self,
         msgs: &[StoredMessage],
     ) -> Result<Vec<Stored>, StoreError> {
-        self.store_incoming_batch_and_enqueue(msgs, &[])
+        self.store_incoming_batch_and_enqueue(msgs, &[], &[])
     }
 
     /// [`Store::store_incoming_batch`], and `publishes` (the receipts for
     /// those messages) queued in the same transaction: one commit for both.
+    ///
+    /// `files` are the files some of these messages announce (extension
+    /// 12), recorded with them.
     pub fn store_incoming_batch_and_enqueue(
         &mut self,
         msgs: &[StoredMessage],
         publishes: &[OutboxEntry],
+        files: &[(MessageId, crate::protocol::FileBody)],
     ) -> Result<Vec<Stored>, StoreError> {
         let tx = self.conn.transaction()?;
         for entry in publishes {
@@ -135,6 +144,12 @@ impl Store {
             .iter()
             .map(|m| store_one(&tx, m, &mut batch))
             .collect::<Result<Vec<_>, _>>()?;
+        for (id, file) in files {
+            let stored = msgs.iter().zip(&res).find(|(m, _)| m.id == *id);
+            if let Some((message, Stored::New { .. })) = stored {
+                super::files::record_announced(&tx, message, file)?;
+            }
+        }
         // After `finish`: a late edit of the newest message must win over
         // the preview `finish` writes.
         batch.finish(&tx)?;
@@ -158,6 +173,7 @@ impl Store {
             .map(|message| {
                 let mut one = [message];
                 changes::attach_reactions(&self.conn, &mut one)?;
+                super::files::attach_files(&self.conn, &mut one)?;
                 let [message] = one;
                 Ok(message)
             })
@@ -222,6 +238,7 @@ impl Store {
             .map(RawMessage::decode)
             .collect::<Result<Vec<_>, _>>()?;
         changes::attach_reactions(&self.conn, &mut page)?;
+        super::files::attach_files(&self.conn, &mut page)?;
         Ok(page)
     }
 

@@ -33,6 +33,7 @@ mod changes;
 mod checkpoint;
 mod drafts;
 mod error;
+pub mod files;
 mod indexing;
 mod inserts;
 mod messages;

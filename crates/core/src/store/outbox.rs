@@ -41,9 +41,13 @@ impl Store {
     /// and handed to `build(i, seq)`, which makes the message and its
     /// outbox entry; it cannot fail, so no number is used without a message
     /// (a receiver would report that as a gap).
+    ///
+    /// `files[i]`, if any, is the file message `i` announces and where its
+    /// bytes are (extension 12), recorded in the same transaction.
     pub fn enqueue_messages(
         &mut self,
         conversations: &[ConversationId],
+        files: &[Option<(&crate::protocol::FileBody, &std::path::Path)>],
         mut build: impl FnMut(usize, u64) -> (StoredMessage, OutboxEntry),
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let tx = self.conn.transaction()?;
@@ -54,6 +58,9 @@ impl Store {
             let seq = batch.next_out_seq(&tx, conv_id)?;
             let (msg, entry) = build(i, seq);
             let (msg, _) = insert_outgoing(&tx, msg, &entry, &mut batch)?;
+            if let Some(Some((file, path))) = files.get(i) {
+                super::files::insert_outgoing(&tx, &msg, file, path)?;
+            }
             stored.push(msg);
         }
         batch.finish(&tx)?;

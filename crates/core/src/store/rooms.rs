@@ -108,6 +108,16 @@ impl Store {
         Ok(changed)
     }
 
+    /// Whether `user` is a member of `room` as far as we know.
+    pub fn is_member(&self, room: &RoomId, user: &UserId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM room_members WHERE room = ?1 AND user = ?2)",
+            )?
+            .query_row(params![room.as_str(), user.as_str()], |r| r.get(0))?)
+    }
+
     /// Adds (`present`) or removes a member of `room`, e.g. from a retained
     /// `room_meta` message. A `None` name keeps any name seen before.
     pub fn set_member(

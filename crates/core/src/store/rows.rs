@@ -74,6 +74,8 @@ impl RawMessage {
                 deleted: deletion_from_code(self.deleted)?,
                 reactions: Vec::new(),
             },
+            // Files live in their own table: `files::attach_files`.
+            file: None,
         })
     }
 }

@@ -372,6 +372,41 @@ CREATE TABLE conversation_notify (
 ) WITHOUT ROWID;
 "#;
 
+/// Files in chats (extension 12). One row per (sender, transfer): ours
+/// from the moment we send, theirs from the first chunk or the
+/// announcement, whichever comes first (`message` is NULL until the
+/// announcement names it). `have` is the chunk bitmap: for a file we
+/// receive, the chunks verified and written; for one we push, the chunks
+/// the broker acknowledged.
+const V10: &str = r#"
+CREATE TABLE files (
+    rid       INTEGER PRIMARY KEY,
+    id        BLOB NOT NULL,
+    sender    TEXT NOT NULL,
+    message   BLOB,
+    conv      INTEGER REFERENCES conversations(id),
+    outgoing  INTEGER NOT NULL,
+    name      TEXT NOT NULL DEFAULT '',
+    mime      TEXT NOT NULL DEFAULT 'application/octet-stream',
+    size      INTEGER NOT NULL,
+    chunk     INTEGER NOT NULL,
+    sha256    BLOB,
+    queued    INTEGER NOT NULL DEFAULT 0,
+    thumb     BLOB,
+    thumb_w   INTEGER,
+    thumb_h   INTEGER,
+    encrypted INTEGER NOT NULL DEFAULT 0,
+    have      BLOB NOT NULL,
+    have_count INTEGER NOT NULL DEFAULT 0,
+    state     INTEGER NOT NULL,
+    path      TEXT,
+    created   INTEGER NOT NULL,
+    UNIQUE (sender, id)
+);
+CREATE UNIQUE INDEX files_message ON files(message) WHERE message IS NOT NULL;
+CREATE INDEX files_active ON files(state) WHERE state IN (0, 2);
+"#;
+
 /// All migrations, oldest first. Never edit or reorder a released entry.
 const STEPS: &[M<'static>] = &[
     M::up(V1),
@@ -383,6 +418,7 @@ const STEPS: &[M<'static>] = &[
     M::up(V7),
     M::up(V8),
     M::up(V9),
+    M::up(V10),
 ];
 
 /// The migration runner over [`STEPS`].

@@ -47,6 +47,12 @@ impl Push {
         None
     }
 
+    /// Chunk `index` could not be handed over: it is next again.
+    pub fn unsend(&mut self, index: u32) {
+        self.in_flight.remove(&index);
+        self.cursor = self.cursor.min(index);
+    }
+
     /// The broker has chunk `index`: whether that finished the push.
     pub fn acked(&mut self, index: u32) -> bool {
         self.in_flight.remove(&index);
@@ -141,7 +147,10 @@ mod tests {
     #[test]
     fn a_push_sends_each_chunk_once_per_link_and_acked_ones_never_again() {
         let mut p = Push::new(layout(4), Chunks::none(4));
-        assert_eq!((p.next_chunk(), p.next_chunk(), p.next_chunk()), (Some(0), Some(1), Some(2)));
+        assert_eq!(
+            (p.next_chunk(), p.next_chunk(), p.next_chunk()),
+            (Some(0), Some(1), Some(2))
+        );
         assert!(!p.acked(1));
         p.link_lost();
         let again: Vec<u32> = std::iter::from_fn(|| p.next_chunk()).collect();

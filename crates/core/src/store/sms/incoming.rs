@@ -264,5 +264,6 @@ fn incoming_message(
         status: MessageStatus::Received,
         unsupported: false,
         changes: Default::default(),
+        file: None,
     })
 }

@@ -105,6 +105,7 @@ mod tests {
             status: MessageStatus::Sent,
             unsupported: false,
             changes: Default::default(),
+            file: None,
         };
         store.store_incoming(&msg).unwrap();
         let failed = SmsDelivery {

@@ -19,6 +19,7 @@ fn message(text: &str) -> StoredMessage {
         status: MessageStatus::Queued,
         unsupported: false,
         changes: Default::default(),
+        file: None,
     }
 }
 

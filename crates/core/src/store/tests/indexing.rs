@@ -105,7 +105,7 @@ fn an_upgraded_store_counts_its_messages_as_indexed() {
     // indexed at commit as V3 did.
     s.conn
         .execute_batch(
-            "DROP TABLE conversation_notify; ALTER TABLE rooms DROP COLUMN topic;
+            "DROP TABLE files; DROP TABLE conversation_notify; ALTER TABLE rooms DROP COLUMN topic;
              ALTER TABLE rooms DROP COLUMN info_ts;
              DROP TABLE pending_changes; DROP TABLE reactions; DROP TABLE edits;
              ALTER TABLE messages DROP COLUMN edited_ts; ALTER TABLE messages DROP COLUMN edited_id;

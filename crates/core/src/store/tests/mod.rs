@@ -55,6 +55,7 @@ pub(super) fn incoming(
         status: MessageStatus::Received,
         unsupported: false,
         changes: Default::default(),
+        file: None,
     }
 }
 

@@ -90,7 +90,7 @@ fn a_burst_of_messages_is_queued_together_with_its_own_seqs() {
     s.next_seq(&bob).unwrap();
     let convs = [bob.clone(), dev.clone(), bob.clone()];
     let stored = s
-        .enqueue_messages(&convs, |i, seq| {
+        .enqueue_messages(&convs, &[], |i, seq| {
             let mut m = outgoing(10 + i as u128, &convs[i], 100, "x");
             m.seq = Some(seq);
             (m, entry(&format!("t/{i}")))
@@ -143,7 +143,7 @@ fn a_burst_with_a_duplicate_id_stores_nothing() {
     let c = dm("bob");
     s.enqueue_message(&outgoing(1, &c, 1, "first"), &entry("t/1"))
         .unwrap();
-    let result = s.enqueue_messages(&[c.clone(), c.clone()], |i, seq| {
+    let result = s.enqueue_messages(&[c.clone(), c.clone()], &[], |i, seq| {
         // The second reuses message 1's id: the whole burst rolls back.
         let mut m = outgoing(if i == 0 { 2 } else { 1 }, &c, 2, "x");
         m.seq = Some(seq);

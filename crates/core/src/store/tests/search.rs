@@ -212,7 +212,7 @@ fn our_own_messages_are_searchable_alone_or_in_a_burst() {
         .unwrap();
     let convs = vec![c.clone(); 3];
     let texts = ["zebra crossing", "no match here", "天气预报 zebra"];
-    s.enqueue_messages(&convs, |i, _seq| {
+    s.enqueue_messages(&convs, &[], |i, _seq| {
         (
             outgoing(10 + i as u128, &c, 20 + i as i64, texts[i]),
             entry("t/2"),

@@ -1,0 +1,469 @@
+//! The task that owns an account's second MQTT session, the one that
+//! carries files (extension 12), on a thread of its own like the chat
+//! engine: its own link, supervisor and liveness, its own connection to
+//! the account's store, and the files on disk.
+//!
+//! It learns from the engine and the [`crate::Client`] through
+//! [`Notice`]s (a file of ours to push, a file announced to us, the rooms
+//! we are in), tells the engine when a file arrived whole (so the
+//! `delivered` receipt goes), and broadcasts [`Event::Transfer`] progress.
+
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, QoS};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use super::disk::Disk;
+use super::download::Download;
+use super::upload::{Asked, Push};
+use crate::account::Account;
+use crate::clock::now_ms;
+use crate::engine::Command;
+use crate::engine::driver::{self, Control, DriverEvent, Tagged};
+use crate::engine::drops::{self, Drops};
+use crate::error::ClientError;
+use crate::event::Event;
+use crate::protocol::{MessageId, Prefix, RoomId, UserId};
+use crate::store::Store;
+use crate::store::files::FileRecord;
+use crate::supervisor::{Backoff, Failure, Liveness, Supervisor};
+
+/// Chunks in flight at once (8 MiB of 256 KiB chunks): enough to fill a
+/// fast link, small enough that memory stays flat.
+pub(crate) const WINDOW: u16 = 32;
+/// Progress is saved (and incoming chunks acknowledged) this often.
+const SAVE_EVERY: Duration = Duration::from_millis(200);
+/// Progress events, per file, at most this often.
+const EVENT_EVERY: Duration = Duration::from_millis(250);
+
+/// What the rest of the client tells the file session.
+#[derive(Debug)]
+pub(crate) enum Notice {
+    /// A message of ours announcing a file was stored: push it if queued.
+    Sent { message: MessageId },
+    /// Someone's message announced a file: fetch what is missing.
+    Announced { sender: UserId, id: Uuid },
+    /// The rooms we are in now (their file topics are subscribed).
+    Rooms(BTreeSet<RoomId>),
+    /// New credentials, from the next link on.
+    Credentials { user: String, password: String },
+}
+
+/// What one publish of ours was, to know what its PUBACK means.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Tag {
+    /// Chunk `index` of the file pushed under store row `rid`.
+    Pushed { rid: i64, index: u32 },
+    /// Anything else (a chunk asked for, a want, a gone).
+    Other,
+}
+
+pub(crate) struct FileSession {
+    pub(super) me: UserId,
+    pub(super) prefix: Prefix,
+    pub(super) store: Store,
+    pub(super) disk: Disk,
+    pub(super) mqtt: AsyncClient,
+    control: mpsc::Sender<Control>,
+    link_events: mpsc::Receiver<Tagged>,
+    notices: mpsc::Receiver<Notice>,
+    pub(super) engine: mpsc::Sender<Command>,
+    events: broadcast::Sender<Event>,
+    supervisor: Supervisor,
+    liveness: Liveness,
+    generation: u64,
+    pub(super) drops: Drops,
+    rooms: BTreeSet<RoomId>,
+    /// Files of ours being pushed, by store row.
+    pub(super) pushes: HashMap<i64, (FileRecord, Push)>,
+    /// Files coming to us, by (sender, transfer).
+    pub(super) downloads: HashMap<(UserId, Uuid), (FileRecord, Download)>,
+    /// Chunks receivers asked us for, and where those files are.
+    pub(super) asked: Asked,
+    pub(super) serving: HashMap<Uuid, (std::path::PathBuf, crate::protocol::frame::Layout)>,
+    /// Handed to rumqttc, waiting for its packet id.
+    handed: VecDeque<Tag>,
+    /// Written, waiting for the broker's PUBACK.
+    inflight: HashMap<u16, Tag>,
+    /// Incoming chunks written, acknowledged once their progress is saved.
+    pub(super) unacked: Vec<rumqttc::Publish>,
+    /// Rows whose progress changed since the last save.
+    pub(super) dirty: HashSet<(UserId, Uuid)>,
+    pub(super) pushes_dirty: HashSet<i64>,
+    save_at: Option<Instant>,
+    /// When each file last got a progress event.
+    evented: HashMap<Uuid, Instant>,
+}
+
+/// How the file session talks to the rest of its client.
+pub(crate) struct Wiring {
+    pub notices: mpsc::Receiver<Notice>,
+    pub engine: mpsc::Sender<Command>,
+    pub events: broadcast::Sender<Event>,
+    /// The client's count of dropped incoming publishes.
+    pub dropped: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Starts the file session of `account` on a thread of its own.
+pub(crate) fn spawn(
+    account: &Account,
+    password: Option<&str>,
+    store: Store,
+    disk: Disk,
+    wiring: Wiring,
+) -> Result<(), ClientError> {
+    let Wiring {
+        notices,
+        engine,
+        events,
+        dropped,
+    } = wiring;
+    let (mqtt, eventloop) = account.files_link(password, WINDOW)?;
+    let (me, prefix, keep_alive) = (
+        account.user.clone(),
+        account.prefix.clone(),
+        account.keep_alive(),
+    );
+    let name = format!("files-{}", account.user);
+    driver::spawn_thread(name, eventloop, move |control, link_events| {
+        FileSession {
+            me,
+            prefix,
+            store,
+            disk,
+            mqtt,
+            control,
+            link_events,
+            notices,
+            engine,
+            events,
+            supervisor: Supervisor::new(Backoff::default(), Duration::from_secs(10)),
+            liveness: Liveness::new(keep_alive),
+            generation: 0,
+            drops: Drops::new(dropped),
+            rooms: BTreeSet::new(),
+            pushes: HashMap::new(),
+            downloads: HashMap::new(),
+            asked: Asked::default(),
+            serving: HashMap::new(),
+            handed: VecDeque::new(),
+            inflight: HashMap::new(),
+            unacked: Vec::new(),
+            dirty: HashSet::new(),
+            pushes_dirty: HashSet::new(),
+            save_at: None,
+            evented: HashMap::new(),
+        }
+        .run()
+    })
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl FileSession {
+    async fn run(mut self) {
+        self.resume();
+        self.supervisor.connect();
+        self.open_link().await;
+        loop {
+            let retry_at = self.supervisor.retry_at();
+            let up = self.supervisor.is_up();
+            let dead_at = up.then(|| self.liveness.deadline()).flatten();
+            let check_at = up.then(|| self.next_check()).flatten();
+            tokio::select! {
+                notice = self.notices.recv() => {
+                    let Some(notice) = notice else {
+                        self.save();
+                        let _ = self.control.send(Control::Stop).await;
+                        return;
+                    };
+                    self.notice(notice).await;
+                }
+                tagged = self.link_events.recv() => {
+                    let Some((generation, event)) = tagged else { return };
+                    if generation == self.generation {
+                        self.link_event(event).await;
+                    }
+                }
+                _ = sleep_until(retry_at), if retry_at.is_some() => {
+                    if self.supervisor.retry().is_some() {
+                        self.open_link().await;
+                    }
+                }
+                _ = sleep_until(dead_at), if dead_at.is_some() => {
+                    tracing::info!("files: no answer to a ping, reconnecting");
+                    let _ = self.control.send(Control::Drop).await;
+                    self.link_lost(&Failure::DeadLink);
+                }
+                _ = sleep_until(self.save_at), if self.save_at.is_some() => self.save(),
+                _ = sleep_until(check_at), if check_at.is_some() => self.ask_for_missing(),
+                _ = sleep_until(self.drops.due()), if self.drops.due().is_some() => {
+                    if let Some(report) = self.drops.flush(Instant::now()) {
+                        drops::log(&report);
+                    }
+                }
+            }
+            self.pump();
+        }
+    }
+
+    /// Picks up the transfers a previous run left unfinished.
+    fn resume(&mut self) {
+        let records = match self.store.active_files() {
+            Ok(records) => records,
+            Err(e) => {
+                tracing::error!("files: cannot read unfinished transfers: {e}");
+                return;
+            }
+        };
+        let now = Instant::now();
+        for record in records {
+            if record.outgoing {
+                if record.sender == self.me {
+                    self.start_push(record);
+                }
+            } else {
+                let mut download = Download::new(record.layout, record.have.clone(), now);
+                if record.message.is_some() {
+                    download.announced(record.queued, now);
+                }
+                self.downloads
+                    .insert((record.sender.clone(), record.id), (record, download));
+            }
+        }
+    }
+
+    pub(super) fn start_push(&mut self, record: FileRecord) {
+        let push = Push::new(record.layout, record.have.clone());
+        self.pushes.insert(record.rid, (record, push));
+    }
+
+    async fn notice(&mut self, notice: Notice) {
+        match notice {
+            Notice::Sent { message } => match self.store.file_of_message(message) {
+                Ok(Some(record)) if record.queued => self.start_push(record),
+                Ok(_) => {}
+                Err(e) => tracing::error!("files: cannot read a file we send: {e}"),
+            },
+            Notice::Announced { sender, id } => self.announced(&sender, id),
+            Notice::Rooms(rooms) => {
+                let (added, removed) = (
+                    rooms.difference(&self.rooms).cloned().collect::<Vec<_>>(),
+                    self.rooms.difference(&rooms).cloned().collect::<Vec<_>>(),
+                );
+                self.rooms = rooms;
+                if self.supervisor.is_up() {
+                    self.subscribe_rooms(&added, &removed);
+                }
+            }
+            Notice::Credentials { user, password } => {
+                let _ = self
+                    .control
+                    .send(Control::Credentials { user, password })
+                    .await;
+            }
+        }
+    }
+
+    async fn open_link(&mut self) {
+        self.generation += 1;
+        if self
+            .control
+            .send(Control::Connect(self.generation))
+            .await
+            .is_err()
+        {
+            tracing::error!("files: the MQTT driver task is gone");
+        }
+    }
+
+    fn link_lost(&mut self, failure: &Failure) {
+        self.generation += 1;
+        self.handed.clear();
+        self.inflight.clear();
+        // Not acknowledged: the broker delivers them again.
+        self.unacked.clear();
+        for (_, push) in self.pushes.values_mut() {
+            push.link_lost();
+        }
+        for (_, download) in self.downloads.values_mut() {
+            download.link_lost();
+        }
+        self.liveness.reset();
+        self.supervisor.failed(failure, Instant::now(), now_ms());
+        tracing::info!("files: link lost: {failure}");
+    }
+
+    async fn link_event(&mut self, event: DriverEvent) {
+        use rumqttc::{Event as E, Outgoing, Packet};
+        match event {
+            DriverEvent::Failed(failure) => self.link_lost(&failure),
+            DriverEvent::Mqtt(E::Incoming(packet)) => {
+                self.liveness.heard_from_broker();
+                match packet {
+                    Packet::ConnAck(_) => self.link_up(),
+                    Packet::Publish(publish) => self.received(publish),
+                    Packet::PubAck(ack) => {
+                        if let Some(tag) = self.inflight.remove(&ack.pkid) {
+                            self.acked(tag);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            DriverEvent::Mqtt(E::Outgoing(Outgoing::Publish(pkid))) => {
+                if let Some(tag) = self.handed.pop_front() {
+                    self.inflight.insert(pkid, tag);
+                }
+            }
+            DriverEvent::Mqtt(E::Outgoing(Outgoing::PingReq)) => {
+                self.liveness.ping_sent(Instant::now());
+            }
+            DriverEvent::Mqtt(E::Outgoing(_)) => {}
+        }
+    }
+
+    fn link_up(&mut self) {
+        self.supervisor.connected(Instant::now(), now_ms());
+        self.liveness.reset();
+        // Subscribed on every link: a broker that lost the session lost
+        // them, and subscribing again is harmless.
+        let inbox = crate::protocol::file_inbox_filter(&self.prefix, &self.me);
+        if let Err(e) = self.mqtt.try_subscribe(inbox, QoS::AtLeastOnce) {
+            tracing::warn!("files: cannot subscribe: {e}");
+        }
+        let rooms: Vec<RoomId> = self.rooms.iter().cloned().collect();
+        self.subscribe_rooms(&rooms, &[]);
+        tracing::info!("files: connected");
+    }
+
+    fn subscribe_rooms(&mut self, added: &[RoomId], removed: &[RoomId]) {
+        for room in added {
+            let filter = crate::protocol::file_room_filter(&self.prefix, room);
+            if let Err(e) = self.mqtt.try_subscribe(filter, QoS::AtLeastOnce) {
+                tracing::warn!("files: cannot subscribe to a room: {e}");
+            }
+        }
+        for room in removed {
+            let filter = crate::protocol::file_room_filter(&self.prefix, room);
+            if let Err(e) = self.mqtt.try_unsubscribe(filter) {
+                tracing::warn!("files: cannot unsubscribe from a room: {e}");
+            }
+        }
+    }
+
+    /// How many more publishes fit in the window.
+    pub(super) fn room(&self) -> usize {
+        usize::from(WINDOW).saturating_sub(self.handed.len() + self.inflight.len())
+    }
+
+    /// Hands a publish to rumqttc; false if it would not take it.
+    pub(super) fn publish(&mut self, topic: String, payload: Vec<u8>, tag: Tag) -> bool {
+        match self
+            .mqtt
+            .try_publish(topic, QoS::AtLeastOnce, false, payload)
+        {
+            Ok(()) => {
+                self.handed.push_back(tag);
+                true
+            }
+            Err(e) => {
+                tracing::debug!("files: rumqttc's queue is full: {e}");
+                false
+            }
+        }
+    }
+
+    /// Progress to save soon (and incoming chunks to acknowledge then).
+    pub(super) fn save_soon(&mut self) {
+        if self.save_at.is_none() {
+            self.save_at = Some(Instant::now() + SAVE_EVERY);
+        }
+    }
+
+    /// Saves progress, then acknowledges the chunks it covers.
+    pub(super) fn save(&mut self) {
+        self.save_at = None;
+        let downloads: Vec<(UserId, Uuid)> = self.dirty.drain().collect();
+        let pushes: Vec<i64> = self.pushes_dirty.drain().collect();
+        let mut progress = Vec::new();
+        for key in &downloads {
+            if let Some((record, download)) = self.downloads.get(key) {
+                progress.push((record.rid, &download.have));
+            }
+        }
+        for rid in &pushes {
+            if let Some((_, push)) = self.pushes.get(rid) {
+                progress.push((*rid, &push.acked));
+            }
+        }
+        if let Err(e) = self.store.save_progress(&progress) {
+            // Not acknowledged: the broker delivers them again.
+            tracing::error!("files: cannot save progress: {e}");
+            self.unacked.clear();
+            return;
+        }
+        for publish in std::mem::take(&mut self.unacked) {
+            if self.mqtt.try_ack(&publish).is_err() {
+                tracing::debug!("files: an ack waits for the next link");
+            }
+        }
+    }
+
+    /// Tells the UI how far a file got (at most every [`EVENT_EVERY`]
+    /// unless `now_anyway`).
+    pub(super) fn progress_event(
+        &mut self,
+        record: &FileRecord,
+        done_chunks: u32,
+        final_state: bool,
+    ) {
+        let now = Instant::now();
+        if !final_state
+            && self
+                .evented
+                .get(&record.id)
+                .is_some_and(|at| now.duration_since(*at) < EVENT_EVERY)
+        {
+            return;
+        }
+        self.evented.insert(record.id, now);
+        let (Some(message), Some(conversation)) = (record.message, record.conversation.clone())
+        else {
+            return;
+        };
+        match self.store.message(message) {
+            Ok(Some(stored)) => {
+                if let Some(mut file) = stored.file {
+                    if !final_state {
+                        file.done = (u64::from(done_chunks) * u64::from(record.layout.chunk))
+                            .min(record.layout.size);
+                    }
+                    let _ = self.events.send(Event::Transfer {
+                        conversation,
+                        message,
+                        file,
+                    });
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("files: cannot read a message for its progress: {e}"),
+        }
+    }
+
+    /// The earliest time a download may want to ask for something.
+    fn next_check(&self) -> Option<Instant> {
+        self.downloads
+            .values()
+            .filter_map(|(_, d)| d.next_check())
+            .min()
+    }
+}

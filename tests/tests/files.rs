@@ -1,0 +1,205 @@
+//! Files in chats (extension 12) between clients on a real Mosquitto:
+//! pushed through the broker to a peer who is away (without pushing chat
+//! out of its queue), fetched from the sender when large, across a
+//! black-holed link and a broker restart, byte-identical and verified.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{Peer, dm, room};
+use sha2::{Digest, Sha256};
+use tether_core::Event;
+use tether_core::model::{MessageStatus, StoredMessage, TransferState};
+use tether_core::protocol::MessageId;
+use tether_tests::{BlackHoleProxy, Mosquitto, MosquittoOptions};
+
+/// Long enough for 50 MB through a loopback broker on a slow CI machine.
+const TRANSFER: Duration = Duration::from_secs(120);
+
+/// A file of `len` bytes that no two tests share, and its SHA-256.
+fn make_file(dir: &Path, name: &str, len: usize, seed: u8) -> (PathBuf, [u8; 32]) {
+    let path = dir.join(name);
+    let bytes: Vec<u8> = (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[i % 4] ^ seed)
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    (path, Sha256::digest(&bytes).into())
+}
+
+fn digest(path: &Path) -> [u8; 32] {
+    Sha256::digest(std::fs::read(path).unwrap()).into()
+}
+
+/// Waits until the file of message `id` is here whole; its path.
+async fn downloaded(peer: &mut Peer, id: MessageId) -> PathBuf {
+    peer.wait_for_within(TRANSFER, |e| {
+        matches!(e, Event::Transfer { message, file, .. }
+            if *message == id && file.state == TransferState::Downloaded)
+    })
+    .await;
+    peer.client.file_path(id).await.unwrap()
+}
+
+/// The next message from someone else that announces a file.
+async fn next_file_message(peer: &mut Peer) -> StoredMessage {
+    match peer
+        .wait_for(|e| matches!(e, Event::Message { message } if !message.outgoing && message.file.is_some()))
+        .await
+    {
+        Event::Message { message } => message,
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_file_reaches_a_peer_who_is_away_and_chat_keeps_its_place_in_the_queue() {
+    // A queue of 100 per client: 48 chunks and 80 chat messages in one
+    // queue would lose chat; in two sessions, each fits.
+    let broker = Mosquitto::start_with(MosquittoOptions {
+        max_queued_messages: Some(100),
+        ..MosquittoOptions::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = Peer::start(&broker.url(), "alice", dir.path()).await;
+    let bob = Peer::start(&broker.url(), "bob", dir.path()).await;
+    alice.connected().await;
+    bob.connected().await;
+    // Bob's sessions exist on the broker; now he is away.
+    let bob_account = bob.account.clone();
+    bob.client.shutdown().await;
+    drop(bob);
+
+    let (path, sha) = make_file(dir.path(), "report.bin", 12 * 1024 * 1024, 1);
+    let sent = alice
+        .client
+        .send_file(dm("bob"), path, "the report", None)
+        .await
+        .unwrap();
+    let file = sent.file.clone().unwrap();
+    assert!(file.queued, "12 MB is pushed in a direct chat");
+    assert_eq!(
+        (file.name.as_str(), file.size),
+        ("report.bin", 12 * 1024 * 1024)
+    );
+    for i in 0..80 {
+        alice
+            .client
+            .send(dm("bob"), format!("chat {i}"))
+            .await
+            .unwrap();
+    }
+    // Everything on the broker: the chunks, then the messages.
+    alice
+        .wait_for_within(TRANSFER, |e| {
+            matches!(e, Event::Transfer { message, file, .. }
+                if *message == sent.id && file.state == TransferState::Uploaded)
+        })
+        .await;
+    assert!(alice.client.flush(Duration::from_secs(20)).await.unwrap());
+
+    let mut bob = Peer::with_account(bob_account, dir.path()).await;
+    let got = downloaded(&mut bob, sent.id).await;
+    assert_eq!(digest(&got), sha);
+    let history = bob.history(&dm("alice")).await;
+    let chat = history
+        .iter()
+        .filter(|m| m.text.starts_with("chat "))
+        .count();
+    assert_eq!(chat, 80, "no chat message was pushed out by the file");
+    let announced = history.iter().find(|m| m.id == sent.id).unwrap();
+    assert_eq!(announced.text, "the report");
+    assert_eq!(
+        announced.file.as_ref().unwrap().state,
+        TransferState::Downloaded
+    );
+    // Delivered means the file is there.
+    alice
+        .wait_for(|e| matches!(e, Event::Status { id, status } if *id == sent.id && *status == MessageStatus::Delivered))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_file_is_fetched_through_a_black_holed_link_and_a_broker_restart() {
+    let mut broker = Mosquitto::start_with(MosquittoOptions {
+        persistence: true,
+        ..MosquittoOptions::default()
+    })
+    .unwrap();
+    let proxy = BlackHoleProxy::start(broker.port()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let alice = Peer::start(&broker.url(), "alice", dir.path()).await;
+    let bob_account = common::account(&proxy.url(), "bob", 5);
+    let mut bob = Peer::with_account(bob_account, dir.path()).await;
+    alice.connected().await;
+    bob.connected().await;
+
+    let len = 50 * 1024 * 1024;
+    let (path, sha) = make_file(dir.path(), "big.bin", len, 2);
+    let sent = alice
+        .client
+        .send_file(dm("bob"), path, "", None)
+        .await
+        .unwrap();
+    assert!(
+        !sent.file.as_ref().unwrap().queued,
+        "50 MB is fetched, not pushed"
+    );
+    let announced = next_file_message(&mut bob).await;
+    assert_eq!(announced.id, sent.id);
+
+    // Some of it arrives, then bob's link goes silent.
+    bob.wait_for_within(
+        TRANSFER,
+        |e| matches!(e, Event::Transfer { file, .. } if file.done > 5 * 1024 * 1024),
+    )
+    .await;
+    proxy.set_black_hole(true);
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    proxy.set_black_hole(false);
+    // More of it, then the broker goes down and comes back.
+    bob.wait_for_within(
+        TRANSFER,
+        |e| matches!(e, Event::Transfer { file, .. } if file.done > 25 * 1024 * 1024),
+    )
+    .await;
+    broker.restart().unwrap();
+
+    let got = downloaded(&mut bob, sent.id).await;
+    assert_eq!(digest(&got), sha);
+    assert_eq!(std::fs::metadata(&got).unwrap().len(), len as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_gets_a_pushed_file_and_an_image_comes_with_its_thumbnail() {
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let [alice, mut bob, mut carol] = common::room_of_three(&broker.url(), dir.path()).await;
+    // A PNG screenshot.
+    let png = dir.path().join("shot.png");
+    image::RgbImage::from_fn(800, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 40])
+    })
+    .save(&png)
+    .unwrap();
+    let sha: [u8; 32] = Sha256::digest(std::fs::read(&png).unwrap()).into();
+    let sent = alice
+        .client
+        .send_file(room("dev"), png, "look", None)
+        .await
+        .unwrap();
+    let file = sent.file.clone().unwrap();
+    assert_eq!(file.mime, "image/png");
+    let thumb = file.thumb.unwrap();
+    assert!(thumb.url.starts_with("data:image/jpeg;base64,"));
+    assert_eq!((thumb.width, thumb.height), (320, 160));
+    for peer in [&mut bob, &mut carol] {
+        let message = next_file_message(peer).await;
+        assert!(message.file.as_ref().unwrap().thumb.is_some());
+        let got = downloaded(peer, sent.id).await;
+        assert_eq!(digest(&got), sha);
+    }
+}
