@@ -55,6 +55,9 @@ pub enum Command {
     Listen(ListenArgs),
     /// Print a conversation's history, oldest first.
     History(HistoryArgs),
+    /// Files received and sent, newest first (JSON lines); with --save,
+    /// copies one received file into a directory.
+    Files(FilesArgs),
     /// Full-text search across all conversations.
     Search {
         query: String,
@@ -165,8 +168,15 @@ pub struct Target {
 pub struct SendArgs {
     #[command(flatten)]
     pub target: Target,
-    /// The message. Without it, each line of standard input is one message.
+    /// The message. Without it, each line of standard input is one message
+    /// (with --file: the file's caption, possibly none).
     pub text: Vec<String>,
+    /// Send this file (the text is its caption). Up to 16 MiB in a direct
+    /// chat (8 MiB in a room) it goes through the broker; larger, it is
+    /// fetched from this account while both are online, so `send` waits
+    /// for it to be fetched.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<std::path::PathBuf>,
     /// The id of the message this answers (shown quoted above it).
     #[arg(long, value_name = "MESSAGE_ID")]
     pub reply_to: Option<tether_core::protocol::MessageId>,
@@ -174,6 +184,19 @@ pub struct SendArgs {
     /// message stays queued and goes out the next time tether runs).
     #[arg(long, default_value_t = 10)]
     pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// The message whose file to save (as `tether files` prints it).
+    #[arg(long, value_name = "MESSAGE_ID", requires = "save")]
+    pub id: Option<tether_core::protocol::MessageId>,
+    /// Copy the file of --id into this directory, under its own name.
+    #[arg(long, value_name = "DIR", requires = "id")]
+    pub save: Option<std::path::PathBuf>,
+    /// At most this many files are listed.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]

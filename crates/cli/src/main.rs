@@ -74,6 +74,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Listen(args) => commands::listen::run(account, args, &paths()?).await,
         Command::History(args) => commands::read::history(account, args, &paths()?),
+        Command::Files(args) => commands::files::run(account, args, &paths()?),
         Command::Search { query, limit } => {
             commands::read::search(account, &query, limit, &paths()?)
         }

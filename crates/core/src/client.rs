@@ -23,6 +23,7 @@ use crate::protocol::{MessageId, RoomId, UserId};
 use crate::reader::StoreReader;
 use crate::store::{Store, StoreError};
 use crate::transfer::disk::Disk;
+use crate::transfer::session::Notice;
 
 /// How many events a slow subscriber may fall behind before it lags.
 const EVENT_BUFFER: usize = 4096;
@@ -228,6 +229,18 @@ impl Client {
             })
         })
         .await
+    }
+
+    /// Stops the transfer of message `id`'s file, either way.
+    pub async fn cancel_file(&self, id: MessageId) -> Result<(), ClientError> {
+        self.command(Command::FileControl(Notice::Cancel { message: id }))
+            .await
+    }
+
+    /// Starts a cancelled transfer of message `id`'s file again.
+    pub async fn retry_file(&self, id: MessageId) -> Result<(), ClientError> {
+        self.command(Command::FileControl(Notice::Retry { message: id }))
+            .await
     }
 
     /// Where the file of message `id` is on disk, once it is here whole.

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod change;
+pub mod files;
 pub mod lan_user;
 pub mod listen;
 pub mod outbox;

@@ -36,6 +36,17 @@ async fn send_all(
     to: ConversationId,
     args: SendArgs,
 ) -> Result<(), CliError> {
+    if let Some(path) = args.file {
+        return send_file(
+            client,
+            to,
+            path,
+            args.text.join(" "),
+            args.reply_to,
+            args.wait,
+        )
+        .await;
+    }
     let mut sent = Vec::new();
     if args.text.is_empty() {
         // One message per line; each is printed once it is committed, so a
@@ -71,6 +82,69 @@ async fn send_all(
         sent.push(message.id);
     }
     wait_for_broker(client, sent, args.wait).await
+}
+
+/// Sends a file and waits until it is where it goes: on the broker when
+/// pushed, or fetched by a recipient when it is offered (this process is
+/// then the one they fetch it from). `wait` is how long it may stand still.
+async fn send_file(
+    client: &tether_core::Client,
+    to: ConversationId,
+    path: std::path::PathBuf,
+    caption: String,
+    reply_to: Option<tether_core::protocol::MessageId>,
+    wait: u64,
+) -> Result<(), CliError> {
+    use tether_core::Event;
+    use tether_core::model::{MessageStatus, TransferState};
+    let mut events = client.subscribe();
+    let message = client.send_file(to, path, caption, reply_to).await?;
+    print_json(&message)?;
+    let Some(file) = &message.file else {
+        return Ok(());
+    };
+    let queued = file.queued;
+    let still = Duration::from_secs(wait);
+    let mut deadline = tokio::time::Instant::now() + still;
+    loop {
+        let event = match tokio::time::timeout_at(deadline, super::next_event(&mut events)).await {
+            Ok(Some(event)) => event,
+            Ok(None) => return Err(CliError::Client(tether_core::ClientError::Stopped)),
+            Err(_) => {
+                return Err(CliError::Unreachable(match queued {
+                    true => format!(
+                        "the file made no progress for {wait} s; it goes on the next time tether runs"
+                    ),
+                    false => format!(
+                        "nobody fetched the file within {wait} s; it is offered while tether runs (`tether listen`)"
+                    ),
+                }));
+            }
+        };
+        match event {
+            Event::Transfer {
+                message: id, file, ..
+            } if id == message.id => {
+                deadline = tokio::time::Instant::now() + still;
+                eprintln!("{} of {} bytes", file.done, file.size);
+                if file.state == TransferState::Cancelled {
+                    return Err(CliError::Usage("the file was cancelled".into()));
+                }
+                if queued && file.state == TransferState::Uploaded {
+                    break;
+                }
+            }
+            Event::Status { id, status }
+                if id == message.id
+                    && !queued
+                    && matches!(status, MessageStatus::Delivered | MessageStatus::Read) =>
+            {
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    wait_for_broker(client, vec![message.id], wait).await
 }
 
 /// Waits up to `wait` seconds for the broker to take everything queued;

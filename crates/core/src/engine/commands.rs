@@ -92,6 +92,8 @@ pub(crate) enum Command {
         sender: crate::protocol::UserId,
         message: MessageId,
     },
+    /// For the file session (cancel, retry): the engine passes it on.
+    FileControl(crate::transfer::session::Notice),
     RetryNow,
     SetPassword {
         user: String,
@@ -144,6 +146,7 @@ impl Engine {
                 let queued = self.enqueue(&topic, &envelope, false);
                 let _ = reply.send(queued.map(|_| ()).map_err(ClientError::from));
             }
+            Command::FileControl(notice) => self.tell_files(notice),
             Command::FileArrived { sender, message } => {
                 if let Err(e) = self.send_receipt(&sender, vec![message], ReceiptStatus::Delivered)
                 {

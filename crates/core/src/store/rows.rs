@@ -167,8 +167,23 @@ pub(crate) fn bump_last(
     conv: i64,
     msg: &StoredMessage,
 ) -> Result<(), StoreError> {
-    // Unsupported envelopes carry raw JSON in `text`, which is no preview.
-    let preview = (!msg.unsupported).then_some(msg.text.as_str());
+    // Unsupported envelopes carry raw JSON in `text`, which is no preview;
+    // a file without a caption shows its name (its row is written first).
+    let file_name = match msg.text.is_empty() {
+        true => conn
+            .prepare_cached("SELECT name FROM files WHERE message = ?1")?
+            .query_row(params![msg.id.as_bytes().as_slice()], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .map(|name| format!("📎 {}", crate::protocol::safe_name(&name))),
+        false => None,
+    };
+    let preview = match (&file_name, msg.unsupported) {
+        (Some(name), _) => Some(name.as_str()),
+        (None, false) => Some(msg.text.as_str()),
+        (None, true) => None,
+    };
     let mut stmt = conn.prepare_cached(
         "UPDATE conversations
             SET last_ts = ?2, last_id = ?3, last_text = ?4, last_sender = ?5

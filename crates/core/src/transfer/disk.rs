@@ -137,6 +137,23 @@ impl Disk {
     }
 }
 
+/// `dir/name`, or `dir/name (2).ext` and so on if that is taken: a saved
+/// file never replaces one that is there.
+pub fn free_name(dir: &Path, name: &str) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let mut candidate = dir.join(name);
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = dir.join(format!("{stem} ({n}){extension}"));
+        n += 1;
+    }
+    Ok(candidate)
+}
+
 /// Reads chunk `index` of a whole file.
 pub fn read_chunk(path: &Path, layout: Layout, index: u32) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
@@ -224,6 +241,24 @@ mod tests {
             .unwrap();
         assert_eq!(disk.finish(&partial, &[0; 32]).unwrap(), None);
         assert!(!partial.exists());
+    }
+
+    #[test]
+    fn a_saved_file_never_replaces_one_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = free_name(dir.path(), "a.txt").unwrap();
+        fs::write(&first, "x").unwrap();
+        let second = free_name(dir.path(), "a.txt").unwrap();
+        assert_eq!(second.file_name().unwrap(), "a (2).txt");
+        fs::write(&second, "x").unwrap();
+        assert_eq!(
+            free_name(dir.path(), "a.txt").unwrap().file_name().unwrap(),
+            "a (3).txt"
+        );
+        assert_eq!(
+            free_name(dir.path(), ".env").unwrap().file_name().unwrap(),
+            ".env"
+        );
     }
 
     #[test]

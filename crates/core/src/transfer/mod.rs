@@ -9,10 +9,12 @@
 //!   (I/O-free, unit-tested without a broker);
 //! - `disk`: files content-addressed on disk, downloads written in place;
 //! - `preview`: what a file is by its bytes, and image thumbnails;
+//! - `control`: cancel and retry;
 //! - `session`: the task owning the second session (`receiving`: chunks,
 //!   requests and whole files; `sending`: what goes out, in what order).
 
 pub mod chunks;
+mod control;
 pub mod disk;
 pub mod download;
 pub mod preview;

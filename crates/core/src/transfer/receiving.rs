@@ -278,9 +278,14 @@ impl FileSession {
         });
         match usable {
             Some(record) => {
-                let (layout, path) = (record.layout, record.path.clone());
-                if let Some(path) = path {
-                    self.serving.insert(file, (path, layout));
+                let layout = record.layout;
+                if let (Some(path), false) = (&record.path, self.serving.contains_key(&file)) {
+                    let served = super::session::Served {
+                        record: record.clone(),
+                        path: path.clone(),
+                        sent: super::chunks::Chunks::none(layout.chunks()),
+                    };
+                    self.serving.insert(file, served);
                 }
                 self.asked.ask(requester, file, layout, spans);
             }

@@ -23,9 +23,10 @@ impl FileSession {
         let Some(wanted) = self.asked.pop() else {
             return false;
         };
-        let Some((path, layout)) = self.serving.get(&wanted.file).cloned() else {
+        let Some(served) = self.serving.get(&wanted.file) else {
             return true;
         };
+        let (path, layout) = (served.path.clone(), served.record.layout);
         match read_chunk(&path, layout, wanted.index) {
             Ok(data) => {
                 let topic = FileTopic::Direct {
@@ -35,6 +36,12 @@ impl FileSession {
                 .render(&self.prefix);
                 let frame = encode_chunk(wanted.file, layout, wanted.index, &data);
                 self.publish(topic, frame, Tag::Other);
+                if let Some(served) = self.serving.get_mut(&wanted.file)
+                    && served.sent.insert(wanted.index)
+                {
+                    let (record, sent) = (served.record.clone(), served.sent.count());
+                    self.progress_event(&record, sent, false);
+                }
             }
             Err(e) => {
                 tracing::warn!("files: cannot read a chunk asked for: {e}");

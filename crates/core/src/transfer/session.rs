@@ -36,6 +36,10 @@ use crate::supervisor::{Backoff, Failure, Liveness, Supervisor};
 pub(crate) const WINDOW: u16 = 32;
 /// Progress is saved (and incoming chunks acknowledged) this often.
 const SAVE_EVERY: Duration = Duration::from_millis(200);
+/// How often the store is looked at for transfers this session does not
+/// follow yet (a file sent by a guest process of the same account, such as
+/// `tether send --file` while the app runs; a notice that was missed).
+const RESCAN_EVERY: Duration = Duration::from_secs(3);
 /// Progress events, per file, at most this often.
 const EVENT_EVERY: Duration = Duration::from_millis(250);
 
@@ -50,6 +54,19 @@ pub(crate) enum Notice {
     Rooms(BTreeSet<RoomId>),
     /// New credentials, from the next link on.
     Credentials { user: String, password: String },
+    /// The user stops a transfer, either way.
+    Cancel { message: MessageId },
+    /// The user starts a cancelled transfer again.
+    Retry { message: MessageId },
+}
+
+/// A file of ours receivers fetch: where it is, and which chunks went out
+/// (for the progress the sender sees).
+#[derive(Debug)]
+pub(super) struct Served {
+    pub record: FileRecord,
+    pub path: std::path::PathBuf,
+    pub sent: super::chunks::Chunks,
 }
 
 /// What one publish of ours was, to know what its PUBACK means.
@@ -83,7 +100,7 @@ pub(crate) struct FileSession {
     pub(super) downloads: HashMap<(UserId, Uuid), (FileRecord, Download)>,
     /// Chunks receivers asked us for, and where those files are.
     pub(super) asked: Asked,
-    pub(super) serving: HashMap<Uuid, (std::path::PathBuf, crate::protocol::frame::Layout)>,
+    pub(super) serving: HashMap<Uuid, Served>,
     /// Handed to rumqttc, waiting for its packet id.
     handed: VecDeque<Tag>,
     /// Written, waiting for the broker's PUBACK.
@@ -173,6 +190,8 @@ impl FileSession {
         self.resume();
         self.supervisor.connect();
         self.open_link().await;
+        let mut rescan = tokio::time::interval(RESCAN_EVERY);
+        rescan.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let retry_at = self.supervisor.retry_at();
             let up = self.supervisor.is_up();
@@ -204,6 +223,7 @@ impl FileSession {
                     self.link_lost(&Failure::DeadLink);
                 }
                 _ = sleep_until(self.save_at), if self.save_at.is_some() => self.save(),
+                _ = rescan.tick() => self.resume(),
                 _ = sleep_until(check_at), if check_at.is_some() => self.ask_for_missing(),
                 _ = sleep_until(self.drops.due()), if self.drops.due().is_some() => {
                     if let Some(report) = self.drops.flush(Instant::now()) {
@@ -215,7 +235,8 @@ impl FileSession {
         }
     }
 
-    /// Picks up the transfers a previous run left unfinished.
+    /// Picks up the transfers in the store this session does not follow:
+    /// at start, those a previous run left unfinished.
     fn resume(&mut self) {
         let records = match self.store.active_files() {
             Ok(records) => records,
@@ -227,10 +248,16 @@ impl FileSession {
         let now = Instant::now();
         for record in records {
             if record.outgoing {
-                if record.sender == self.me {
+                if record.sender == self.me
+                    && record.queued
+                    && !self.pushes.contains_key(&record.rid)
+                {
                     self.start_push(record);
                 }
-            } else {
+            } else if !self
+                .downloads
+                .contains_key(&(record.sender.clone(), record.id))
+            {
                 let mut download = Download::new(record.layout, record.have.clone(), now);
                 if record.message.is_some() {
                     download.announced(record.queued, now);
@@ -264,6 +291,8 @@ impl FileSession {
                     self.subscribe_rooms(&added, &removed);
                 }
             }
+            Notice::Cancel { message } => self.cancel(message),
+            Notice::Retry { message } => self.retry(message),
             Notice::Credentials { user, password } => {
                 let _ = self
                     .control
