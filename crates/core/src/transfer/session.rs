@@ -254,16 +254,14 @@ impl FileSession {
                 {
                     self.start_push(record);
                 }
-            } else if !self
-                .downloads
-                .contains_key(&(record.sender.clone(), record.id))
+            } else if let std::collections::hash_map::Entry::Vacant(entry) =
+                self.downloads.entry((record.sender.clone(), record.id))
             {
                 let mut download = Download::new(record.layout, record.have.clone(), now);
                 if record.message.is_some() {
                     download.announced(record.queued, now);
                 }
-                self.downloads
-                    .insert((record.sender.clone(), record.id), (record, download));
+                entry.insert((record, download));
             }
         }
     }
