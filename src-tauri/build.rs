@@ -3,6 +3,14 @@
 //! exactly the ones the UI uses.
 
 const COMMANDS: &[&str] = &[
+    "send_file",
+    "send_file_bytes",
+    "open_file",
+    "save_file_as",
+    "show_file",
+    "read_image",
+    "cancel_file",
+    "retry_file",
     "accounts_list",
     "login",
     "auto_login",

@@ -77,6 +77,7 @@ pub fn run() -> Result<(), AppStartError> {
         // http, https and mailto only; the UI asks first when a link's
         // text and target differ).
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(navigation_guard())
         // Off until the user turns it on in Settings; a login start goes
         // straight to the tray.
@@ -142,6 +143,14 @@ pub fn run() -> Result<(), AppStartError> {
             commands::chat::mark_read,
             commands::chat::search,
             commands::chat::typing,
+            commands::files::send_file,
+            commands::files::send_file_bytes,
+            commands::files::open_file,
+            commands::files::save_file_as,
+            commands::files::show_file,
+            commands::files::read_image,
+            commands::files::cancel_file,
+            commands::files::retry_file,
             commands::sms::sms_login,
             commands::sms::sms_cost,
             commands::sms::sms_deliveries,

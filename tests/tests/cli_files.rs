@@ -19,8 +19,10 @@ use tether_tests::{Mosquitto, RawClient, raw_options};
 
 /// Limit for one CLI run that should end by itself; generous for slow CI.
 const RUN: Duration = Duration::from_secs(120);
-/// Chunks of 256 KiB the file session keeps in flight (or asks for) at once.
+/// Chunks the file session keeps in flight (or asks for) at once.
 const WINDOW: usize = 32;
+/// The size files are cut into (255 KiB).
+const CHUNK: usize = 255 * 1024;
 
 fn write_file(path: &Path, len: usize, seed: u8) -> String {
     let bytes: Vec<u8> = (0..len)
@@ -105,8 +107,9 @@ async fn a_sender_killed_mid_push_finishes_on_its_next_run_and_the_file_is_saved
     let spy = Spy::on(&broker, "tether/v1/u/bob/file/alice").await;
 
     let source = alice_home.path().join("notes.bin");
-    let sha = write_file(&source, 12 * 1024 * 1024, 3);
-    let chunks = 48;
+    let len = 12 * 1024 * 1024;
+    let sha = write_file(&source, len, 3);
+    let chunks = len.div_ceil(CHUNK);
     let mut send = Running::spawn(as_user(
         alice_home.path(),
         "alice",
@@ -178,8 +181,9 @@ async fn a_receiver_killed_mid_fetch_asks_only_for_what_it_lacks() {
 
     // 40 MB: above the push limit, so bob fetches it from alice.
     let source = alice_home.path().join("dump.bin");
-    let sha = write_file(&source, 40 * 1024 * 1024, 4);
-    let chunks = 160;
+    let len = 40 * 1024 * 1024;
+    let sha = write_file(&source, len, 4);
+    let chunks = len.div_ceil(CHUNK);
     let mut send = Running::spawn(as_user(
         alice_home.path(),
         "alice",

@@ -168,6 +168,62 @@ async fn sms_through_a_gateway_user_keeps_every_sender_honest() {
 }
 
 #[tokio::test]
+async fn files_go_only_as_oneself_and_only_to_their_reader() {
+    // Extension 12: chunks and requests on P/u/{to}/file/{from}.
+    let deployed = Deployed::start().unwrap();
+    let mut alice = deployed.login("alice").await;
+    let mut bob = deployed.login("bob").await;
+    let mut carol = deployed.login("carol").await;
+    bob.subscribe("tether/v1/u/bob/file/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    // Carol can neither read bob's files nor send one as alice.
+    carol
+        .subscribe("tether/v1/u/+/file/+", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    carol
+        .publish(
+            "tether/v1/u/bob/file/alice",
+            "spoof",
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    alice
+        .publish(
+            "tether/v1/u/bob/file/alice",
+            "chunk",
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    expect_message(&mut bob, "tether/v1/u/bob/file/alice", "chunk").await;
+    expect_silence(&mut bob).await;
+    expect_silence(&mut carol).await;
+    // A full chunk as Tether cuts them fits the deployed message limit.
+    let frame = tether_core::protocol::frame::encode_chunk(
+        uuid::Uuid::now_v7(),
+        tether_core::protocol::frame::Layout::new(1 << 20, tether_core::transfer::CHUNK).unwrap(),
+        0,
+        &vec![7; tether_core::transfer::CHUNK as usize],
+    );
+    alice
+        .publish(
+            "tether/v1/u/bob/file/alice",
+            frame.clone(),
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    let got = bob.recv(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(got.payload.len(), frame.len());
+}
+
+#[tokio::test]
 async fn nobody_reads_another_users_inbox() {
     let deployed = Deployed::start().unwrap();
     let mut bob = deployed.login("bob").await;

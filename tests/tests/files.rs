@@ -35,6 +35,10 @@ fn digest(path: &Path) -> [u8; 32] {
 
 /// Waits until the file of message `id` is here whole; its path.
 async fn downloaded(peer: &mut Peer, id: MessageId) -> PathBuf {
+    // It may be here already (a one-chunk file can come with its message).
+    if let Ok(path) = peer.client.file_path(id).await {
+        return path;
+    }
     peer.wait_for_within(TRANSFER, |e| {
         matches!(e, Event::Transfer { message, file, .. }
             if *message == id && file.state == TransferState::Downloaded)

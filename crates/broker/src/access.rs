@@ -21,25 +21,30 @@ impl AccessRules {
 
     /// `pattern write …` of docs/deploy/acl: topics that end in (or name)
     /// the writer.
-    fn write_patterns(&self, user: &UserId) -> [String; 4] {
+    fn write_patterns(&self, user: &UserId) -> [String; 6] {
         let p = &self.prefix;
         [
             format!("{p}/u/+/inbox/{user}"),
             format!("{p}/r/+/m/{user}"),
             format!("{p}/p/{user}"),
             format!("{p}/r/+/meta/{user}"),
+            // Files (extension 12): chunks and requests, as oneself.
+            format!("{p}/u/+/file/{user}"),
+            format!("{p}/r/+/file/{user}"),
         ]
     }
 
-    /// `pattern read …` of docs/deploy/acl: one's own inbox, every room
-    /// (whoever knows its id), everyone's presence.
-    fn read_patterns(&self, user: &UserId) -> [String; 4] {
+    /// `pattern read …` of docs/deploy/acl: one's own inbox and files,
+    /// every room and its files (whoever knows its id), everyone's presence.
+    fn read_patterns(&self, user: &UserId) -> [String; 6] {
         let p = &self.prefix;
         [
             format!("{p}/u/{user}/inbox/+"),
             format!("{p}/r/+/m/+"),
             format!("{p}/r/+/meta/+"),
             format!("{p}/p/+"),
+            format!("{p}/u/{user}/file/+"),
+            format!("{p}/r/+/file/+"),
         ]
     }
 
@@ -99,6 +104,8 @@ mod tests {
             "tether/v1/r/lobby/m/alice",
             "tether/v1/r/lobby/meta/alice",
             "tether/v1/p/alice",
+            "tether/v1/u/bob/file/alice",
+            "tether/v1/r/lobby/file/alice",
         ] {
             assert!(r.may_write(&alice, topic), "{topic}");
         }
@@ -107,6 +114,8 @@ mod tests {
             "tether/v1/r/lobby/m/bob",
             "tether/v1/r/lobby/meta/bob",
             "tether/v1/p/bob",
+            "tether/v1/u/bob/file/carol",
+            "tether/v1/r/lobby/file/bob",
             "tether/v1/u/bob/inbox/alice/extra",
             "tether/v1/u/+/inbox/alice",
             "tether/v2/p/alice",
@@ -129,11 +138,15 @@ mod tests {
             "tether/v1/r/lobby/meta/+",
             "tether/v1/p/+",
             "tether/v1/p/alice",
+            "tether/v1/u/bob/file/+",
+            "tether/v1/r/lobby/file/+",
         ] {
             assert!(r.may_read(&bob, filter), "{filter}");
         }
         for filter in [
             "tether/v1/u/alice/inbox/+",
+            "tether/v1/u/alice/file/+",
+            "tether/v1/u/+/file/+",
             "tether/v1/u/+/inbox/+",
             "tether/v1/u/bob/#",
             "tether/v1/#",

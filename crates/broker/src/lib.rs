@@ -54,10 +54,17 @@ pub const DEFAULT_LAN_LISTEN: &str = "0.0.0.0:1884";
 /// Largest packet accepted after its fixed header (rumqttd's
 /// `max_payload_size` bounds the remaining length, topic and packet id
 /// included, not the message alone): every envelope docs/protocol.md
-/// allows, on any topic MQTT allows (2 + 65,535 bytes), with its packet id.
-/// rumqttd's default of 20 KiB would refuse long messages; a limit of just
-/// the envelope's reset the link for envelopes in the last bytes below it.
-pub(crate) const MAX_PAYLOAD: usize = tether_core::protocol::MAX_ENVELOPE_BYTES + 2 + 65_535 + 2;
+/// allows, and every file chunk (extension 12, a little larger), on any
+/// topic MQTT allows (2 + 65,535 bytes), with its packet id. rumqttd's
+/// default of 20 KiB would refuse long messages; a limit of just the
+/// envelope's reset the link for envelopes in the last bytes below it.
+pub(crate) const MAX_PAYLOAD: usize = largest_publish() + 2 + 65_535 + 2;
+
+const fn largest_publish() -> usize {
+    let envelope = tether_core::protocol::MAX_ENVELOPE_BYTES;
+    let chunk = tether_core::protocol::frame::MAX_FRAME_BYTES;
+    if chunk > envelope { chunk } else { envelope }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod changes;
 pub mod chat;
+pub mod files;
 pub mod lan;
 pub mod link;
 pub mod notify;

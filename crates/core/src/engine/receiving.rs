@@ -167,14 +167,6 @@ impl Engine {
         {
             Ok(outcomes) => {
                 self.messages_stored();
-                for (id, file) in files {
-                    if let Some(m) = messages.iter().find(|m| m.id == *id) {
-                        self.tell_files(crate::transfer::session::Notice::Announced {
-                            sender: m.sender.clone(),
-                            id: file.id,
-                        });
-                    }
-                }
                 outcomes
             }
             Err(e) => {
@@ -212,6 +204,16 @@ impl Engine {
                         seqs: filled,
                     });
                 }
+            }
+        }
+        // After the messages are shown: the file session's first word on
+        // a file must not come before its message.
+        for (id, file) in files {
+            if let Some(m) = messages.iter().find(|m| m.id == *id) {
+                self.tell_files(crate::transfer::session::Notice::Announced {
+                    sender: m.sender.clone(),
+                    id: file.id,
+                });
             }
         }
         true

@@ -98,7 +98,9 @@ impl Download {
             self.asked.clear();
         }
         let room = ASK_WINDOW.saturating_sub(u32::try_from(self.asked.len()).unwrap_or(u32::MAX));
-        if room == 0 {
+        // Topped up a quarter of the window at a time, not one request per
+        // chunk that arrives.
+        if room == 0 || (room < ASK_WINDOW / 4 && !self.asked.is_empty()) {
             return Vec::new();
         }
         let spans = self.have.missing(room, |i| self.asked.contains_key(&i));
@@ -173,11 +175,16 @@ mod tests {
         for i in 0..5 {
             assert!(d.arrived(i, t));
         }
+        // Less than a quarter of the window is free: not yet.
+        assert!(d.wants(t).is_empty());
+        for i in 5..8 {
+            assert!(d.arrived(i, t));
+        }
         assert_eq!(
             d.wants(t),
             vec![Span {
                 first: ASK_WINDOW,
-                count: 5
+                count: 8
             }]
         );
         assert!(!d.arrived(0, t));

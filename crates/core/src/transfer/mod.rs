@@ -28,8 +28,10 @@ pub mod upload;
 pub const PUSH_LIMIT_DIRECT: u64 = 16 * 1024 * 1024;
 /// The same in a room: every member's queue holds a copy.
 pub const PUSH_LIMIT_ROOM: u64 = 8 * 1024 * 1024;
-/// The chunk size we cut files into.
-pub const CHUNK: u32 = crate::protocol::frame::MAX_CHUNK;
+/// The chunk size we cut files into: 255 KiB, so that a chunk's frame
+/// (68 bytes more) stays within the 256 KiB a broker configured for chat
+/// accepts (docs/deploy/mosquitto.conf's `message_size_limit`).
+pub const CHUNK: u32 = 255 * 1024;
 
 use std::path::Path;
 

@@ -152,6 +152,9 @@ impl FileSession {
         self.progress_event(&record, done, false);
         if complete && record.message.is_some() {
             self.finish(&key);
+        } else if !record.queued {
+            // Fetched: the window moves on as chunks come.
+            self.ask(Some(&key));
         }
     }
 
@@ -175,6 +178,9 @@ impl FileSession {
         self.downloads.insert(key.clone(), (record, download));
         if complete {
             self.finish(&key);
+        } else {
+            // A fetched file is asked for at once.
+            self.ask(Some(&key));
         }
     }
 
@@ -237,15 +243,24 @@ impl FileSession {
 
     /// Asks senders for what is missing, where it is time to.
     pub(super) fn ask_for_missing(&mut self) {
+        self.ask(None);
+    }
+
+    /// Asks for what is missing of one download, or (`None`) of all.
+    fn ask(&mut self, only: Option<&(UserId, Uuid)>) {
         let now = Instant::now();
         let mut wants = Vec::new();
         for ((sender, file), (_, download)) in &mut self.downloads {
+            if only.is_some_and(|(s, f)| s != sender || f != file) {
+                continue;
+            }
             let spans = download.wants(now);
             if !spans.is_empty() {
                 wants.push((sender.clone(), *file, spans));
             }
         }
         for (sender, file, spans) in wants {
+            tracing::debug!(%sender, %file, chunks = spans.iter().map(|s| s.count).sum::<u32>(), "files: asking for chunks");
             let topic = FileTopic::Direct {
                 to: sender,
                 from: self.me.clone(),
@@ -287,7 +302,8 @@ impl FileSession {
                     };
                     self.serving.insert(file, served);
                 }
-                self.asked.ask(requester, file, layout, spans);
+                let taken = self.asked.ask(requester, file, layout, spans);
+                tracing::debug!(%requester, %file, taken, "files: chunks asked of us");
             }
             None if record.is_some() && !allowed => {
                 if let Some(report) =
