@@ -207,3 +207,110 @@ async fn a_room_gets_a_pushed_file_and_an_image_comes_with_its_thumbnail() {
         assert_eq!(digest(&got), sha);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_frames_are_dropped_and_counted_and_lying_files_are_shown_safely() {
+    use rumqttc::QoS;
+    use tether_core::protocol::frame::{Layout, MAX_FRAME_BYTES, encode_chunk};
+    use tether_tests::{RawClient, raw_options};
+
+    let broker = Mosquitto::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut bob = Peer::start(&broker.url(), "bob", dir.path()).await;
+    bob.connected().await;
+    // Mallory, on a broker without an ACL, writes as "alice".
+    let mut mallory = RawClient::connect(raw_options(broker.port(), "mallory", None))
+        .await
+        .unwrap();
+    let files = "tether/v1/u/bob/file/alice";
+    let before = bob.client.dropped_count();
+    // Not a frame; a frame too large; a chunk whose data was changed.
+    mallory
+        .publish(
+            files,
+            b"<svg onload=alert(1)>".to_vec(),
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    let mut huge = b"TF\x01\x01".to_vec();
+    huge.resize(MAX_FRAME_BYTES + 1, 0);
+    mallory
+        .publish(files, huge, QoS::AtLeastOnce, false)
+        .await
+        .unwrap();
+    let layout = Layout::new(20_000, 16_384).unwrap();
+    let mut forged = encode_chunk(uuid::Uuid::now_v7(), layout, 0, &[1; 16_384]);
+    let last = forged.len() - 1;
+    forged[last] ^= 0xff;
+    mallory
+        .publish(files, forged, QoS::AtLeastOnce, false)
+        .await
+        .unwrap();
+
+    // A real PNG announced as a text file under a name that tries to
+    // climb out of the download folder and to hide its extension.
+    let png = dir.path().join("real.png");
+    image::RgbImage::from_fn(64, 64, |x, _| image::Rgb([x as u8, 0, 0]))
+        .save(&png)
+        .unwrap();
+    let bytes = std::fs::read(&png).unwrap();
+    let sha: [u8; 32] = Sha256::digest(&bytes).into();
+    let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+    let (message, transfer) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let envelope = serde_json::json!({
+        "v": 1, "id": message.to_string(), "kind": "msg", "ts": 1_700_000_000_000_i64,
+        "from": "alice", "seq": 1,
+        "body": {"text": "", "file": {
+            "id": transfer.to_string(), "name": "../../.bashrc\u{202e}txt.exe",
+            "size": bytes.len(), "mime": "text/plain", "sha256": hex,
+            "chunk": 16_384, "queued": true}},
+        "reply_to": null
+    });
+    let layout = Layout::new(bytes.len() as u64, 16_384).unwrap();
+    for (index, data) in bytes.chunks(16_384).enumerate() {
+        let frame = encode_chunk(transfer, layout, index as u32, data);
+        mallory
+            .publish(files, frame, QoS::AtLeastOnce, false)
+            .await
+            .unwrap();
+    }
+    mallory
+        .publish(
+            "tether/v1/u/bob/inbox/alice",
+            serde_json::to_vec(&envelope).unwrap(),
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await
+        .unwrap();
+    let id: MessageId = message;
+    let got = downloaded(&mut bob, id).await;
+    assert_eq!(digest(&got), sha);
+    let shown = bob.history(&dm("alice")).await;
+    let file = shown
+        .iter()
+        .find(|m| m.id == id)
+        .unwrap()
+        .file
+        .clone()
+        .unwrap();
+    assert_eq!(file.name, ".bashrc_txt.exe");
+    assert_eq!(file.mime, "image/png", "the bytes decide, not the claim");
+    assert!(file.executable, "an .exe name is opened only after asking");
+    assert!(
+        got.starts_with(dir.path()),
+        "stored inside the account's files"
+    );
+    assert!(
+        bob.client.dropped_count() >= before + 3,
+        "{} dropped",
+        bob.client.dropped_count() - before
+    );
+    // And the link is still up: chat goes on.
+    let alice = Peer::start(&broker.url(), "alice", dir.path()).await;
+    alice.connected().await;
+    alice.client.send(dm("bob"), "still there?").await.unwrap();
+    assert_eq!(bob.next_message().await.text, "still there?");
+}
