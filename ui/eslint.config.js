@@ -44,6 +44,15 @@ export default defineConfig(
               name: '@tauri-apps/plugin-opener',
               message: 'Only src/lib/backend.ts talks to the backend (links open through backend.openLink).',
             },
+            {
+              name: '@tauri-apps/plugin-dialog',
+              message: 'Only src/lib/backend.ts talks to the backend (backend.pickFiles, backend.pickSaveLocation).',
+            },
+            {
+              name: '@tauri-apps/api/webview',
+              message: 'Only src/lib/backend.ts talks to the backend (dropped files come through backend.onFileDrop).',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -93,3 +93,45 @@ export function formatRelative(ts: number, now: number, locale: string): string 
     sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' },
   ).format(ts);
 }
+
+const numbers = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = numbers.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options);
+    numbers.set(key, f);
+  }
+  return f;
+}
+
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB'] as const;
+
+/**
+ * A size in bytes the way file managers show it: "512 B", "3.2 MB",
+ * "50 MB" (one decimal below 10, in steps of 1024), with the locale's
+ * digits and separators.
+ */
+export function formatBytes(bytes: number, locale: string): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  let digits = unit > 0 && value < 10 ? 1 : 0;
+  // 1023.97 KB would round to "1,024 KB": say "1 MB".
+  if (unit < BYTE_UNITS.length - 1 && Number(value.toFixed(digits)) >= 1024) {
+    value /= 1024;
+    unit++;
+    digits = 1;
+  }
+  return `${numberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${BYTE_UNITS[unit]}`;
+}
+
+/** "42%": the whole percent reached (never 100% before the end). */
+export function formatPercent(done: number, total: number, locale: string): string {
+  const ratio = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(Math.floor(ratio * 100) / 100);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows, estimateHeight } from './rows';
-import { msg } from './testing';
+import { attachment, msg, THUMB_PNG } from './testing';
 
 describe('buildRows', () => {
   it('adds day separators and sender headers where the sender or the day changes', () => {
@@ -40,5 +40,18 @@ describe('buildRows with an unread divider', () => {
     const kinds = rows.map((r) => (r.kind === 'message' ? r.message.text + (r.header ? '+' : '') : r.kind));
     expect(kinds).toEqual(['head', 'day', 'a+', 'unread', 'b+', 'c']);
     expect(buildRows(ms, [], null).some((r) => r.kind === 'unread')).toBe(false);
+  });
+});
+
+describe('estimateHeight of files', () => {
+  it('counts a thumbnail at the size it shows, a card, and no empty caption', () => {
+    const head = (m: ReturnType<typeof msg>) => estimateHeight({ kind: 'message', key: m.id, message: m, header: false });
+    const plain = head(msg({ text: 'hi' }));
+    const card = head(msg({ text: '', file: attachment() }));
+    const captioned = head(msg({ text: 'hi', file: attachment() }));
+    const image = head(msg({ text: '', file: attachment({ mime: 'image/png', thumb: { url: THUMB_PNG, width: 640, height: 480 } }) }));
+    expect(card).toBeGreaterThan(plain);
+    expect(captioned).toBeGreaterThan(card);
+    expect(image - card).toBe(240 - 56);
   });
 });

@@ -4,6 +4,7 @@
 // pace changes).
 
 import type { StoredMessage } from './bindings/StoredMessage';
+import { safeThumb, thumbSize } from './files';
 import type { GapEntry } from './stores/timeline';
 import { gapPositions } from './stores/timeline';
 import type { UnreadMark } from './unread';
@@ -92,5 +93,12 @@ export function estimateHeight(row: Row): number {
     } else run++;
   }
   const quote = row.message.reply_to !== null ? 38 : 0;
-  return (row.header && !row.message.outgoing ? 30 : 8) + 36 + (lines - 1) * 20 + quote;
+  const file = row.message.file;
+  let attachment = 0;
+  if (file !== null) {
+    // The thumbnail or card, a status line and the actions; an empty caption takes no line.
+    const thumb = safeThumb(file.thumb);
+    attachment = (thumb ? thumbSize(thumb).height : 56) + 50 - (text === '' ? 20 : 0);
+  }
+  return (row.header && !row.message.outgoing ? 30 : 8) + 36 + (lines - 1) * 20 + quote + attachment;
 }

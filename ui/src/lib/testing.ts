@@ -2,8 +2,9 @@
 // at the IPC layer (backend.ts itself runs for real).
 
 import { within } from '@testing-library/svelte';
-import { mockIPC } from '@tauri-apps/api/mocks';
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Channel } from '@tauri-apps/api/core';
+import type { Attachment } from './bindings/Attachment';
 import type { Event } from './bindings/Event';
 import type { StoredMessage } from './bindings/StoredMessage';
 import type { AppError, ErrorCode } from './types';
@@ -76,10 +77,93 @@ export function msg(partial: Partial<StoredMessage> = {}): StoredMessage {
     outgoing: false,
     status: 'received',
     unsupported: false,
+    file: null,
     edited_ts: null,
     deleted: null,
     reactions: [],
     ...partial,
+  };
+}
+
+/** A message's file with sensible defaults (a finished 2 MB PDF). */
+export function attachment(partial: Partial<Attachment> = {}): Attachment {
+  serial++;
+  return {
+    id: `file-${serial}`,
+    name: 'report.pdf',
+    size: 2 * 1024 * 1024,
+    mime: 'application/pdf',
+    state: 'downloaded',
+    done: 2 * 1024 * 1024,
+    queued: true,
+    thumb: null,
+    executable: false,
+    ...partial,
+  };
+}
+
+/** A 1×1 PNG thumbnail, as the shell sends thumbnails. */
+export const THUMB_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/**
+ * Replaces URL.createObjectURL / revokeObjectURL (jsdom's Blobs are not
+ * Node's) with fakes that hand out "blob:tether/N"; `restore` puts back
+ * what was there.
+ */
+export function stubObjectUrls(): { created: Blob[], revoked: string[], restore: () => void } {
+  const create = Object.getOwnPropertyDescriptor(URL, 'createObjectURL');
+  const revoke = Object.getOwnPropertyDescriptor(URL, 'revokeObjectURL');
+  const created: Blob[] = [];
+  const revoked: string[] = [];
+  Object.defineProperty(URL, 'createObjectURL', {
+    configurable: true,
+    writable: true,
+    value: (blob: Blob) => `blob:tether/${created.push(blob)}`,
+  });
+  Object.defineProperty(URL, 'revokeObjectURL', { configurable: true, writable: true, value: (url: string) => void revoked.push(url) });
+  return {
+    created,
+    revoked,
+    restore: () => {
+      for (const [name, descriptor] of [['createObjectURL', create], ['revokeObjectURL', revoke]] as const) {
+        if (descriptor) Object.defineProperty(URL, name, descriptor);
+        else delete (URL as unknown as Record<string, unknown>)[name];
+      }
+    },
+  };
+}
+
+/** The drag and drop events the shell sends to the webview. */
+export type DragDrop =
+  | { type: 'enter', paths: string[] }
+  | { type: 'over' }
+  | { type: 'drop', paths: string[] }
+  | { type: 'leave' };
+
+/**
+ * Captures the webview's drag-and-drop listeners (pass `handler` as the
+ * backend's 'plugin:event|listen'); `emit` then plays an event to them.
+ */
+export function dragDropCapture(): { handler: Handler, emit: (event: DragDrop) => void } {
+  mockWindows('main');
+  const listeners = new Map<string, number>();
+  const names = { enter: 'tauri://drag-enter', over: 'tauri://drag-over', drop: 'tauri://drag-drop', leave: 'tauri://drag-leave' };
+  return {
+    handler: (args) => {
+      listeners.set(args.event as string, args.handler as number);
+      return args.handler;
+    },
+    emit: (event) => {
+      const name = names[event.type];
+      const id = listeners.get(name);
+      if (id === undefined) throw new Error(`nobody listens to ${name}`);
+      const position = { x: 10, y: 10 };
+      const payload = event.type === 'enter' || event.type === 'drop' ? { paths: event.paths, position } : { position };
+      const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+        .__TAURI_INTERNALS__;
+      internals.runCallback(id, { event: name, id, payload });
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 // (checked by TypeScript through the Dictionary type).
 
 import type { ErrorCode } from '../types';
+import { enFiles } from './en-files';
 import { enPeople } from './en-people';
 import { plural } from './plural';
 
@@ -402,6 +403,7 @@ export const en = {
     },
   },
   ...enPeople,
+  ...enFiles,
   connection: {
     connecting: 'Connecting…',
     reconnectingIn: (s: number) => `Reconnecting in ${s} s`,

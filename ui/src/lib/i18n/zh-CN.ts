@@ -1,4 +1,5 @@
 import type { Dictionary } from './en';
+import { zhCNFiles } from './zh-CN-files';
 import { zhCNPeople } from './zh-CN-people';
 
 // 简体中文. Must satisfy the same Dictionary type as the English strings.
@@ -353,6 +354,7 @@ export const zhCN: Dictionary = {
     },
   },
   ...zhCNPeople,
+  ...zhCNFiles,
   connection: {
     connecting: '正在连接…',
     reconnectingIn: (s) => `${s} 秒后重新连接`,

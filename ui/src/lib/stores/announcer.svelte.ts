@@ -3,6 +3,7 @@
 // announcement of its last message and how many arrived.
 
 import type { StoredMessage } from '../bindings/StoredMessage';
+import { fileLine } from '../files';
 import { i18n } from '../i18n/index.svelte';
 import { previewText } from '../names';
 
@@ -34,7 +35,8 @@ export class Announcer {
     const m = this.#pending;
     if (m === null) return;
     const t = i18n.t.chat;
-    const line = `${m.sender}: ${m.unsupported ? t.unsupported : previewText(m.text, 200)}`;
+    const text = m.text.trim() === '' && m.file !== null ? fileLine(m.file) : previewText(m.text, 200);
+    const line = `${m.sender}: ${m.unsupported ? t.unsupported : text}`;
     this.text = this.#count > 1 ? `${line}. ${t.newMessages(this.#count)}` : line;
     this.#last = Date.now();
     this.#pending = null;

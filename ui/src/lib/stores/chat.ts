@@ -11,6 +11,7 @@ import { conversations } from './conversations.svelte';
 import { deliveries } from './deliveries.svelte';
 import { dispatch } from './events';
 import { messages } from './messages.svelte';
+import type { PendingFile } from './pendingFiles.svelte';
 import { rooms } from './rooms.svelte';
 
 /** Marks the open conversation read if the user can see it and it has unread messages. */
@@ -53,6 +54,29 @@ export async function sendText(text: string, replyTo: string | null = null): Pro
   // Writing in it reads it: a conversation kept unread is marked read again.
   conversations.release();
   const message = await backend.sendMessage(conversation, text, replyTo);
+  dispatch({ type: 'message', message });
+  markOpenReadIfActive();
+}
+
+/**
+ * Sends a file chosen in `conversation` with `caption` as its text, as an
+ * answer to `replyTo` if given; it joins the chat like a sent text and
+ * reports its upload as transfer events. Rejects with an AppError.
+ */
+export async function sendPendingFile(
+  conversation: ConversationId,
+  file: PendingFile,
+  caption: string,
+  replyTo: string | null = null,
+): Promise<void> {
+  if (messages.conversation === conversation) {
+    if (messages.hasNewer) await messages.open(conversation);
+    conversations.release();
+  }
+  const message =
+    file.kind === 'path'
+      ? await backend.sendFile(conversation, file.path, caption, replyTo)
+      : await backend.sendFileBytes(conversation, file.name, file.bytes, caption, replyTo);
   dispatch({ type: 'message', message });
   markOpenReadIfActive();
 }

@@ -9,11 +9,12 @@ import { announcer } from './announcer.svelte';
 import { connection } from './connection.svelte';
 import { conversations } from './conversations.svelte';
 import { deliveries } from './deliveries.svelte';
-import { messages } from './messages.svelte';
+import { messages, type TransferEvent } from './messages.svelte';
 import { presence } from './presence.svelte';
 import { replies } from './replies.svelte';
 import { rooms } from './rooms.svelte';
 import { search } from './search.svelte';
+import { transfers } from './transfers.svelte';
 import { typing } from './typing.svelte';
 
 /** Applies one event to every store. A plain function: tests call it directly. */
@@ -29,15 +30,20 @@ export function dispatch(event: Event): void {
 export function dispatchAll(events: readonly Event[]): void {
   const incoming: StoredMessage[] = [];
   const changed: StoredMessage[] = [];
+  const moved: TransferEvent[] = [];
   for (const event of events) {
     if (event.type === 'message') incoming.push(event.message);
     else if (event.type === 'changed') changed.push(event.message);
+    else if (event.type === 'transfer') moved.push(event);
   }
   if (incoming.length > 0) messages.add(incoming, true);
   // After the messages they may change; one update for all of them.
   if (changed.length > 0) messages.replaceAll(changed);
+  // Files report progress several times a second each: one update for all.
+  if (moved.length > 0) messages.applyTransfers(moved);
   for (const event of events) {
-    if (event.type !== 'message' && event.type !== 'changed') messages.handle(event);
+    if (event.type !== 'message' && event.type !== 'changed' && event.type !== 'transfer') messages.handle(event);
+    transfers.handle(event);
     conversations.handle(event);
     presence.handle(event);
     typing.handle(event);

@@ -3,11 +3,13 @@
 // reports of every conversation (they only arrive live).
 
 import * as backend from '../backend';
+import type { Attachment } from '../bindings/Attachment';
 import type { ConversationId } from '../bindings/ConversationId';
 import type { Event } from '../bindings/Event';
 import type { Gap } from '../bindings/Gap';
 import type { MessageStatus } from '../bindings/MessageStatus';
 import type { StoredMessage } from '../bindings/StoredMessage';
+import { isFinal } from '../files';
 import { toAppError, type AppError } from '../types';
 import { deliveries } from './deliveries.svelte';
 import {
@@ -30,6 +32,27 @@ export const PAGE_SIZE = 100;
 export const LIVE_WINDOW = 500;
 /** Status updates remembered for messages we have not seen yet. */
 const MAX_PENDING_STATUS = 2000;
+/** Transfers remembered for messages of the open chat not loaded yet. */
+const MAX_PENDING_FILES = 200;
+
+/** A file's progress report (several a second while it moves, one when it ends). */
+export type TransferEvent = Extract<Event, { type: 'transfer' }>;
+
+/** Whether two reports of a file show the same thing. */
+function sameFile(a: Attachment | null, b: Attachment): boolean {
+  return (
+    a !== null &&
+    a.id === b.id &&
+    a.state === b.state &&
+    a.done === b.done &&
+    a.queued === b.queued &&
+    a.size === b.size &&
+    a.name === b.name &&
+    a.mime === b.mime &&
+    a.executable === b.executable &&
+    a.thumb?.url === b.thumb?.url
+  );
+}
 
 export class MessagesStore {
   /** The open conversation, or null. */
@@ -73,6 +96,12 @@ export class MessagesStore {
 
   #byId = new Map<string, StoredMessage>();
   #pendingStatus = new Map<string, MessageStatus>();
+  /**
+   * The latest transfer of messages of the open chat that are not loaded
+   * yet: a file sent from here can report progress (even its end) before
+   * `send_file` has answered with its message.
+   */
+  #pendingFile = new Map<string, Attachment>();
   #generation = 0;
   #gapSerial = 0;
 
@@ -150,6 +179,7 @@ export class MessagesStore {
     this.conversation = conversation;
     this.messages = [];
     this.#byId.clear();
+    this.#pendingFile.clear();
     this.hasMore = false;
     this.hasNewer = false;
     this.focus = null;
@@ -269,6 +299,10 @@ export class MessagesStore {
         // A delivery's changes come together through `replaceAll` (events.ts).
         this.replace(event.message);
         return;
+      case 'transfer':
+        // A batch's transfers come together through `applyTransfers` (events.ts).
+        this.applyTransfers([event]);
+        return;
       default:
         return;
     }
@@ -294,6 +328,12 @@ export class MessagesStore {
       if (pending !== undefined) {
         this.#pendingStatus.delete(raw.id);
         message = { ...raw, status: higherStatus(raw.status, pending) };
+      }
+      const file = this.#pendingFile.get(raw.id);
+      if (file !== undefined) {
+        this.#pendingFile.delete(raw.id);
+        // An ended transfer in the message itself is newer than progress reported before.
+        if (raw.file !== null && !(isFinal(raw.file.state) && !isFinal(file.state))) message = { ...message, file };
       }
       if (this.#byId.has(raw.id)) this.applyStatus(raw.id, message.status);
       else fresh.push(message);
@@ -333,6 +373,38 @@ export class MessagesStore {
         continue;
       }
       const updated = { ...changed, status: higherStatus(current.status, changed.status) };
+      this.#byId.set(updated.id, updated);
+      list ??= this.messages.slice();
+      const index = lowerBound(list, current);
+      const at = list[index]?.id === updated.id ? index : list.findIndex((m) => m.id === updated.id);
+      if (at >= 0) list[at] = updated;
+    }
+    if (list !== null) this.messages = list;
+  }
+
+  /**
+   * Puts the file of each transfer event in place in its loaded message:
+   * one new list for the whole batch, not one per event (every moving
+   * file reports several times a second). Unchanged reports change
+   * nothing; those for messages of the open chat not loaded yet wait for
+   * them (see `add`).
+   */
+  applyTransfers(events: readonly TransferEvent[]): void {
+    let list: StoredMessage[] | null = null;
+    for (const event of events) {
+      if (event.conversation !== this.conversation) continue;
+      const current = this.#byId.get(event.message);
+      if (!current) {
+        this.#pendingFile.delete(event.message);
+        this.#pendingFile.set(event.message, event.file);
+        if (this.#pendingFile.size > MAX_PENDING_FILES) {
+          const oldest = this.#pendingFile.keys().next().value;
+          if (oldest !== undefined) this.#pendingFile.delete(oldest);
+        }
+        continue;
+      }
+      if (sameFile(current.file, event.file)) continue;
+      const updated = { ...current, file: event.file };
       this.#byId.set(updated.id, updated);
       list ??= this.messages.slice();
       const index = lowerBound(list, current);

@@ -8,6 +8,7 @@ import * as backend from '../backend';
 import type { ConversationId } from '../bindings/ConversationId';
 import type { Event } from '../bindings/Event';
 import type { StoredMessage } from '../bindings/StoredMessage';
+import { fileLine } from '../files';
 import { isPhoneConversation } from '../ids';
 import { messages } from './messages.svelte';
 
@@ -19,6 +20,15 @@ const QUOTE_CHARS = 200;
 /** Whether messages of this conversation can be answered (chats and rooms, not SMS). */
 export function canReplyIn(conversation: ConversationId): boolean {
   return !isPhoneConversation(conversation);
+}
+
+/**
+ * What stands for a message in one line: its text's first line, or (a file
+ * sent without a caption) the file's name.
+ */
+export function messageLine(message: Pick<StoredMessage, 'text' | 'file'>, max = QUOTE_CHARS): string {
+  const line = firstLine(message.text, max);
+  return line === '' && message.file !== null ? fileLine(message.file) : line;
 }
 
 /** The first non-blank line of a message's text, at most `max` characters (plain text). */

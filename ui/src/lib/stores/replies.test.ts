@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { flush, mockBackend, msg, reject } from '../testing';
+import { attachment, flush, mockBackend, msg, reject } from '../testing';
 import { messages } from './messages.svelte';
-import { firstLine, replies } from './replies.svelte';
+import { firstLine, messageLine, replies } from './replies.svelte';
 
 describe('replies', () => {
   beforeEach(() => {
@@ -50,5 +50,13 @@ describe('replies', () => {
     await flush();
     expect(replies.original('broken')).toBeNull();
     expect(failing.filter((c) => c.cmd === 'message')).toHaveLength(1);
+  });
+});
+
+describe('a message in one line', () => {
+  it('is its text, or the name of a file sent without one', () => {
+    expect(messageLine(msg({ text: '\n  first line\nsecond' }))).toBe('first line');
+    expect(messageLine(msg({ text: '', file: attachment({ name: 'cat.png' }) }))).toBe('📎 cat.png');
+    expect(messageLine(msg({ text: 'look', file: attachment({ name: 'cat.png' }) }))).toBe('look');
   });
 });

@@ -11,14 +11,17 @@ import { deliveries } from './deliveries.svelte';
 import { drafts } from './drafts.svelte';
 import { editing } from './editing.svelte';
 import { startEvents, stopEvents } from './events';
+import { files } from './files.svelte';
 import { messageMenu } from './messageMenu.svelte';
 import { messages } from './messages.svelte';
 import { notify } from './notify.svelte';
+import { pendingFiles } from './pendingFiles.svelte';
 import { presence } from './presence.svelte';
 import { replies } from './replies.svelte';
 import { startRequests } from './requests';
 import { rooms } from './rooms.svelte';
 import { search } from './search.svelte';
+import { transfers } from './transfers.svelte';
 import { typing } from './typing.svelte';
 
 export type View = 'starting' | 'login' | 'main';
@@ -74,6 +77,9 @@ function resetAccountStores(): void {
   messageMenu.close(false);
   drafts.reset();
   notify.reset();
+  transfers.reset();
+  pendingFiles.reset();
+  files.reset();
 }
 
 export class SessionStore {
