@@ -13,7 +13,7 @@
 //! - `plan`: which benchmarks, at which sizes (full or quick).
 //! - `suite`: runs them and turns samples into table rows and verdicts.
 //! - `throughput` (P1, P5), `latency` (P2), `link` (P3, P4),
-//!   `history` (P6): the measurements.
+//!   `history` (P6), `files` (F1–F3): the measurements.
 //! - `peer`: a Tether client as a benchmark drives it.
 //! - `c_clients`: the `mosquitto_pub` / `mosquitto_sub` baseline.
 //! - `cpu_use`: where P1's CPU time went, per message.
@@ -22,6 +22,7 @@
 mod c_clients;
 mod cpu_use;
 mod error;
+mod files;
 mod history;
 mod latency;
 mod link;

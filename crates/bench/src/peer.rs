@@ -104,7 +104,10 @@ pub fn collect_arrivals(
                 break Ok(got);
             }
             match events.blocking_recv() {
-                Ok(Event::Message { message }) if !message.outgoing && message.sender == from => {
+                // Chat only: files announced meanwhile (F3) are not counted.
+                Ok(Event::Message { message })
+                    if !message.outgoing && message.sender == from && message.file.is_none() =>
+                {
                     got.push(Arrival {
                         id: message.id,
                         text: message.text,

@@ -18,10 +18,16 @@ pub enum Id {
     S2,
     /// SMS: a dead link found.
     S3,
+    /// Files: MB/s of a large file.
+    F1,
+    /// Files: memory while 1 GB goes.
+    F2,
+    /// Files: chat latency while files go.
+    F3,
 }
 
 impl Id {
-    pub const ALL: [Id; 9] = [
+    pub const ALL: [Id; 12] = [
         Id::P1,
         Id::P2,
         Id::P3,
@@ -31,12 +37,15 @@ impl Id {
         Id::S1,
         Id::S2,
         Id::S3,
+        Id::F1,
+        Id::F2,
+        Id::F3,
     ];
 }
 
 /// A benchmark id that is not in the table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no benchmark {0:?} (P1 … P6, S1 … S3)")]
+#[error("no benchmark {0:?} (P1 … P6, S1 … S3, F1 … F3)")]
 pub struct UnknownBenchmark(pub String);
 
 impl FromStr for Id {
@@ -107,6 +116,10 @@ pub struct Sizes {
     /// S3's C (seconds) and N; T is 1 s.
     pub s3_idle_secs: u32,
     pub s3_attempts: u8,
+    /// Bytes of F1's file, F2's and F3's.
+    pub f1_bytes: u64,
+    pub f2_bytes: u64,
+    pub f3_bytes: u64,
 }
 
 impl Sizes {
@@ -129,6 +142,9 @@ impl Sizes {
             s2_kills: 5,
             s3_idle_secs: 3,
             s3_attempts: 3,
+            f1_bytes: 200_000_000,
+            f2_bytes: 1_000_000_000,
+            f3_bytes: 200_000_000,
         }
     }
 
@@ -151,6 +167,9 @@ impl Sizes {
             s2_kills: 2,
             s3_idle_secs: 1,
             s3_attempts: 2,
+            f1_bytes: 4_000_000,
+            f2_bytes: 8_000_000,
+            f3_bytes: 2_000_000,
         }
     }
 }

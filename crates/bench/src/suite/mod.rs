@@ -4,7 +4,9 @@
 //! - this file: the plan's order, the chat engine's rows (P1–P6) and the
 //!   helpers every row uses.
 //! - `sms`: the SMS channel's rows (S1–S3).
+//! - `files`: files through the broker (F1–F3).
 
+mod files;
 mod sms;
 
 use std::path::Path;
@@ -182,6 +184,18 @@ pub async fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Report, BenchEr
     if plan.includes(Id::S3) {
         progress("S3: a dead SMS link");
         report.rows.push(sms::s3(&sizes, &dir.join("s3")).await?);
+    }
+    if plan.includes(Id::F1) {
+        progress("F1: a large file");
+        report.rows.push(files::f1(&sizes, dir).await?);
+    }
+    if plan.includes(Id::F2) {
+        progress("F2: memory while a file goes");
+        report.rows.push(files::f2(&sizes, dir).await?);
+    }
+    if plan.includes(Id::F3) {
+        progress("F3: chat latency while files go");
+        report.rows.push(files::f3(&sizes, dir).await?);
     }
     Ok(report)
 }

@@ -469,10 +469,13 @@ impl Store {
         if to_u64(waiting, "files.size")? + layout.size > MAX_UNANNOUNCED_BYTES {
             return Ok(None);
         }
+        // The engine may record its announcement on its own connection
+        // meanwhile: then that row stands.
         self.conn
             .prepare_cached(
                 "INSERT INTO files (id, sender, outgoing, size, chunk, have, state, created)
-                 VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
+                 VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (sender, id) DO NOTHING",
             )?
             .execute(params![
                 id.as_bytes().as_slice(),
