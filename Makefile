@@ -63,7 +63,7 @@ test: deps
 # built with the workspace's features so `make test`'s build is reused.
 e2e: deps ui
 	$(APP_BUILD)
-	$(CARGO) test --workspace --test app_e2e --test app_conversations -- --nocapture
+	$(CARGO) test --workspace --test app_e2e --test app_conversations --test app_files -- --nocapture
 
 # The benchmark suites at full size on a release build (about 20 minutes):
 # the engine (`tether-bench`), then the desktop app under Xvfb

@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use common::app::{
@@ -19,7 +18,6 @@ use common::cli::{Ran, cli_user};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use tether_tests::desktop::Desktop;
-use tether_tests::{Mosquitto, MosquittoOptions, mosquitto_passwd};
 
 /// Runs `script` on the article holding `text` (as `arguments[0]`'s
 /// match, `m` in the script).
@@ -81,40 +79,11 @@ fn text_is(m: &Value, text: &str) -> bool {
     m["text"].as_str() == Some(text)
 }
 
-async fn sign_in(c: &Client, url: &str, user: &str, password: &str) {
-    common::app::click_text(c, "label", "An MQTT broker").await;
-    let broker_field = find(c, "input[id$='-broker']").await;
-    broker_field.clear().await.unwrap();
-    broker_field.send_keys(url).await.unwrap();
-    type_into(c, "input[id$='-user']", user).await;
-    type_into(c, "input[id$='-password']", password).await;
-    click(c, "button[type='submit']").await;
-    find(c, ".main-view").await;
-}
-
-fn users(dir: &Path) -> std::path::PathBuf {
-    let passwd = dir.join("passwd");
-    for (user, pw) in [
-        ("alice", "alice-pw"),
-        ("bob", "bob-pw"),
-        ("carol", "carol-pw"),
-    ] {
-        mosquitto_passwd(&passwd, user, pw).unwrap();
-    }
-    passwd
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_and_rooms() {
     watchdog(Duration::from_secs(300));
     let scratch = tempfile::tempdir().unwrap();
-    let broker = Mosquitto::start_with(MosquittoOptions {
-        allow_anonymous: false,
-        password_file: Some(users(scratch.path())),
-        persistence: true,
-        ..Default::default()
-    })
-    .unwrap();
+    let broker = common::app::broker_with_users(scratch.path(), &["alice", "bob", "carol"]);
     let url = broker.url();
     let bob = cli_user(scratch.path().join("bob"), &url, "bob", Some("bob-pw"));
     let carol = cli_user(
@@ -130,7 +99,7 @@ async fn a_day_in_a_conversation_edits_reactions_deletes_links_mentions_people_a
     let alice_home = scratch.path().join("alice");
     let desktop = Desktop::start(&alice_home).unwrap();
     let c = open_app(&desktop).await;
-    sign_in(&c, &url, "alice", "alice-pw").await;
+    common::app::sign_in(&c, &url, "alice", "alice-pw").await;
 
     step("bob writes, with formatting and links");
     let typo = bob(&[

@@ -135,8 +135,10 @@ async fn a_sender_killed_mid_push_finishes_on_its_next_run_and_the_file_is_saved
     alice.wait_json("alice connected", is_connected).await;
     bob.wait_json("the whole file", downloaded(&id)).await;
     assert_eq!(spy.distinct(), chunks);
+    // Again at most: the window in flight when alice died (pushed again),
+    // and what bob asked for while she was gone (answered once she is back).
     assert!(
-        spy.total() <= chunks + WINDOW,
+        spy.total() <= chunks + 2 * WINDOW,
         "{} chunk frames for {chunks} chunks",
         spy.total()
     );

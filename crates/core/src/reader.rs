@@ -169,19 +169,13 @@ impl StoreReader {
         self.run(move |s| s.sms_deliveries(&ids)).await
     }
 
-    /// Where the file of message `id` is, once it is here whole (ours, or
-    /// theirs downloaded and verified).
+    /// Where the file of message `id` is: ours always, theirs once it is
+    /// here whole and verified.
     pub async fn file_path(&self, id: MessageId) -> Result<std::path::PathBuf, ClientError> {
         let record = self.run(move |s| s.file_of_message(id)).await?;
         record
-            .filter(|r| {
-                matches!(
-                    r.state,
-                    crate::model::TransferState::Downloaded
-                        | crate::model::TransferState::Uploaded
-                        | crate::model::TransferState::Uploading
-                )
-            })
+            // Ours is here whatever became of its transfer.
+            .filter(|r| r.outgoing || r.state == crate::model::TransferState::Downloaded)
             .and_then(|r| r.path)
             .filter(|p| p.exists())
             .ok_or(ClientError::FileNotHere)

@@ -37,8 +37,9 @@ pub async fn send_file(
 }
 
 /// A pasted image: its bytes are the request's body (no JSON), the rest
-/// in headers (`x-tether-conversation`, and `x-tether-name` and
-/// `x-tether-caption` percent-encoded).
+/// in headers (`x-tether-conversation`, and percent-encoded
+/// `x-tether-name`, `x-tether-caption` and, for a reply,
+/// `x-tether-reply-to`).
 #[tauri::command]
 pub async fn send_file_bytes(
     state: State<'_, AppState>,
@@ -66,6 +67,12 @@ pub async fn send_file_bytes(
     let conversation = self::conversation(&key)?;
     let name = tether_core::protocol::safe_name(&header("x-tether-name").unwrap_or_default());
     let caption = header("x-tether-caption").unwrap_or_default();
+    let reply_to = header("x-tether-reply-to")
+        .map(|id| {
+            id.parse::<MessageId>()
+                .map_err(|_| AppError::bad_input("the message answered is not a message id"))
+        })
+        .transpose()?;
     // Through a private temporary file: sending copies it into the
     // account's files, then it goes.
     let dir = tempfile::tempdir()
@@ -76,7 +83,7 @@ pub async fn send_file_bytes(
     let sent = state
         .chat()
         .await?
-        .send_file(conversation, path, caption, None)
+        .send_file(conversation, path, caption, reply_to)
         .await?;
     Ok(sent)
 }

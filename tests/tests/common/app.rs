@@ -282,3 +282,32 @@ pub fn watchdog(limit: Duration) {
         std::process::exit(101);
     });
 }
+
+/// Signs the app in to the broker at `url` as `user` (the "An MQTT broker"
+/// choice of the sign-in form) and waits for the main view.
+pub async fn sign_in(c: &Client, url: &str, user: &str, password: &str) {
+    click_text(c, "label", "An MQTT broker").await;
+    let broker_field = find(c, "input[id$='-broker']").await;
+    broker_field.clear().await.unwrap();
+    broker_field.send_keys(url).await.unwrap();
+    type_into(c, "input[id$='-user']", user).await;
+    type_into(c, "input[id$='-password']", password).await;
+    click(c, "button[type='submit']").await;
+    find(c, ".main-view").await;
+}
+
+/// A Mosquitto that asks for a password: `user-pw` for each of `users`
+/// (files in `dir`), with persistence.
+pub fn broker_with_users(dir: &std::path::Path, users: &[&str]) -> tether_tests::Mosquitto {
+    let passwd = dir.join("passwd");
+    for user in users {
+        tether_tests::mosquitto_passwd(&passwd, user, &format!("{user}-pw")).unwrap();
+    }
+    tether_tests::Mosquitto::start_with(tether_tests::MosquittoOptions {
+        allow_anonymous: false,
+        password_file: Some(passwd),
+        persistence: true,
+        ..Default::default()
+    })
+    .unwrap()
+}

@@ -253,12 +253,17 @@ impl Running {
     /// SIGINT, as Ctrl-C would send: `tether listen` shuts down cleanly.
     /// std cannot send it and the tests avoid libc, so use kill(1).
     pub fn interrupt(&self) {
+        self.signal("INT");
+    }
+
+    /// Sends signal `name` (`STOP`, `CONT`, …) with kill(1).
+    pub fn signal(&self, name: &str) {
         let status = Command::new("kill")
-            .arg("-INT")
+            .arg(format!("-{name}"))
             .arg(self.child.id().to_string())
             .status()
             .unwrap();
-        assert!(status.success(), "kill -INT failed: {status}");
+        assert!(status.success(), "kill -{name} failed: {status}");
     }
 }
 

@@ -38,6 +38,15 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** `call` for a command that takes raw bytes as its body, the rest in headers. */
+async function callRaw<T>(command: string, body: Uint8Array, headers: Record<string, string>): Promise<T> {
+  try {
+    return await invoke<T>(command, body, { headers });
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
 // Accounts
 
 export function accountsList(): Promise<AccountView[]> {
@@ -372,10 +381,7 @@ export function setLanguage(lang: string): Promise<void> {
 
 // Files in messages (extension 12)
 
-/**
- * Sends the file at `path` (picked or dropped) with `caption` as its text,
- * answering `replyTo` if not null; resolves to the message as stored.
- */
+/** Sends the file at `path` (picked or dropped) with its `caption`; resolves to the message as stored. */
 export function sendFile(
   conversation: ConversationId,
   path: string,
@@ -403,17 +409,10 @@ export async function sendFileBytes(
     'x-tether-caption': encodeURIComponent(caption),
   };
   if (replyTo !== null) headers['x-tether-reply-to'] = encodeURIComponent(replyTo);
-  try {
-    return await invoke<StoredMessage>('send_file_bytes', bytes, { headers });
-  } catch (e) {
-    throw toAppError(e);
-  }
+  return callRaw<StoredMessage>('send_file_bytes', bytes, headers);
 }
 
-/**
- * Opens the file of message `id` with the system's app. An executable one
- * is refused unless `confirmed` (the user was asked first).
- */
+/** Opens the file of message `id` with the system's app; an executable one only if `confirmed` (asked first). */
 export function openFile(id: string, confirmed: boolean): Promise<void> {
   return call('open_file', { id, confirmed });
 }

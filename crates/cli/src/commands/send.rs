@@ -96,7 +96,7 @@ async fn send_file(
     wait: u64,
 ) -> Result<(), CliError> {
     use tether_core::Event;
-    use tether_core::model::{MessageStatus, TransferState};
+    use tether_core::model::TransferState;
     let mut events = client.subscribe();
     let message = client.send_file(to, path, caption, reply_to).await?;
     print_json(&message)?;
@@ -130,16 +130,16 @@ async fn send_file(
                 if file.state == TransferState::Cancelled {
                     return Err(CliError::Usage("the file was cancelled".into()));
                 }
-                if queued && file.state == TransferState::Uploaded {
+                // Pushed: on the broker. Offered: every chunk went to
+                // whoever asked (a `read` receipt says nothing of the file:
+                // the app sends one as soon as the message is on screen).
+                let done = match queued {
+                    true => file.state == TransferState::Uploaded,
+                    false => file.done >= file.size,
+                };
+                if done {
                     break;
                 }
-            }
-            Event::Status { id, status }
-                if id == message.id
-                    && !queued
-                    && matches!(status, MessageStatus::Delivered | MessageStatus::Read) =>
-            {
-                return Ok(());
             }
             _ => {}
         }

@@ -6,7 +6,7 @@ use super::disk::read_chunk;
 use super::session::{FileSession, Tag};
 use crate::model::{ConversationId, TransferState};
 use crate::protocol::FileTopic;
-use crate::protocol::frame::encode_chunk;
+use crate::protocol::frame::{Span, encode_chunk};
 
 impl FileSession {
     /// Publishes what fits in the window.
@@ -18,7 +18,8 @@ impl FileSession {
         }
     }
 
-    /// One chunk a receiver asked for; false if none is waiting.
+    /// One chunk a receiver asked for; false if none is waiting (or it
+    /// cannot go now).
     fn serve_one(&mut self) -> bool {
         let Some(wanted) = self.asked.pop() else {
             return false;
@@ -30,17 +31,23 @@ impl FileSession {
         match read_chunk(&path, layout, wanted.index) {
             Ok(data) => {
                 let topic = FileTopic::Direct {
-                    to: wanted.to,
+                    to: wanted.to.clone(),
                     from: self.me.clone(),
                 }
                 .render(&self.prefix);
                 let frame = encode_chunk(wanted.file, layout, wanted.index, &data);
-                self.publish(topic, frame, Tag::Other);
-                if let Some(served) = self.serving.get_mut(&wanted.file)
-                    && served.sent.insert(wanted.index)
-                {
-                    let (record, sent) = (served.record.clone(), served.sent.count());
-                    self.progress_event(&record, sent, false);
+                let tag = Tag::Served {
+                    file: wanted.file,
+                    index: wanted.index,
+                };
+                if !self.publish(topic, frame, tag) {
+                    // rumqttc's queue is full: asked again, sent later.
+                    let again = [Span {
+                        first: wanted.index,
+                        count: 1,
+                    }];
+                    self.asked.ask(&wanted.to, wanted.file, layout, &again);
+                    return false;
                 }
             }
             Err(e) => {
@@ -104,10 +111,25 @@ impl FileSession {
         true
     }
 
+    /// The broker has a chunk someone asked of us: it reaches them even if
+    /// we stop now. The sender sees how much of the file went.
+    fn served(&mut self, file: uuid::Uuid, index: u32) {
+        if let Some(served) = self.serving.get_mut(&file)
+            && served.sent.insert(index)
+        {
+            let (record, sent) = (served.record.clone(), served.sent.count());
+            // The last one always reports (`tether send` waits for it).
+            let all = served.sent.is_complete();
+            self.progress_event(&record, sent, all);
+        }
+    }
+
     /// The broker acknowledged a publish of ours.
     pub(super) fn acked(&mut self, tag: Tag) {
-        let Tag::Pushed { rid, index } = tag else {
-            return;
+        let (rid, index) = match tag {
+            Tag::Pushed { rid, index } => (rid, index),
+            Tag::Served { file, index } => return self.served(file, index),
+            Tag::Other => return,
         };
         let Some((record, push)) = self.pushes.get_mut(&rid) else {
             return;

@@ -74,6 +74,8 @@ pub(super) struct Served {
 pub(super) enum Tag {
     /// Chunk `index` of the file pushed under store row `rid`.
     Pushed { rid: i64, index: u32 },
+    /// Chunk `index` of a file of ours someone asked for.
+    Served { file: Uuid, index: u32 },
     /// Anything else (a chunk asked for, a want, a gone).
     Other,
 }
@@ -192,6 +194,8 @@ impl FileSession {
         self.open_link().await;
         let mut rescan = tokio::time::interval(RESCAN_EVERY);
         rescan.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut heartbeat = tokio::time::interval(Duration::from_secs(1));
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let retry_at = self.supervisor.retry_at();
             let up = self.supervisor.is_up();
@@ -224,6 +228,7 @@ impl FileSession {
                 }
                 _ = sleep_until(self.save_at), if self.save_at.is_some() => self.save(),
                 _ = rescan.tick() => self.resume(),
+                _ = heartbeat.tick() => self.progress_all(),
                 _ = sleep_until(check_at), if check_at.is_some() => self.ask_for_missing(),
                 _ = sleep_until(self.drops.due()), if self.drops.due().is_some() => {
                     if let Some(report) = self.drops.flush(Instant::now()) {
@@ -483,6 +488,26 @@ impl FileSession {
             }
             Ok(None) => {}
             Err(e) => tracing::warn!("files: cannot read a message for its progress: {e}"),
+        }
+    }
+
+    /// A progress event for every moving file, about once a second even
+    /// when nothing moved: the UI's speed and time left fall to nothing
+    /// instead of standing at the last figure.
+    fn progress_all(&mut self) {
+        let downloads: Vec<(FileRecord, u32)> = self
+            .downloads
+            .values()
+            .filter(|(r, d)| r.message.is_some() && d.is_announced())
+            .map(|(r, d)| (r.clone(), d.have.count()))
+            .collect();
+        let pushes: Vec<(FileRecord, u32)> = self
+            .pushes
+            .values()
+            .map(|(r, p)| (r.clone(), p.acked.count()))
+            .collect();
+        for (record, done) in downloads.into_iter().chain(pushes) {
+            self.progress_event(&record, done, false);
         }
     }
 

@@ -9,7 +9,7 @@ import type { Event } from '../bindings/Event';
 import type { Gap } from '../bindings/Gap';
 import type { MessageStatus } from '../bindings/MessageStatus';
 import type { StoredMessage } from '../bindings/StoredMessage';
-import { isFinal } from '../files';
+import { isFinal, sameFile } from '../files';
 import { toAppError, type AppError } from '../types';
 import { deliveries } from './deliveries.svelte';
 import {
@@ -37,22 +37,6 @@ const MAX_PENDING_FILES = 200;
 
 /** A file's progress report (several a second while it moves, one when it ends). */
 export type TransferEvent = Extract<Event, { type: 'transfer' }>;
-
-/** Whether two reports of a file show the same thing. */
-function sameFile(a: Attachment | null, b: Attachment): boolean {
-  return (
-    a !== null &&
-    a.id === b.id &&
-    a.state === b.state &&
-    a.done === b.done &&
-    a.queued === b.queued &&
-    a.size === b.size &&
-    a.name === b.name &&
-    a.mime === b.mime &&
-    a.executable === b.executable &&
-    a.thumb?.url === b.thumb?.url
-  );
-}
 
 export class MessagesStore {
   /** The open conversation, or null. */
