@@ -76,6 +76,15 @@ async fn a_small_file_reaches_a_peer_who_is_away_and_chat_keeps_its_place_in_the
     let bob_account = bob.account.clone();
     bob.client.shutdown().await;
     drop(bob);
+    // Both of bob's links end with a DISCONNECT, not by timing out.
+    let files_link = format!("Client {} disconnected.", bob_account.files_client_id());
+    for _ in 0..100 {
+        if broker.log().contains(&files_link) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(broker.log().contains(&files_link), "{}", broker.log());
 
     let (path, sha) = make_file(dir.path(), "report.bin", 12 * 1024 * 1024, 1);
     let sent = alice

@@ -204,8 +204,7 @@ impl FileSession {
             tokio::select! {
                 notice = self.notices.recv() => {
                     let Some(notice) = notice else {
-                        self.save();
-                        let _ = self.control.send(Control::Stop).await;
+                        self.stop().await;
                         return;
                     };
                     self.notice(notice).await;
@@ -238,6 +237,30 @@ impl FileSession {
             }
             self.pump();
         }
+    }
+
+    /// The client stopped: progress saved, then an MQTT DISCONNECT, so the
+    /// broker ends the session's link at once instead of waiting out its
+    /// keep-alive (a later run of the account takes the session over
+    /// cleanly).
+    async fn stop(&mut self) {
+        self.save();
+        if self.supervisor.is_up() && self.mqtt.try_disconnect().is_ok() {
+            let written = async {
+                while let Some((generation, event)) = self.link_events.recv().await {
+                    let done = matches!(
+                        event,
+                        DriverEvent::Mqtt(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect))
+                            | DriverEvent::Failed(_)
+                    );
+                    if done && generation == self.generation {
+                        return;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_millis(500), written).await;
+        }
+        let _ = self.control.send(Control::Stop).await;
     }
 
     /// Picks up the transfers in the store this session does not follow:
