@@ -72,8 +72,20 @@ async fn a_small_file_reaches_a_peer_who_is_away_and_chat_keeps_its_place_in_the
     let bob = Peer::start(&broker.url(), "bob", dir.path()).await;
     alice.connected().await;
     bob.connected().await;
-    // Bob's sessions exist on the broker; now he is away.
+    // Bob's sessions exist on the broker (the file session subscribed on
+    // its own link); now he is away.
     let bob_account = bob.account.clone();
+    let subscribed = format!("Received SUBSCRIBE from {}", bob_account.files_client_id());
+    for _ in 0..200 {
+        if broker.log().contains(&subscribed) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        broker.log().contains(&subscribed),
+        "bob's file session never subscribed"
+    );
     bob.client.shutdown().await;
     drop(bob);
     // Both of bob's links end with a DISCONNECT, not by timing out.
