@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails unless the window may call exactly the commands the UI uses: the
-# `call('…')` names in ui/src/lib/backend.ts (the one module that invokes),
+# `call('…')` names in ui/src/lib/backend.ts and backend/ (the one place that invokes),
 # the commands src-tauri/build.rs makes permissions for, the `allow-…`
 # permissions capabilities/default.json grants, and the handlers lib.rs
 # registers must be one and the same set.
@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-grep -o "call[^(]*('[a-z_]*'" ui/src/lib/backend.ts \
+grep -oh "call[^(]*('[a-z_]*'" ui/src/lib/backend.ts ui/src/lib/backend/*.ts \
     | sed "s/.*('\(.*\)'/\1/" | sort -u > "$tmp/ui"
 sed -n '/^const COMMANDS/,/^];/p' src-tauri/build.rs \
     | grep -o '"[a-z_]*"' | tr -d '"' | sort -u > "$tmp/build"

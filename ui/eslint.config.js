@@ -77,7 +77,7 @@ export default defineConfig(
     rules: { 'svelte/prefer-svelte-reactivity': 'off' },
   },
   {
-    files: ['src/lib/backend.ts'],
+    files: ['src/lib/backend.ts', 'src/lib/backend/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -173,7 +173,7 @@ impl Store {
             .map(|message| {
                 let mut one = [message];
                 changes::attach_reactions(&self.conn, &mut one)?;
-                super::files::attach_files(&self.conn, &mut one)?;
+                super::attachments::attach_files(&self.conn, &mut one)?;
                 let [message] = one;
                 Ok(message)
             })
@@ -238,7 +238,7 @@ impl Store {
             .map(RawMessage::decode)
             .collect::<Result<Vec<_>, _>>()?;
         changes::attach_reactions(&self.conn, &mut page)?;
-        super::files::attach_files(&self.conn, &mut page)?;
+        super::attachments::attach_files(&self.conn, &mut page)?;
         Ok(page)
     }
 

@@ -28,6 +28,7 @@
 //! reactions, in any order), `notify` (notification settings per
 //! conversation).
 
+mod attachments;
 mod batch;
 mod changes;
 mod checkpoint;

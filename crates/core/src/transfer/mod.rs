@@ -9,7 +9,7 @@
 //!   (I/O-free, unit-tested without a broker);
 //! - `disk`: files content-addressed on disk, downloads written in place;
 //! - `preview`: what a file is by its bytes, and image thumbnails;
-//! - `control`: cancel and retry;
+//! - `control`: cancel and retry; `progress`: transfer events;
 //! - `session`: the task owning the second session (`receiving`: chunks,
 //!   requests and whole files; `sending`: what goes out, in what order).
 
@@ -18,6 +18,7 @@ mod control;
 pub mod disk;
 pub mod download;
 pub mod preview;
+mod progress;
 mod receiving;
 mod sending;
 pub(crate) mod session;

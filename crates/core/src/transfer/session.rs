@@ -41,7 +41,7 @@ const SAVE_EVERY: Duration = Duration::from_millis(200);
 /// `tether send --file` while the app runs; a notice that was missed).
 const RESCAN_EVERY: Duration = Duration::from_secs(3);
 /// Progress events, per file, at most this often.
-const EVENT_EVERY: Duration = Duration::from_millis(250);
+pub(super) const EVENT_EVERY: Duration = Duration::from_millis(250);
 
 /// What the rest of the client tells the file session.
 #[derive(Debug)]
@@ -90,7 +90,7 @@ pub(crate) struct FileSession {
     link_events: mpsc::Receiver<Tagged>,
     notices: mpsc::Receiver<Notice>,
     pub(super) engine: mpsc::Sender<Command>,
-    events: broadcast::Sender<Event>,
+    pub(super) events: broadcast::Sender<Event>,
     supervisor: Supervisor,
     liveness: Liveness,
     generation: u64,
@@ -114,7 +114,7 @@ pub(crate) struct FileSession {
     pub(super) pushes_dirty: HashSet<i64>,
     save_at: Option<Instant>,
     /// When each file last got a progress event.
-    evented: HashMap<Uuid, Instant>,
+    pub(super) evented: HashMap<Uuid, Instant>,
 }
 
 /// How the file session talks to the rest of its client.
@@ -470,67 +470,6 @@ impl FileSession {
             if self.mqtt.try_ack(&publish).is_err() {
                 tracing::debug!("files: an ack waits for the next link");
             }
-        }
-    }
-
-    /// Tells the UI how far a file got (at most every [`EVENT_EVERY`]
-    /// unless `now_anyway`).
-    pub(super) fn progress_event(
-        &mut self,
-        record: &FileRecord,
-        done_chunks: u32,
-        final_state: bool,
-    ) {
-        let now = Instant::now();
-        if !final_state
-            && self
-                .evented
-                .get(&record.id)
-                .is_some_and(|at| now.duration_since(*at) < EVENT_EVERY)
-        {
-            return;
-        }
-        self.evented.insert(record.id, now);
-        let (Some(message), Some(conversation)) = (record.message, record.conversation.clone())
-        else {
-            return;
-        };
-        match self.store.message(message) {
-            Ok(Some(stored)) => {
-                if let Some(mut file) = stored.file {
-                    if !final_state {
-                        file.done = (u64::from(done_chunks) * u64::from(record.layout.chunk))
-                            .min(record.layout.size);
-                    }
-                    let _ = self.events.send(Event::Transfer {
-                        conversation,
-                        message,
-                        file,
-                    });
-                }
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!("files: cannot read a message for its progress: {e}"),
-        }
-    }
-
-    /// A progress event for every moving file, about once a second even
-    /// when nothing moved: the UI's speed and time left fall to nothing
-    /// instead of standing at the last figure.
-    fn progress_all(&mut self) {
-        let downloads: Vec<(FileRecord, u32)> = self
-            .downloads
-            .values()
-            .filter(|(r, d)| r.message.is_some() && d.is_announced())
-            .map(|(r, d)| (r.clone(), d.have.count()))
-            .collect();
-        let pushes: Vec<(FileRecord, u32)> = self
-            .pushes
-            .values()
-            .map(|(r, p)| (r.clone(), p.acked.count()))
-            .collect();
-        for (record, done) in downloads.into_iter().chain(pushes) {
-            self.progress_event(&record, done, false);
         }
     }
 
