@@ -86,6 +86,20 @@ impl Spy {
     }
 }
 
+/// Waits (from the broker's log) until `user`'s file session subscribed:
+/// "connected" is the chat link, and chunks pushed before the file link's
+/// SUBSCRIBE would not be queued for them.
+async fn files_subscribed(broker: &Mosquitto, user: &str) {
+    let filter = format!("tether/v1/u/{user}/file/+ (QoS 1)");
+    for _ in 0..200 {
+        if broker.log().contains(&filter) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{user}'s file session never subscribed");
+}
+
 fn downloaded(id: &str) -> impl Fn(&Value) -> bool + '_ {
     move |l: &Value| {
         l["type"] == "transfer" && l["message"] == id && l["file"]["state"] == "downloaded"
@@ -104,6 +118,7 @@ async fn a_sender_killed_mid_push_finishes_on_its_next_run_and_the_file_is_saved
     };
     let mut bob = Running::spawn(as_user(bob_home.path(), "bob", &["listen"]));
     bob.wait_json("bob connected", is_connected).await;
+    files_subscribed(&broker, "bob").await;
     let spy = Spy::on(&broker, "tether/v1/u/bob/file/alice").await;
 
     let source = alice_home.path().join("notes.bin");
@@ -179,6 +194,7 @@ async fn a_receiver_killed_mid_fetch_asks_only_for_what_it_lacks() {
     };
     let mut bob = Running::spawn(as_user(bob_home.path(), "bob", &["listen"]));
     bob.wait_json("bob connected", is_connected).await;
+    files_subscribed(&broker, "bob").await;
     let spy = Spy::on(&broker, "tether/v1/u/bob/file/alice").await;
 
     // 40 MB: above the push limit, so bob fetches it from alice.
